@@ -1,0 +1,2 @@
+// Public API of `regalloc`.
+export * from './model/index.js';

@@ -1,0 +1,91 @@
+// Allocations, spill slots and program points, each one small integer.
+
+import { type PReg, pregToString } from './regs.js';
+
+/**
+ * Where a value lives: `kind << 28 | index`; kind 0 none, 1 register (index =
+ * PReg), 2 spill slot (index = slot). Kept below 2^30 so V8 stores it untagged.
+ */
+export type Allocation = number;
+export const AllocationKind = { None: 0, Reg: 1, Stack: 2 } as const;
+export type AllocationKind = 0 | 1 | 2;
+
+export const ALLOC_NONE: Allocation = 0;
+const KIND_SHIFT = 28;
+const INDEX_MASK = (1 << KIND_SHIFT) - 1;
+const REG_TAG = 1 << KIND_SHIFT;
+const STACK_TAG = 2 << KIND_SHIFT;
+export const MAX_SPILL_SLOT = INDEX_MASK;
+
+export function allocReg(p: PReg): Allocation {
+  return REG_TAG | p;
+}
+export function allocStack(slot: number): Allocation {
+  return STACK_TAG | slot;
+}
+export function allocKind(a: Allocation): AllocationKind {
+  return (a >>> KIND_SHIFT) as AllocationKind;
+}
+export function allocIsNone(a: Allocation): boolean {
+  return a === 0;
+}
+export function allocIsSome(a: Allocation): boolean {
+  return a !== 0;
+}
+export function allocIsReg(a: Allocation): boolean {
+  return (a >>> KIND_SHIFT) === 1;
+}
+export function allocIsStack(a: Allocation): boolean {
+  return (a >>> KIND_SHIFT) === 2;
+}
+/** The PReg of a register allocation, or the slot of a stack allocation. */
+export function allocIndex(a: Allocation): number {
+  return a & INDEX_MASK;
+}
+/** The PReg of a register allocation (undefined otherwise). */
+export function allocAsReg(a: Allocation): PReg | undefined {
+  return (a >>> KIND_SHIFT) === 1 ? a & INDEX_MASK : undefined;
+}
+/** The spill slot of a stack allocation (undefined otherwise). */
+export function allocAsStack(a: Allocation): number | undefined {
+  return (a >>> KIND_SHIFT) === 2 ? a & INDEX_MASK : undefined;
+}
+/** The corpus text form: `p3i`, `stack4` or `none`. */
+export function allocToString(a: Allocation): string {
+  switch (a >>> KIND_SHIFT) {
+    case 1:
+      return pregToString(a & INDEX_MASK);
+    case 2:
+      return `stack${a & INDEX_MASK}`;
+    default:
+      return 'none';
+  }
+}
+
+/**
+ * A program point: `inst * 2 + pos`, pos 0 = before, 1 = after. Points order
+ * numerically, so comparisons are plain integer comparisons.
+ */
+export type ProgPoint = number;
+export type InstPosition = 0 | 1;
+export const InstPosition = { Before: 0, After: 1 } as const;
+
+export function progPoint(inst: number, pos: InstPosition): ProgPoint {
+  return inst * 2 + pos;
+}
+export function pointBefore(inst: number): ProgPoint {
+  return inst * 2;
+}
+export function pointAfter(inst: number): ProgPoint {
+  return inst * 2 + 1;
+}
+export function pointInst(p: ProgPoint): number {
+  return p >> 1;
+}
+export function pointPos(p: ProgPoint): InstPosition {
+  return (p & 1) as InstPosition;
+}
+/** The corpus text form: `17:before` / `17:after`. */
+export function pointToString(p: ProgPoint): string {
+  return `${p >> 1}:${p & 1 ? 'after' : 'before'}`;
+}

@@ -1,0 +1,169 @@
+// The input to allocation (a `Function` and a `MachineEnv`), the options and
+// the `Output`, with regalloc2's meaning.
+
+import type { Allocation, ProgPoint } from './allocation.js';
+import type { Operand } from './operand.js';
+import type { PReg, PRegSet, RegClass, VReg } from './regs.js';
+
+export type Block = number;
+export type Inst = number;
+
+/** A half-open range of instructions `[first, end)`. */
+export interface InstRange {
+  readonly first: Inst;
+  readonly end: Inst;
+}
+
+/**
+ * The questions an allocator asks about the function being allocated: the
+ * same as regalloc2's `Function` trait. Instructions are numbered densely in
+ * block order; each block ends in exactly one branch or return.
+ */
+export interface Function {
+  numInsts(): number;
+  numBlocks(): number;
+  entryBlock(): Block;
+  blockInsns(block: Block): InstRange;
+  blockSuccs(block: Block): ArrayLike<Block>;
+  blockPreds(block: Block): ArrayLike<Block>;
+  blockParams(block: Block): ArrayLike<VReg>;
+  isRet(inst: Inst): boolean;
+  isBranch(inst: Inst): boolean;
+  /** Values passed by the branch `inst` of `block` to the params of successor `succIdx`. */
+  branchBlockparams(block: Block, inst: Inst, succIdx: number): ArrayLike<VReg>;
+  instOperands(inst: Inst): ArrayLike<Operand>;
+  instClobbers(inst: Inst): PRegSet;
+  numVregs(): number;
+  /** `[vreg, from inst, to inst (exclusive), label]` entries. */
+  debugValueLabels(): ReadonlyArray<readonly [VReg, Inst, Inst, number]>;
+  spillslotSize(cls: RegClass): number;
+  multiSpillslotNamedByLastSlot(): boolean;
+  allowMultipleVregDefs(): boolean;
+}
+
+/** The registers an allocator may use, per class (regalloc2's `MachineEnv`). */
+export interface MachineEnv {
+  /** Allocatable registers tried first (caller-saved, typically), per class. */
+  readonly preferredRegsByClass: readonly [PRegSet, PRegSet, PRegSet];
+  /** Allocatable registers tried after the preferred ones, per class. */
+  readonly nonPreferredRegsByClass: readonly [PRegSet, PRegSet, PRegSet];
+  /** A register per class reserved for move resolution, or null. */
+  readonly scratchByClass: readonly [PReg | null, PReg | null, PReg | null];
+  /** Registers that stand for fixed stack slots: allowed in fixed constraints, never allocated. */
+  readonly fixedStackSlots: readonly PReg[];
+}
+
+/** A move inserted by the allocator at a program point. */
+export interface Edit {
+  readonly point: ProgPoint;
+  readonly from: Allocation;
+  readonly to: Allocation;
+}
+
+/** `[label, from, to, allocation]`: where a labelled value lives over a range. */
+export type DebugLocation = readonly [number, ProgPoint, ProgPoint, Allocation];
+
+/** regalloc2's `ion::Stats` counters (all zero for Fastalloc). */
+export interface Stats {
+  livein_blocks: number;
+  livein_iterations: number;
+  initial_liverange_count: number;
+  merged_bundle_count: number;
+  process_bundle_count: number;
+  process_bundle_reg_probes_fixed: number;
+  process_bundle_reg_success_fixed: number;
+  process_bundle_bounding_range_probe_start_any: number;
+  process_bundle_bounding_range_probes_any: number;
+  process_bundle_bounding_range_success_any: number;
+  process_bundle_reg_probe_start_any: number;
+  process_bundle_reg_probes_any: number;
+  process_bundle_reg_success_any: number;
+  evict_bundle_event: number;
+  evict_bundle_count: number;
+  splits: number;
+  splits_clobbers: number;
+  splits_hot: number;
+  splits_conflicts: number;
+  splits_defs: number;
+  splits_all: number;
+  final_liverange_count: number;
+  final_bundle_count: number;
+  spill_bundle_count: number;
+  spill_bundle_reg_probes: number;
+  spill_bundle_reg_success: number;
+  blockparam_ins_count: number;
+  blockparam_outs_count: number;
+  halfmoves_count: number;
+  edits_count: number;
+}
+
+export const STATS_FIELDS: readonly (keyof Stats)[] = [
+  'livein_blocks',
+  'livein_iterations',
+  'initial_liverange_count',
+  'merged_bundle_count',
+  'process_bundle_count',
+  'process_bundle_reg_probes_fixed',
+  'process_bundle_reg_success_fixed',
+  'process_bundle_bounding_range_probe_start_any',
+  'process_bundle_bounding_range_probes_any',
+  'process_bundle_bounding_range_success_any',
+  'process_bundle_reg_probe_start_any',
+  'process_bundle_reg_probes_any',
+  'process_bundle_reg_success_any',
+  'evict_bundle_event',
+  'evict_bundle_count',
+  'splits',
+  'splits_clobbers',
+  'splits_hot',
+  'splits_conflicts',
+  'splits_defs',
+  'splits_all',
+  'final_liverange_count',
+  'final_bundle_count',
+  'spill_bundle_count',
+  'spill_bundle_reg_probes',
+  'spill_bundle_reg_success',
+  'blockparam_ins_count',
+  'blockparam_outs_count',
+  'halfmoves_count',
+  'edits_count',
+];
+
+export function emptyStats(): Stats {
+  const s = {} as Stats;
+  for (const f of STATS_FIELDS) s[f] = 0;
+  return s;
+}
+
+/** The result of allocation (regalloc2's `Output`). */
+export interface Output {
+  numSpillslots: number;
+  /** Moves, sorted by program point. */
+  edits: Edit[];
+  /** Allocation of every operand, instruction by instruction. */
+  allocs: Allocation[];
+  /** Index into `allocs` of each instruction's first operand. */
+  instAllocOffsets: number[];
+  debugLocations: DebugLocation[];
+  stats: Stats;
+}
+
+/** The allocations of instruction `inst`'s operands. */
+export function instAllocs(out: Output, inst: Inst): Allocation[] {
+  const start = out.instAllocOffsets[inst]!;
+  const end =
+    inst + 1 < out.instAllocOffsets.length ? out.instAllocOffsets[inst + 1]! : out.allocs.length;
+  return out.allocs.slice(start, end);
+}
+
+export type Algorithm = 'ion' | 'fastalloc';
+
+export interface RegallocOptions {
+  /** Which allocator runs: `ion` (default, best code) or `fastalloc` (fastest). */
+  algorithm?: Algorithm;
+  /** Validate the input (SSA and structure) before allocating. */
+  validateSsa?: boolean;
+  /** Record per-program-point annotations (Ion) for debugging. */
+  annotate?: boolean;
+}

@@ -1,0 +1,5 @@
+export * from './regs.js';
+export * from './operand.js';
+export * from './allocation.js';
+export * from './function.js';
+export * from './errors.js';

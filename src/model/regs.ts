@@ -1,0 +1,184 @@
+// Registers: classes, physical registers (PReg), virtual registers (VReg) and
+// sets of physical registers. Every value here is a small packed integer so it
+// can live in typed arrays on the allocators' hot paths.
+
+/** Register class: 0 = int, 1 = float, 2 = vector (regalloc2's `RegClass`). */
+export type RegClass = 0 | 1 | 2;
+export const RegClass = { Int: 0, Float: 1, Vector: 2 } as const;
+export const NUM_REG_CLASSES = 3;
+export const REG_CLASS_SUFFIX = ['i', 'f', 'v'] as const;
+export const REG_CLASS_NAME = ['Int', 'Float', 'Vector'] as const;
+
+/**
+ * A physical register, packed as `(class << 6) | hwEnc` (0..191), so it can
+ * index per-register tables directly. `PREG_INVALID` marks "no register".
+ */
+export type PReg = number;
+export const PREG_MAX_HW_ENC = 63;
+/** Number of distinct PReg indices, including class bits. */
+export const PREG_NUM_INDEX = 256;
+export const PREG_INVALID: PReg = (RegClass.Int << 6) | PREG_MAX_HW_ENC;
+
+export function preg(hwEnc: number, cls: RegClass): PReg {
+  return (cls << 6) | hwEnc;
+}
+export function pregHwEnc(p: PReg): number {
+  return p & 63;
+}
+export function pregClass(p: PReg): RegClass {
+  return ((p >> 6) & 3) as RegClass;
+}
+export function pregToString(p: PReg): string {
+  return `p${p & 63}${REG_CLASS_SUFFIX[(p >> 6) & 3]}`;
+}
+
+/**
+ * A virtual register, packed as `index * 4 + class`. Indices are limited to
+ * 21 bits (`VREG_MAX_INDEX`) so that an operand fits in one uint32; the top
+ * index is reserved for fixed non-allocatable operands, as in regalloc2.
+ */
+export type VReg = number;
+export const VREG_INDEX_BITS = 21;
+export const VREG_MAX_INDEX = (1 << VREG_INDEX_BITS) - 1;
+export const VREG_INVALID: VReg = VREG_MAX_INDEX * 4;
+
+export function vreg(index: number, cls: RegClass): VReg {
+  return index * 4 + cls;
+}
+export function vregIndex(v: VReg): number {
+  return v >>> 2;
+}
+export function vregClass(v: VReg): RegClass {
+  return (v & 3) as RegClass;
+}
+export function vregToString(v: VReg): string {
+  return `v${v >>> 2}${REG_CLASS_SUFFIX[v & 3]}`;
+}
+
+/**
+ * A set of physical registers: 256 bits in eight 32-bit words. Word `2*c`
+ * holds hw_enc 0..31 of class c and word `2*c+1` holds 32..63, so iteration in
+ * bit order matches regalloc2's PRegSet order (ascending PReg index).
+ */
+export class PRegSet {
+  readonly bits: Uint32Array;
+
+  constructor(bits?: ArrayLike<number>) {
+    this.bits = new Uint32Array(8);
+    if (bits) this.bits.set(bits);
+  }
+
+  static empty(): PRegSet {
+    return new PRegSet();
+  }
+
+  static of(regs: Iterable<PReg>): PRegSet {
+    const s = new PRegSet();
+    for (const r of regs) s.add(r);
+    return s;
+  }
+
+  clone(): PRegSet {
+    return new PRegSet(this.bits);
+  }
+
+  contains(p: PReg): boolean {
+    return (this.bits[p >>> 5]! & (1 << (p & 31))) !== 0;
+  }
+
+  add(p: PReg): this {
+    this.bits[p >>> 5]! |= 1 << (p & 31);
+    return this;
+  }
+
+  remove(p: PReg): this {
+    this.bits[p >>> 5]! &= ~(1 << (p & 31));
+    return this;
+  }
+
+  unionFrom(o: PRegSet): this {
+    for (let i = 0; i < 8; i++) this.bits[i]! |= o.bits[i]!;
+    return this;
+  }
+
+  intersectFrom(o: PRegSet): this {
+    for (let i = 0; i < 8; i++) this.bits[i]! &= o.bits[i]!;
+    return this;
+  }
+
+  /** Removes every register of `o` from this set. */
+  subtractFrom(o: PRegSet): this {
+    for (let i = 0; i < 8; i++) this.bits[i]! &= ~o.bits[i]!;
+    return this;
+  }
+
+  invert(): PRegSet {
+    const s = new PRegSet();
+    for (let i = 0; i < 8; i++) s.bits[i] = ~this.bits[i]!;
+    return s;
+  }
+
+  clear(): this {
+    this.bits.fill(0);
+    return this;
+  }
+
+  /** True when the set holds no register of class `cls`. */
+  isEmptyClass(cls: RegClass): boolean {
+    return this.bits[2 * cls] === 0 && this.bits[2 * cls + 1] === 0;
+  }
+
+  isEmpty(): boolean {
+    for (let i = 0; i < 8; i++) if (this.bits[i] !== 0) return false;
+    return true;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let i = 0; i < 8; i++) n += popcount32(this.bits[i]!);
+    return n;
+  }
+
+  equals(o: PRegSet): boolean {
+    for (let i = 0; i < 8; i++) if (this.bits[i] !== o.bits[i]) return false;
+    return true;
+  }
+
+  /** The registers in ascending PReg index order. */
+  toArray(): PReg[] {
+    const out: PReg[] = [];
+    for (let w = 0; w < 8; w++) {
+      let b = this.bits[w]!;
+      while (b !== 0) {
+        const bit = 31 - Math.clz32(b & -b);
+        out.push(w * 32 + bit);
+        b &= b - 1;
+      }
+    }
+    return out;
+  }
+
+  [Symbol.iterator](): Iterator<PReg> {
+    return this.toArray()[Symbol.iterator]();
+  }
+
+  /** The highest register in the set, or undefined. */
+  maxPReg(): PReg | undefined {
+    for (let w = 7; w >= 0; w--) {
+      const b = this.bits[w]!;
+      if (b !== 0) return w * 32 + 31 - Math.clz32(b);
+    }
+    return undefined;
+  }
+
+  toString(): string {
+    return `{${this.toArray().map(pregToString).join(', ')}}`;
+  }
+}
+
+export function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
