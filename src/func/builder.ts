@@ -1,0 +1,138 @@
+// Builds an `InMemoryFunction` in a few readable lines:
+//
+//   const b = new FunctionBuilder();
+//   const entry = b.block(), exit = b.block();
+//   const x = b.vreg(RegClass.Int), y = b.vreg(RegClass.Int);
+//   b.blockParam(exit, y);
+//   b.inst(entry, [Operand.regDef(x)]);
+//   b.branch(entry, [{ block: exit, args: [x] }]);
+//   b.ret(exit, [Operand.regFixedUse(y, preg(0, RegClass.Int))]);
+//   const func = b.build();
+//
+// Instructions are numbered in block order when `build()` runs; predecessor
+// lists follow block order.
+
+import type { Block, Inst } from '../model/function.js';
+import type { Operand } from '../model/operand.js';
+import { type PReg, PRegSet, type RegClass, type VReg, vreg } from '../model/regs.js';
+import { type BlockData, InMemoryFunction, type InstData, type InstKind } from './in_memory.js';
+
+export interface BranchTarget {
+  readonly block: Block;
+  readonly args?: readonly VReg[];
+}
+
+interface PendingBlock {
+  params: VReg[];
+  insts: InstData[];
+  succs: Block[];
+  branchArgs: VReg[][];
+}
+
+export class FunctionBuilder {
+  private readonly blocks: PendingBlock[] = [];
+  private nextVreg = 0;
+  private entry: Block = 0;
+  private readonly labels: [VReg, Inst, Inst, number][] = [];
+  spillslotSize: [number, number, number] = [1, 1, 2];
+  multiSpillslotNamedByLastSlot = false;
+  allowMultipleVregDefs = false;
+
+  /** A new block; the first one is the entry unless `setEntry` says otherwise. */
+  block(params: readonly VReg[] = []): Block {
+    this.blocks.push({ params: [...params], insts: [], succs: [], branchArgs: [] });
+    return this.blocks.length - 1;
+  }
+
+  setEntry(block: Block): this {
+    this.entry = block;
+    return this;
+  }
+
+  /** A fresh virtual register of class `cls`. */
+  vreg(cls: RegClass): VReg {
+    return vreg(this.nextVreg++, cls);
+  }
+
+  blockParam(block: Block, v: VReg): this {
+    this.at(block).params.push(v);
+    return this;
+  }
+
+  /** An ordinary instruction. */
+  inst(block: Block, operands: readonly Operand[], clobbers: Iterable<PReg> = []): this {
+    return this.push(block, 'op', operands, clobbers);
+  }
+
+  /** The block's terminating branch, passing `args` to each target's params. */
+  branch(
+    block: Block,
+    targets: readonly BranchTarget[],
+    operands: readonly Operand[] = [],
+    clobbers: Iterable<PReg> = [],
+  ): this {
+    const b = this.at(block);
+    for (const t of targets) {
+      b.succs.push(t.block);
+      b.branchArgs.push([...(t.args ?? [])]);
+    }
+    return this.push(block, 'branch', operands, clobbers);
+  }
+
+  /** The block's terminating return. */
+  ret(block: Block, operands: readonly Operand[] = [], clobbers: Iterable<PReg> = []): this {
+    return this.push(block, 'ret', operands, clobbers);
+  }
+
+  /** Label `v` as `label` for debuggers over instructions `[from, to)`. */
+  debugLabel(v: VReg, from: Inst, to: Inst, label: number): this {
+    this.labels.push([v, from, to, label]);
+    return this;
+  }
+
+  build(): InMemoryFunction {
+    const preds: Block[][] = this.blocks.map(() => []);
+    this.blocks.forEach((b, i) => {
+      for (const s of b.succs) preds[s]?.push(i);
+    });
+    const insts: InstData[] = [];
+    const blocks: BlockData[] = this.blocks.map((b, i) => {
+      const first = insts.length;
+      insts.push(...b.insts);
+      return {
+        first,
+        end: insts.length,
+        preds: preds[i]!,
+        succs: b.succs,
+        params: b.params,
+        branchArgs: b.branchArgs,
+      };
+    });
+    return new InMemoryFunction({
+      entry: this.entry,
+      numVregs: this.nextVreg,
+      blocks,
+      insts,
+      spillslotSize: this.spillslotSize,
+      multiSpillslotNamedByLastSlot: this.multiSpillslotNamedByLastSlot,
+      allowMultipleVregDefs: this.allowMultipleVregDefs,
+      debugValueLabels: this.labels,
+    });
+  }
+
+  private at(block: Block): PendingBlock {
+    const b = this.blocks[block];
+    if (!b) throw new RangeError(`FunctionBuilder: block ${block} was never created`);
+    return b;
+  }
+
+  private push(
+    block: Block,
+    op: InstKind,
+    operands: readonly Operand[],
+    clobbers: Iterable<PReg>,
+  ): this {
+    this.at(block).insts.push({ op, operands: [...operands], clobbers: PRegSet.of(clobbers) });
+    return this;
+  }
+}

@@ -1,0 +1,122 @@
+// A `Function` held in memory: what the builder and the corpus reader produce.
+// Operands of all instructions live in one Uint32Array, sliced per instruction.
+
+import type { Block, DebugLocation, Function, Inst, InstRange } from '../model/function.js';
+import type { Operand } from '../model/operand.js';
+import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
+
+export type InstKind = 'op' | 'branch' | 'ret';
+
+export interface InstData {
+  readonly op: InstKind;
+  readonly operands: readonly Operand[];
+  readonly clobbers: PRegSet;
+  /** The clobbers in the order they were written, when that differs from set order. */
+  readonly clobberList?: readonly PReg[];
+}
+
+export interface BlockData {
+  readonly first: Inst;
+  readonly end: Inst;
+  readonly preds: readonly Block[];
+  readonly succs: readonly Block[];
+  readonly params: readonly VReg[];
+  /** `branchArgs[k]`: the values passed to the params of `succs[k]`. */
+  readonly branchArgs: readonly (readonly VReg[])[];
+}
+
+export interface FunctionData {
+  readonly entry: Block;
+  readonly numVregs: number;
+  readonly blocks: readonly BlockData[];
+  readonly insts: readonly InstData[];
+  /** Spill slot size per class (int, float, vector). */
+  readonly spillslotSize: readonly [number, number, number];
+  readonly multiSpillslotNamedByLastSlot: boolean;
+  readonly allowMultipleVregDefs: boolean;
+  readonly debugValueLabels: readonly (readonly [VReg, Inst, Inst, number])[];
+}
+
+const NO_ARGS: readonly VReg[] = Object.freeze([]);
+
+export class InMemoryFunction implements Function {
+  readonly data: FunctionData;
+  private readonly operandStart: Uint32Array;
+  private readonly operandPool: Uint32Array;
+  private readonly instKind: Uint8Array;
+  private readonly ranges: InstRange[];
+
+  constructor(data: FunctionData) {
+    this.data = data;
+    const n = data.insts.length;
+    this.operandStart = new Uint32Array(n + 1);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      this.operandStart[i] = total;
+      total += data.insts[i]!.operands.length;
+    }
+    this.operandStart[n] = total;
+    this.operandPool = new Uint32Array(total);
+    this.instKind = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const inst = data.insts[i]!;
+      this.operandPool.set(inst.operands, this.operandStart[i]!);
+      this.instKind[i] = inst.op === 'branch' ? 1 : inst.op === 'ret' ? 2 : 0;
+    }
+    this.ranges = data.blocks.map((b) => ({ first: b.first, end: b.end }));
+  }
+
+  numInsts(): number {
+    return this.data.insts.length;
+  }
+  numBlocks(): number {
+    return this.data.blocks.length;
+  }
+  entryBlock(): Block {
+    return this.data.entry;
+  }
+  blockInsns(block: Block): InstRange {
+    return this.ranges[block]!;
+  }
+  blockSuccs(block: Block): readonly Block[] {
+    return this.data.blocks[block]!.succs;
+  }
+  blockPreds(block: Block): readonly Block[] {
+    return this.data.blocks[block]!.preds;
+  }
+  blockParams(block: Block): readonly VReg[] {
+    return this.data.blocks[block]!.params;
+  }
+  isRet(inst: Inst): boolean {
+    return this.instKind[inst] === 2;
+  }
+  isBranch(inst: Inst): boolean {
+    return this.instKind[inst] === 1;
+  }
+  branchBlockparams(block: Block, _inst: Inst, succIdx: number): readonly VReg[] {
+    return this.data.blocks[block]!.branchArgs[succIdx] ?? NO_ARGS;
+  }
+  instOperands(inst: Inst): Uint32Array {
+    return this.operandPool.subarray(this.operandStart[inst]!, this.operandStart[inst + 1]!);
+  }
+  instClobbers(inst: Inst): PRegSet {
+    return this.data.insts[inst]!.clobbers;
+  }
+  numVregs(): number {
+    return this.data.numVregs;
+  }
+  debugValueLabels(): readonly (readonly [VReg, Inst, Inst, number])[] {
+    return this.data.debugValueLabels;
+  }
+  spillslotSize(cls: RegClass): number {
+    return this.data.spillslotSize[cls];
+  }
+  multiSpillslotNamedByLastSlot(): boolean {
+    return this.data.multiSpillslotNamedByLastSlot;
+  }
+  allowMultipleVregDefs(): boolean {
+    return this.data.allowMultipleVregDefs;
+  }
+}
+
+export type { DebugLocation };
