@@ -1,0 +1,130 @@
+// regalloc2's SSA rules: one def per vreg (block params included), every use
+// dominated by its def, blocks terminated by exactly one branch or return,
+// branch args matching successor params, and no params on the entry block.
+
+import { RegAllocError, vregDebug } from '../model/errors.js';
+import type { Function } from '../model/function.js';
+import {
+  operandIsDef,
+  operandIsFixedNonAllocatable,
+  operandVReg,
+} from '../model/operand.js';
+import { type VReg, vregIndex, vregToString } from '../model/regs.js';
+import { BLOCK_INVALID, type CFGInfo } from './cfg.js';
+
+const INST_NONE = -1;
+
+function ssaError(v: VReg, inst: number, block: number, why: string): RegAllocError {
+  const at = inst === INST_NONE ? `block ${block} params` : `inst ${inst} (block ${block})`;
+  const e = new RegAllocError('SSA', `${vregToString(v)} at ${at}: ${why}`, { vreg: v, inst, block });
+  return e;
+}
+
+/** Throws `SSA`, `BB` or `Branch` as regalloc2's `validate_ssa` does, in the same order. */
+export function validateSsa(f: Function, cfg: CFGInfo): void {
+  const nv = f.numVregs();
+  const nb = f.numBlocks();
+  const definedIn = new Uint32Array(nv).fill(BLOCK_INVALID);
+  // With allow_multiple_vreg_defs, one instruction may name the same def twice.
+  const defInst = new Int32Array(nv).fill(INST_NONE);
+  const multi = f.allowMultipleVregDefs();
+  for (let b = 0; b < nb; b++) {
+    const def = (v: VReg, inst: number) => {
+      const idx = vregIndex(v);
+      if (idx >= nv) throw ssaError(v, inst, b, `vreg index is not below num_vregs (${nv})`);
+      if (definedIn[idx] !== BLOCK_INVALID) {
+        if (multi && inst !== INST_NONE && defInst[idx] === inst) return;
+        throw ssaError(v, inst, b, `defined more than once (first in block ${definedIn[idx]})`);
+      }
+      definedIn[idx] = b;
+      defInst[idx] = inst;
+    };
+    const params = f.blockParams(b);
+    for (let k = 0; k < params.length; k++) def(params[k]!, INST_NONE);
+    const r = f.blockInsns(b);
+    for (let i = r.first; i < r.end; i++) {
+      const ops = f.instOperands(i);
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandIsDef(op) && !operandIsFixedNonAllocatable(op)) def(operandVReg(op), i);
+      }
+    }
+  }
+
+  const local = new Set<VReg>();
+  for (let b = 0; b < nb; b++) {
+    local.clear();
+    const params = f.blockParams(b);
+    for (let k = 0; k < params.length; k++) local.add(params[k]!);
+    const r = f.blockInsns(b);
+    for (let i = r.first; i < r.end; i++) {
+      const ops = f.instOperands(i);
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandIsFixedNonAllocatable(op) || operandIsDef(op)) continue;
+        const v = operandVReg(op);
+        const db = definedIn[vregIndex(v)];
+        const ok =
+          db !== undefined &&
+          db !== BLOCK_INVALID &&
+          (db === b ? local.has(v) : cfg.dominates(db, b));
+        if (!ok) {
+          const why =
+            db === undefined || db === BLOCK_INVALID
+              ? 'used but never defined'
+              : db === b
+                ? 'used before its def in the same block'
+                : `used in block ${b}, which its def in block ${db} does not dominate`;
+          const e = ssaError(v, i, b, why);
+          e.place.operand = k;
+          throw e;
+        }
+      }
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandIsDef(op)) local.add(operandVReg(op));
+      }
+    }
+  }
+
+  for (let b = 0; b < nb; b++) {
+    const r = f.blockInsns(b);
+    const last = r.end - 1;
+    for (let i = r.first; i < r.end; i++) {
+      if (i === last) {
+        if (!(f.isBranch(i) || f.isRet(i))) {
+          throw new RegAllocError('BB', `block ${b} does not end in a branch or return (inst ${i})`, {
+            block: b,
+            inst: i,
+          });
+        }
+        if (f.isBranch(i)) {
+          const succs = f.blockSuccs(b);
+          for (let k = 0; k < succs.length; k++) {
+            const want = f.blockParams(succs[k]!).length;
+            const got = f.branchBlockparams(b, i, k).length;
+            if (want !== got) {
+              throw new RegAllocError(
+                'Branch',
+                `block ${b}: branch inst ${i} passes ${got} args to block ${succs[k]}, which has ${want} params`,
+                { block: b, inst: i },
+              );
+            }
+          }
+        }
+      } else if (f.isBranch(i) || f.isRet(i)) {
+        throw new RegAllocError('BB', `block ${b}: inst ${i} is a branch or return in the middle of the block`, {
+          block: b,
+          inst: i,
+        });
+      }
+    }
+  }
+
+  const entry = f.entryBlock();
+  if (f.blockParams(entry).length > 0) {
+    throw new RegAllocError('BB', `the entry block ${entry} has block params`, { block: entry });
+  }
+}
+
+export { vregDebug };
