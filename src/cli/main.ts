@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// The `regalloc` command: validate, check, allocate and fuzz corpus-format functions.
+
+import { parseArgs } from 'node:util';
+import type { Reporter } from './report.js';
+import { runValidate } from './validate.js';
+
+const USAGE = `usage: regalloc <command> [options] <file|dir>...
+
+commands:
+  validate <path>...                  validate functions (structure, operands, CFG, SSA)
+  check <path>... [--algorithm A]     validate, then check the stored reference result (A: ion|fastalloc)
+
+options:
+  --json        one JSON object per function
+  -h, --help    this help
+
+Folders are searched recursively for .json and .json.gz files. Exit status 1 if any function failed.`;
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    if (command === undefined) process.exitCode = 2;
+    return;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        algorithm: { type: 'string', default: 'ion' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`regalloc: ${(e as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (positionals.length === 0) {
+    process.stderr.write(`regalloc ${command}: no file or folder given\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const r: Reporter = { json: values.json, failures: 0, total: 0 };
+  try {
+    switch (command) {
+      case 'validate':
+        runValidate(positionals, r);
+        break;
+      default:
+        process.stderr.write(`regalloc: unknown command '${command}'\n${USAGE}\n`);
+        process.exitCode = 2;
+        return;
+    }
+  } catch (e) {
+    process.stderr.write(`regalloc ${command}: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!values.json) process.stderr.write(`${r.total} functions, ${r.failures} failed\n`);
+  if (r.failures > 0) process.exitCode = 1;
+}
+
+main(process.argv.slice(2));
