@@ -1,3 +1,8 @@
-// Public API of `regalloc`.
+// The public API. Node-only corpus I/O lives in `regalloc/io`.
 export * from './model/index.js';
 export { allocate } from './allocate.js';
+export { FunctionBuilder, type BranchTarget } from './func/builder.js';
+export { InMemoryFunction, type BlockData, type FunctionData, type InstData, type InstKind } from './func/in_memory.js';
+export { validateFunction, validateEnv } from './analysis/validate.js';
+export { validateSsa } from './analysis/ssa.js';
+export { CFGInfo } from './analysis/cfg.js';
