@@ -62,3 +62,32 @@ describe('dominator tree fuzzer', () => {
     );
   });
 });
+
+import { shrinkFunction } from '../src/fuzz/shrink.js';
+import { operandConstraintKind as kindOf } from '../src/model/operand.js';
+
+describe('shrinker', () => {
+  it('minimizes a function while a property persists', () => {
+    // The "failure": some instruction has a reuse operand. The minimum is one block, two insts.
+    let seed = 1;
+    let f = null;
+    let o = null;
+    for (; !f; seed++) {
+      const rng = new Rng(seed);
+      o = { ...randomOptions(rng, 'medium'), reusedInputs: true };
+      f = generateFunction(rng, o);
+      if (f && f.numBlocks() < 5) f = null;
+    }
+    const env = fuzzMachineEnv(o!.scratchRegs);
+    const hasReuse = (fn: typeof f) => {
+      validateFunction(fn!, env);
+      for (let i = 0; i < fn!.numInsts(); i++) for (const op of fn!.instOperands(i)) if (kindOf(op) === 4) return true;
+      return false;
+    };
+    assert.ok(hasReuse(f));
+    const r = shrinkFunction(f!, env, (fn) => hasReuse(fn));
+    assert.ok(hasReuse(r.func));
+    assert.ok(r.func.numBlocks() <= 2, `${r.func.numBlocks()} blocks left`);
+    assert.ok(r.func.numInsts() <= 4, `${r.func.numInsts()} insts left`);
+  });
+});

@@ -156,6 +156,17 @@ describe('each RegAllocError variant from a hand-built function', () => {
     expectError(() => validateFunction(d.build(), smallEnv()), 'SSA', { block: 3, inst: 4, vreg: x }, ['does not dominate']);
   });
 
+  it('SSA: a branch arg that is never defined', () => {
+    const b = new FunctionBuilder();
+    const [b0, b1] = [b.block(), b.block()];
+    const p = b.vreg(I);
+    const ghost = b.vreg(I);
+    b.blockParam(b1, p);
+    b.branch(b0, [{ block: b1, args: [ghost] }]);
+    b.ret(b1, [Operand.regUse(p)]);
+    expectError(() => validateFunction(b.build(), smallEnv()), 'SSA', { inst: 0, vreg: ghost }, ['block 1']);
+  });
+
   it('BB: no terminator, a return mid-block, params on the entry block', () => {
     const b = new FunctionBuilder();
     const b0 = b.block();

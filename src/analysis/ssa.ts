@@ -85,6 +85,20 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
         if (operandIsDef(op)) local.add(operandVReg(op));
       }
     }
+    // Branch args are uses at the branch too (regalloc2 leaves them unchecked).
+    const last = r.end - 1;
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) {
+      const args = f.branchBlockparams(b, last, k);
+      for (let a = 0; a < args.length; a++) {
+        const v = args[a]!;
+        const db = definedIn[vregIndex(v)];
+        const ok = db !== undefined && db !== BLOCK_INVALID && (db === b ? local.has(v) : cfg.dominates(db, b));
+        if (!ok) {
+          throw ssaError(v, last, b, `passed to block ${succs[k]} but not defined on every path to the branch`);
+        }
+      }
+    }
   }
 
   for (let b = 0; b < nb; b++) {
