@@ -1,0 +1,1 @@
+export { checkOutput, checkerVerdict, CheckerError, type CheckerErrorDetail, type CheckerErrorKind } from './checker.js';
