@@ -310,9 +310,17 @@ class Checker {
     if (item < 0) {
       const e = this.out.edits[-item - 1]!;
       const v = state.get(e.from);
-      // As in regalloc2, moving an unknown value leaves the destination as it
-      // was (the move resolver's save/restore of a victim register does so).
+      // Moving an unknown value makes the destination unknown. (regalloc2
+      // leaves the destination as it was, which lets a garbage store over a
+      // live spill slot pass unnoticed.)
       if (v !== undefined) setValue(state, where, e.to, v);
+      else {
+        const cur = state.get(e.to);
+        if (cur !== undefined) {
+          unindex(where, e.to, cur);
+          state.delete(e.to);
+        }
+      }
       return;
     }
     const ops = this.f.instOperands(item);
@@ -496,14 +504,18 @@ class Checker {
     }
     const ops = this.f.instOperands(item);
     const allocs = this.allocsOf(item);
+    // With a reused input, the late uses' values are not checked after the
+    // instruction (the reusing def has overwritten the input by then), but
+    // the late defs' constraints still are (regalloc2 skips both, so it never
+    // notices a def that does not reuse its input).
+    let usesToo = true;
     if (after) {
-      // A def that reuses an input is written early: late checks do not apply.
-      for (let k = 0; k < ops.length; k++) if (operandConstraintKind(ops[k]!) === ConstraintKind.Reuse) return;
+      for (let k = 0; k < ops.length; k++) if (operandConstraintKind(ops[k]!) === ConstraintKind.Reuse) usesToo = false;
     }
     const pos = after ? 1 : 0;
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
-      if (operandPos(op) !== pos) continue;
+      if (operandPos(op) !== pos || (!usesToo && operandIsUse(op))) continue;
       this.checkOperand(block, item, k, op, allocs, state);
     }
   }
