@@ -108,7 +108,7 @@ export function interpret(
             mem.set(allocs[k]!, val);
           }
         };
-        const hasReuse = ops.some((op) => operandConstraintKind(op) === ConstraintKind.Reuse);
+        const hasReuse = Array.prototype.some.call(ops, (op: number) => operandConstraintKind(op) === ConstraintKind.Reuse);
         let fault = read(0);
         if (fault) return fault;
         write(0);
@@ -128,7 +128,7 @@ export function interpret(
       const args = f.branchBlockparams(block, last, k);
       const params = f.blockParams(succ);
       const vals = Array.from(args, (a) => logical.get(a));
-      params.forEach((pv, j) => {
+      Array.prototype.forEach.call(params, (pv: number, j: number) => {
         const v = vals[j];
         if (v === undefined) logical.delete(pv);
         else logical.set(pv, v);
