@@ -3,13 +3,15 @@
 
 import { parseArgs } from 'node:util';
 import type { Reporter } from './report.js';
+import { runCheck } from './check.js';
 import { runValidate } from './validate.js';
 
 const USAGE = `usage: regalloc <command> [options] <file|dir>...
 
 commands:
   validate <path>...                  validate functions (structure, operands, CFG, SSA)
-  check <path>... [--algorithm A]     validate, then check the stored reference result (A: ion|fastalloc)
+  check <path>... [--algorithm A]     validate, then check the stored reference result of A (ion|fastalloc)
+                                      with our checker; a reference that is an error is reported, not checked
 
 options:
   --json        one JSON object per function
@@ -56,6 +58,12 @@ function main(argv: string[]): void {
       case 'validate':
         runValidate(positionals, r);
         break;
+      case 'check': {
+        const alg = values.algorithm;
+        if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
+        runCheck(positionals, alg, r);
+        break;
+      }
       default:
         process.stderr.write(`regalloc: unknown command '${command}'\n${USAGE}\n`);
         process.exitCode = 2;

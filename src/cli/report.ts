@@ -1,5 +1,6 @@
 // One line per function, as text or JSON, and the error rendering they share.
 
+import { CheckerError } from '../checker/index.js';
 import { RegAllocError } from '../model/errors.js';
 
 export interface Reporter {
@@ -12,12 +13,16 @@ export function errorJson(e: unknown): Record<string, unknown> {
   if (e instanceof RegAllocError) {
     return { kind: e.kind, message: e.message, place: e.place, regalloc2: e.toRegalloc2String() };
   }
+  if (e instanceof CheckerError) {
+    return { kind: 'CheckerError', message: e.message, errors: e.errors };
+  }
   const err = e as Error;
   return { kind: err?.name ?? 'Error', message: err?.message ?? String(e) };
 }
 
 export function errorText(e: unknown): string {
   if (e instanceof RegAllocError) return `${e.kind}: ${e.message}`;
+  if (e instanceof CheckerError) return `CheckerError ${e.kind}: ${e.message}`;
   const err = e as Error;
   return `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
 }

@@ -1,0 +1,46 @@
+// `regalloc check <path...> [--algorithm A]`: validate, then prove the stored
+// reference result of algorithm A with our checker.
+
+import { validateFunction } from '../analysis/validate.js';
+import { checkOutput } from '../checker/index.js';
+import { readCorpusFile } from '../io/corpus.js';
+import { expandPaths } from './files.js';
+import { errorJson, errorText, report, type Reporter } from './report.js';
+import { displayName } from './validate.js';
+
+export function runCheck(paths: string[], algorithm: 'ion' | 'fastalloc', r: Reporter): void {
+  for (const path of expandPaths(paths)) {
+    let name = displayName(path);
+    try {
+      const c = readCorpusFile(path);
+      name = displayName(path, c.name);
+      validateFunction(c.func, c.env);
+      const ref = c.reference[algorithm];
+      if (!ref) {
+        report(r, name, false, `error: no ${algorithm} reference in the file`, { file: path, error: { kind: 'NoReference' } });
+        continue;
+      }
+      if (!ref.ok) {
+        report(r, name, true, `reference is an error (${ref.error}), not checked`, { file: path, reference: ref.error, checked: false });
+        continue;
+      }
+      try {
+        checkOutput(c.func, c.env, ref.output);
+      } catch (e) {
+        report(r, name, false, `error ${errorText(e)} [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
+          file: path,
+          error: errorJson(e),
+          regalloc2Checker: ref.checker,
+        });
+        continue;
+      }
+      report(r, name, true, ref.checker === 'ok' ? 'ok' : `ok [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
+        file: path,
+        checked: true,
+        regalloc2Checker: ref.checker,
+      });
+    } catch (e) {
+      report(r, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+    }
+  }
+}

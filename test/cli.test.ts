@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { corpusFiles, CORPUS_DIR } from './support/corpus.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('regalloc CLI', () => {
+  it('validate rejects every invalid/ file, one line each, exit status 1', () => {
+    const r = cli('validate', join(CORPUS_DIR, 'invalid'));
+    assert.equal(r.status, 1);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, corpusFiles('invalid').length);
+    for (const l of lines) assert.match(l, /: error [A-Za-z]+: /);
+  });
+
+  it('validate --json gives one object per function, with the error place', () => {
+    const r = cli('validate', '--json', join(CORPUS_DIR, 'invalid'));
+    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(objs.every((o) => o.ok === false && typeof o.error.kind === 'string'));
+    const ssa = objs.find((o) => o.error.kind === 'SSA');
+    assert.equal(typeof ssa.error.place.inst, 'number');
+  });
+
+  it('check accepts the references of a folder (exit 0) and reports regalloc2’s wrong ones (exit 1)', () => {
+    const files = corpusFiles('fuzz').slice(0, 20);
+    const ok = cli('check', ...files);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.stdout.trim().split('\n').length, 20);
+    const bad = corpusFiles('variants').filter((f) => f.includes('-stack')).slice(0, 6);
+    const r = cli('check', '--algorithm', 'fastalloc', ...bad);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /CheckerError/);
+  });
+
+  it('a malformed file gets its JSON path, not a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regalloc-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ format: 'regalloc-func/1', env: { preferred: 3 } }));
+    const r = cli('validate', file);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /Format: \$\.env\.preferred: expected an object/);
+    assert.doesNotMatch(r.stdout + r.stderr, /at .*\.ts:\d+/);
+  });
+
+  it('usage errors exit with status 2', () => {
+    assert.equal(cli('frobnicate', 'x').status, 2);
+    assert.equal(cli('validate').status, 2);
+  });
+});
