@@ -1,0 +1,247 @@
+// Parallel move resolution, shared by Ion and Fastalloc (regalloc2's
+// `moves.rs`): a set of moves that happen at once becomes a sequence of
+// single moves, breaking cycles through a scratch location; then a second
+// step picks the scratch (a free register, else a stack slot) and rewrites
+// stack-to-stack moves through a register, borrowing one (saved to a slot
+// and restored) when none is free.
+//
+// Move lists are flat number arrays of (from, to, data) triples; `data` is a
+// vreg or MOVE_DATA_NONE. No per-move objects.
+
+import { type Allocation, ALLOC_NONE, allocReg } from '../model/allocation.js';
+import type { PReg } from '../model/regs.js';
+
+export const MOVE_DATA_NONE = -1;
+
+const TODO = 0;
+const PENDING = 1;
+const DONE = 2;
+
+export class ParallelMoves {
+  /** (from, to, data) triples in insertion order. */
+  private moves: number[] = [];
+  private order: number[] = [];
+  private sorted: number[] = [];
+  private mustComeBefore: number[] = [];
+  private state: Uint8Array = new Uint8Array(16);
+  private stack: number[] = [];
+
+  clear(): void {
+    this.moves.length = 0;
+  }
+
+  get length(): number {
+    return this.moves.length / 3;
+  }
+
+  add(from: Allocation, to: Allocation, data: number = MOVE_DATA_NONE): void {
+    this.moves.push(from, to, data);
+  }
+
+  /**
+   * Resolves the parallel moves into `out` (cleared first) as a sequence.
+   * Returns true when the sequence needs a scratch location, which appears
+   * as ALLOC_NONE (see `withScratch`).
+   */
+  resolve(out: number[]): boolean {
+    out.length = 0;
+    const m = this.moves;
+    const n0 = m.length / 3;
+    if (n0 <= 1) {
+      for (let i = 0; i < m.length; i++) out.push(m[i]!);
+      return false;
+    }
+    // Sort by (dst, src), stably; drop exact duplicates and self-moves.
+    const order = this.order;
+    order.length = n0;
+    for (let i = 0; i < n0; i++) order[i] = i;
+    order.sort((a, b) => m[3 * a + 1]! - m[3 * b + 1]! || m[3 * a]! - m[3 * b]!);
+    const s = this.sorted;
+    s.length = 0;
+    for (let k = 0; k < n0; k++) {
+      const i = order[k]!;
+      const from = m[3 * i]!;
+      const to = m[3 * i + 1]!;
+      const data = m[3 * i + 2]!;
+      const len = s.length;
+      if (len > 0 && s[len - 3] === from && s[len - 2] === to && s[len - 1] === data) continue;
+      s.push(from, to, data);
+    }
+    // Self-moves go only after dedup, as regalloc2 does.
+    let w = 0;
+    for (let r = 0; r < s.length; r += 3) {
+      if (s[r] === s[r + 1]) continue;
+      s[w] = s[r]!;
+      s[w + 1] = s[r + 1]!;
+      s[w + 2] = s[r + 2]!;
+      w += 3;
+    }
+    s.length = w;
+    const n = w / 3;
+
+    // For each move, the move that overwrites its source (must come after it).
+    const before = this.mustComeBefore;
+    before.length = n;
+    let overlap = false;
+    for (let i = 0; i < n; i++) {
+      const j = findByDest(s, n, s[3 * i]!);
+      before[i] = j;
+      if (j >= 0) overlap = true;
+    }
+    if (!overlap) {
+      for (let i = 0; i < s.length; i++) out.push(s[i]!);
+      return false;
+    }
+
+    if (this.state.length < n) this.state = new Uint8Array(n * 2);
+    const state = this.state;
+    state.fill(TODO, 0, n);
+    const stack = this.stack;
+    stack.length = 0;
+    let scratchUsed = false;
+    let cursor = 0;
+    for (;;) {
+      while (cursor < n && state[cursor] !== TODO) cursor++;
+      if (cursor >= n) break;
+      stack.push(cursor);
+      state[cursor] = PENDING;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const next = before[top]!;
+        if (next < 0 || state[next] === DONE) {
+          pushMove(out, s, top);
+          state[top] = DONE;
+          stack.pop();
+          while (stack.length > 0) {
+            const t = stack.pop()!;
+            pushMove(out, s, t);
+            state[t] = DONE;
+          }
+        } else if (state[next] === TODO) {
+          stack.push(next);
+          state[next] = PENDING;
+        } else {
+          // A cycle: save `top`'s source in the scratch, finish the cycle,
+          // then write `top`'s destination from the scratch.
+          state[top] = DONE;
+          stack.pop();
+          scratchUsed = true;
+          out.push(ALLOC_NONE, s[3 * top + 1]!, s[3 * top + 2]!);
+          while (stack.length > 0) {
+            const idx = stack.pop()!;
+            state[idx] = DONE;
+            pushMove(out, s, idx);
+            if (idx === next) break;
+          }
+          out.push(s[3 * top]!, ALLOC_NONE, MOVE_DATA_NONE);
+        }
+      }
+    }
+    reverseTriples(out);
+    return scratchUsed;
+  }
+}
+
+function pushMove(out: number[], s: number[], i: number): void {
+  out.push(s[3 * i]!, s[3 * i + 1]!, s[3 * i + 2]!);
+}
+
+/** Index of the move whose destination is `dst` (moves sorted by destination), or -1. */
+function findByDest(s: number[], n: number, dst: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const d = s[3 * mid + 1]!;
+    if (d < dst) lo = mid + 1;
+    else if (d > dst) hi = mid;
+    else return mid;
+  }
+  return -1;
+}
+
+function reverseTriples(a: number[]): void {
+  for (let i = 0, j = a.length - 3; i < j; i += 3, j -= 3) {
+    for (let k = 0; k < 3; k++) {
+      const t = a[i + k]!;
+      a[i + k] = a[j + k]!;
+      a[j + k] = t;
+    }
+  }
+}
+
+/** Replaces the scratch placeholder (ALLOC_NONE) in `moves` by `scratch`. */
+export function withScratch(moves: number[], scratch: Allocation): void {
+  for (let i = 0; i < moves.length; i += 3) {
+    if (moves[i] === ALLOC_NONE) moves[i] = scratch;
+    if (moves[i + 1] === ALLOC_NONE) moves[i + 1] = scratch;
+  }
+}
+
+/** What the scratch step needs from its allocator. */
+export interface ScratchHooks {
+  /** A register free at this point, or undefined. */
+  findFreeReg(): Allocation | undefined;
+  /** A fresh stack slot. */
+  getStackslot(): Allocation;
+  /** True for spill slots and registers standing for fixed stack slots. */
+  isStackAlloc(a: Allocation): boolean;
+  /** The register to borrow (save, use, restore) when none is free. */
+  borrowedScratchReg: PReg;
+}
+
+/**
+ * The second step: fills the scratch placeholder (a free register, else a
+ * stack slot), then routes stack-to-stack moves through a register.
+ * `moves` is the output of `resolve`; the result goes to `out`.
+ */
+export function resolveScratch(moves: number[], needsScratch: boolean, hooks: ScratchHooks, out: number[]): void {
+  out.length = 0;
+  if (needsScratch) withScratch(moves, hooks.findFreeReg() ?? hooks.getStackslot());
+  let stackToStack = false;
+  for (let i = 0; i < moves.length; i += 3) {
+    if (hooks.isStackAlloc(moves[i]!) && hooks.isStackAlloc(moves[i + 1]!)) {
+      stackToStack = true;
+      break;
+    }
+  }
+  if (!stackToStack) {
+    for (let i = 0; i < moves.length; i++) out.push(moves[i]!);
+    return;
+  }
+  let scratchReg: Allocation;
+  let saveSlot: Allocation | undefined;
+  const free = hooks.findFreeReg();
+  if (free !== undefined) scratchReg = free;
+  else {
+    scratchReg = allocReg(hooks.borrowedScratchReg);
+    saveSlot = hooks.getStackslot();
+  }
+  let scratchDirty = false;
+  let saveDirty = true;
+  for (let i = 0; i < moves.length; i += 3) {
+    const src = moves[i]!;
+    const dst = moves[i + 1]!;
+    const data = moves[i + 2]!;
+    if (hooks.isStackAlloc(src) && hooks.isStackAlloc(dst)) {
+      if (saveSlot !== undefined && saveDirty) {
+        out.push(scratchReg, saveSlot, MOVE_DATA_NONE);
+        saveDirty = false;
+      }
+      out.push(src, scratchReg, data, scratchReg, dst, data);
+      scratchDirty = true;
+    } else {
+      if (src === scratchReg && scratchDirty) {
+        // The borrowed register is read: restore its own value first.
+        out.push(saveSlot!, scratchReg, MOVE_DATA_NONE);
+        scratchDirty = false;
+      }
+      if (dst === scratchReg) {
+        scratchDirty = false;
+        saveDirty = true;
+      }
+      out.push(src, dst, data);
+    }
+  }
+  if (saveSlot !== undefined && scratchDirty) out.push(saveSlot, scratchReg, MOVE_DATA_NONE);
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { checkMoveCase, randomMoveCase } from '../src/fuzz/moves_fuzz.js';
+import { Rng } from '../src/fuzz/rng.js';
+import { ALLOC_NONE, allocReg, allocStack } from '../src/model/allocation.js';
+import { preg } from '../src/model/regs.js';
+import { ParallelMoves, resolveScratch } from '../src/moves/parallel_moves.js';
+
+const r = (n: number) => allocReg(preg(n, 0));
+const s = (n: number) => allocStack(n);
+
+function triples(a: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < a.length; i += 3) out.push([a[i]!, a[i + 1]!]);
+  return out;
+}
+
+describe('parallel moves', () => {
+  it('orders a chain so nothing is overwritten before it is read', () => {
+    const p = new ParallelMoves();
+    p.add(r(1), r(2));
+    p.add(r(0), r(1));
+    const out: number[] = [];
+    assert.equal(p.resolve(out), false);
+    assert.deepEqual(triples(out), [[r(1), r(2)], [r(0), r(1)]]);
+  });
+
+  it('breaks a swap through the scratch placeholder', () => {
+    const p = new ParallelMoves();
+    p.add(r(0), r(1));
+    p.add(r(1), r(0));
+    const out: number[] = [];
+    assert.equal(p.resolve(out), true);
+    assert.deepEqual(triples(out), [[r(0), ALLOC_NONE], [r(1), r(0)], [ALLOC_NONE, r(1)]]);
+  });
+
+  it('uses a free register for the scratch, else a stack slot', () => {
+    const mk = () => {
+      const p = new ParallelMoves();
+      p.add(r(0), r(1));
+      p.add(r(1), r(0));
+      const seq: number[] = [];
+      return { seq, needs: p.resolve(seq) };
+    };
+    const a = mk();
+    const out: number[] = [];
+    resolveScratch(a.seq, a.needs, { findFreeReg: () => r(9), getStackslot: () => s(7), isStackAlloc: (x) => x >>> 28 === 2, borrowedScratchReg: preg(0, 0) }, out);
+    assert.deepEqual(triples(out), [[r(0), r(9)], [r(1), r(0)], [r(9), r(1)]]);
+    const b = mk();
+    resolveScratch(b.seq, b.needs, { findFreeReg: () => undefined, getStackslot: () => s(7), isStackAlloc: (x) => x >>> 28 === 2, borrowedScratchReg: preg(0, 0) }, out);
+    assert.deepEqual(triples(out), [[r(0), s(7)], [r(1), r(0)], [s(7), r(1)]]);
+  });
+
+  it('routes stack-to-stack moves through a register, borrowing one with a save when none is free', () => {
+    const p = new ParallelMoves();
+    p.add(s(0), s(1));
+    p.add(r(3), r(4));
+    const seq: number[] = [];
+    const needs = p.resolve(seq);
+    const out: number[] = [];
+    resolveScratch(seq, needs, { findFreeReg: () => undefined, getStackslot: () => s(9), isStackAlloc: (x) => x >>> 28 === 2, borrowedScratchReg: preg(5, 0) }, out);
+    assert.deepEqual(triples(out), [[r(3), r(4)], [r(5), s(9)], [s(0), r(5)], [r(5), s(1)], [s(9), r(5)]]);
+  });
+
+  it('drops self-moves and duplicates', () => {
+    const p = new ParallelMoves();
+    p.add(r(1), r(1));
+    p.add(r(2), r(3));
+    p.add(r(2), r(3));
+    const out: number[] = [];
+    p.resolve(out);
+    assert.deepEqual(triples(out), [[r(2), r(3)]]);
+  });
+
+  it('fuzz: the sequence has exactly the effect of the parallel assignment', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (seed) => {
+        assert.equal(checkMoveCase(randomMoveCase(new Rng(seed))), null);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});
