@@ -181,7 +181,9 @@ export function validateOperands(f: Function, env: MachineEnv): void {
                       ? `operand ${t} is of another class`
                       : operandConstraintKind(target) === ConstraintKind.Reuse
                         ? `operand ${t} is itself a reuse`
-                        : undefined;
+                        : operandConstraintKind(target) === ConstraintKind.Stack
+                          ? `operand ${t} must be on the stack, but a reused input is in a register`
+                          : undefined;
             if (why !== undefined) {
               throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
             }

@@ -1,0 +1,110 @@
+// A per-class LRU of physical registers: a circular doubly-linked list over
+// hw_enc (0..63) in two byte arrays. The head is the most recently used; the
+// oldest is the head's predecessor.
+
+import { type PReg, PRegSet, type RegClass } from '../model/regs.js';
+
+const NIL = 0xff;
+
+export class Lru {
+  readonly prev = new Uint8Array(64).fill(NIL);
+  readonly next = new Uint8Array(64).fill(NIL);
+  head = NIL;
+  readonly cls: RegClass;
+
+  /** The registers of `regs` (all of class `cls`), oldest last in ascending order. */
+  constructor(cls: RegClass, regs: PRegSet) {
+    this.cls = cls;
+    this.reset(regs);
+  }
+
+  reset(regs: PRegSet): void {
+    this.prev.fill(NIL);
+    this.next.fill(NIL);
+    const list = regs.toArray().map((p) => p & 63);
+    const n = list.length;
+    for (let i = 0; i < n; i++) {
+      const hw = list[i]!;
+      this.prev[hw] = list[i === 0 ? n - 1 : i - 1]!;
+      this.next[hw] = list[i >= n - 1 ? 0 : i + 1]!;
+    }
+    this.head = n === 0 ? NIL : list[0]!;
+  }
+
+  isEmpty(): boolean {
+    return this.head === NIL;
+  }
+
+  /** Marks `preg` as the most recently used. */
+  poke(preg: PReg): void {
+    const hw = preg & 63;
+    const oldHead = this.head;
+    if (hw === oldHead) return;
+    if (this.prev[oldHead] !== hw) {
+      this.remove(hw);
+      this.insertBefore(hw, this.head);
+    }
+    this.head = hw;
+  }
+
+  /** The least recently used register. */
+  oldest(): PReg {
+    return (this.cls << 6) | this.prev[this.head]!;
+  }
+
+  /** The least recently used register in `from`, or -1. */
+  last(from: PRegSet): PReg {
+    if (this.head === NIL) return -1;
+    const base = this.cls << 6;
+    const start = this.prev[this.head]!;
+    let hw = start;
+    do {
+      if (from.contains(base | hw)) return base | hw;
+      hw = this.prev[hw]!;
+    } while (hw !== start);
+    return -1;
+  }
+
+  /** The least recently used register in `from` with hw_enc below `limit`, or -1. */
+  lastBelow(from: PRegSet, limit: number): PReg {
+    if (this.head === NIL) return -1;
+    const base = this.cls << 6;
+    const start = this.prev[this.head]!;
+    let hw = start;
+    do {
+      if (hw < limit && from.contains(base | hw)) return base | hw;
+      hw = this.prev[hw]!;
+    } while (hw !== start);
+    return -1;
+  }
+
+  /** Registers from most to least recently used. */
+  toArray(): PReg[] {
+    const out: PReg[] = [];
+    if (this.head === NIL) return out;
+    let hw = this.head;
+    do {
+      out.push((this.cls << 6) | hw);
+      hw = this.next[hw]!;
+    } while (hw !== this.head);
+    return out;
+  }
+
+  private remove(hw: number): void {
+    const p = this.prev[hw]!;
+    const n = this.next[hw]!;
+    this.next[p] = n;
+    this.prev[n] = p;
+    this.prev[hw] = NIL;
+    this.next[hw] = NIL;
+    if (hw === this.head) this.head = hw === n ? NIL : n;
+  }
+
+  private insertBefore(i: number, j: number): void {
+    const p = this.prev[j]!;
+    this.next[p] = i;
+    this.prev[j] = i;
+    this.next[i] = j;
+    this.prev[i] = p;
+  }
+}

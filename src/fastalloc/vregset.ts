@@ -1,0 +1,58 @@
+// The set of live vregs: an intrusive doubly-linked list over vreg indices in
+// typed arrays, iterated most recently inserted first.
+
+import { type VReg } from '../model/regs.js';
+
+export class VRegSet {
+  private next: Int32Array;
+  private prev: Int32Array;
+  private vregs: Int32Array;
+  private head: number;
+
+  constructor(numVregs: number) {
+    this.next = new Int32Array(numVregs + 1);
+    this.prev = new Int32Array(numVregs + 1);
+    this.vregs = new Int32Array(numVregs + 1).fill(-1);
+    this.head = numVregs;
+    this.next[numVregs] = numVregs;
+    this.prev[numVregs] = numVregs;
+  }
+
+  insert(v: VReg): void {
+    const idx = v >>> 2;
+    const first = this.next[this.head]!;
+    this.next[idx] = first;
+    this.prev[idx] = this.head;
+    this.vregs[idx] = v;
+    this.next[this.head] = idx;
+    this.prev[first] = idx;
+  }
+
+  remove(index: number): void {
+    const p = this.prev[index]!;
+    const n = this.next[index]!;
+    this.next[p] = n;
+    this.prev[n] = p;
+    this.vregs[index] = -1;
+  }
+
+  has(index: number): boolean {
+    return this.vregs[index] !== -1;
+  }
+
+  isEmpty(): boolean {
+    return this.next[this.head] === this.head;
+  }
+
+  /** The vregs, most recently inserted first. */
+  toArray(): VReg[] {
+    const out: VReg[] = [];
+    for (let i = this.next[this.head]!; i !== this.head; i = this.next[i]!) out.push(this.vregs[i]!);
+    return out;
+  }
+
+  /** Calls `fn` for each vreg, most recently inserted first; `fn` must not change the set. */
+  forEach(fn: (v: VReg) => void): void {
+    for (let i = this.next[this.head]!; i !== this.head; i = this.next[i]!) fn(this.vregs[i]!);
+  }
+}
