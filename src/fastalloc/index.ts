@@ -546,7 +546,16 @@ class Fastalloc {
       this.rangeAlloc[idx] = allocStack(slot);
       const cur = this.vregAllocs[idx]!;
       const next = allocStack(slot);
-      if (cur !== next) this.addMove(inst, cur, next, operandClass(op), LATE);
+      // Spill from where the def wrote. regalloc2 spills from `cur`, the
+      // location later uses expect, but when the def wrote elsewhere (a
+      // `stack` def into its slot while later uses wanted a register), the
+      // copy into `cur` was added just before and so runs just after this
+      // one (edits are reversed at the end): the slot would receive `cur`'s
+      // stale contents, overwriting the value the def just stored there.
+      if (cur !== next) {
+        const written = this.allocs[this.instAllocOffsets[inst]! + opIdx]!;
+        if (written !== next) this.addMove(inst, written, next, operandClass(op), LATE);
+      }
     }
     this.rangeStart[idx] = inst * 2 + 1;
     this.freealloc(v);
@@ -673,6 +682,12 @@ class Fastalloc {
       if (slot !== prev) this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
     });
     this.scratch.set(this.dedicatedScratch);
+    if (block === f.entryBlock() && !this.liveVregs.isEmpty()) {
+      // A value used but defined on no path from the entry (regalloc2 would
+      // reload it from a slot that was never written).
+      const v = this.liveVregs.toArray()[0]!;
+      throw new RegAllocError('EntryLivein', `v${v >>> 2} is live into the entry block ${block}`, { block, vreg: v });
+    }
     const preds = f.blockPreds(block);
     for (let k = 0; k < params.length; k++) {
       const param = params[k]!;
