@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { allocate } from '../src/allocate.js';
+import { checkOutput } from '../src/checker/index.js';
+import { Lru } from '../src/fastalloc/lru.js';
+import { VRegSet } from '../src/fastalloc/vregset.js';
+import { runFastalloc } from '../src/fastalloc/index.js';
+import { FunctionBuilder } from '../src/func/builder.js';
+import { compareOutputs } from '../src/io/compare.js';
+import { readCorpusFile } from '../src/io/corpus.js';
+import { allocIsReg, allocIsStack, allocReg, instAllocs } from '../src/model/index.js';
+import { RegAllocError } from '../src/model/errors.js';
+import { Operand } from '../src/model/operand.js';
+import { PRegSet, preg, RegClass, vreg } from '../src/model/regs.js';
+import { corpusFiles } from './support/corpus.js';
+import { smallEnv } from './support/env.js';
+
+const I = RegClass.Int;
+const p = (n: number) => preg(n, I);
+
+describe('Fastalloc building blocks', () => {
+  it('LRU: poke makes a register newest; last() finds the oldest in a set', () => {
+    const lru = new Lru(I, PRegSet.of([p(0), p(1), p(2), p(3)]));
+    assert.deepEqual(lru.toArray(), [p(0), p(1), p(2), p(3)]);
+    assert.equal(lru.oldest(), p(3));
+    lru.poke(p(3));
+    assert.deepEqual(lru.toArray(), [p(3), p(0), p(1), p(2)]);
+    lru.poke(p(1));
+    assert.deepEqual(lru.toArray(), [p(1), p(3), p(0), p(2)]);
+    assert.equal(lru.last(PRegSet.of([p(0), p(1), p(3)])), p(0));
+    assert.equal(lru.last(PRegSet.of([p(7)])), -1);
+    assert.equal(lru.lastBelow(PRegSet.of([p(0), p(1), p(2), p(3)]), 2), p(0));
+  });
+
+  it('VRegSet: insert, remove, iterate newest first', () => {
+    const s = new VRegSet(3000);
+    assert.ok(s.isEmpty());
+    for (const v of [vreg(10, 0), vreg(2000, 0), vreg(11, 2), vreg(199, 1), vreg(23, 0)]) s.insert(v);
+    assert.deepEqual(s.toArray(), [vreg(23, 0), vreg(199, 1), vreg(11, 2), vreg(2000, 0), vreg(10, 0)]);
+    s.remove(23);
+    s.remove(11);
+    s.insert(vreg(73, 2));
+    assert.deepEqual(s.toArray(), [vreg(73, 2), vreg(199, 1), vreg(2000, 0), vreg(10, 0)]);
+    s.remove(73);
+    s.remove(199);
+    s.remove(2000);
+    s.remove(10);
+    assert.ok(s.isEmpty());
+  });
+});
+
+/** One block: defs, then an instruction using all of them with `useOps`, then ret. */
+function straightLine(n: number, use: (vs: number[]) => number[], clobbers: number[] = []) {
+  const b = new FunctionBuilder();
+  const b0 = b.block();
+  const vs = Array.from({ length: n }, () => b.vreg(I));
+  for (const v of vs) b.inst(b0, [Operand.regDef(v)]);
+  b.inst(b0, use(vs), clobbers);
+  b.ret(b0);
+  return b.build();
+}
+
+describe('Fastalloc constraints (each output proven by the checker)', () => {
+  const env = smallEnv(4);
+  const run = (f: ReturnType<typeof straightLine>, e = env) => {
+    const out = allocate(f, e, { algorithm: 'fastalloc' });
+    checkOutput(f, e, out);
+    return out;
+  };
+  it('reg, any, stack, fixed, limit, reuse, fixed-nonallocatable', () => {
+    const f = straightLine(4, (v) => [
+      Operand.regUse(v[0]!),
+      Operand.anyUse(v[1]!),
+      Operand.stackUse(v[2]!),
+      Operand.regFixedUse(v[3]!, p(2)),
+    ]);
+    const a = instAllocs(run(f), 4);
+    assert.ok(allocIsReg(a[0]!));
+    assert.ok(allocIsStack(a[2]!));
+    assert.equal(a[3], allocReg(p(2)));
+
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y, z] = [b.vreg(I), b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.limitDef(y, 2), Operand.limitUse(x, 1)]);
+    b.inst(b0, [Operand.regReuseDef(z, 1), Operand.regUse(y), Operand.fixedNonAllocatable(p(31))]);
+    b.ret(b0, [Operand.regUse(z)]);
+    const fn = b.build();
+    const out = run(fn);
+    const i1 = instAllocs(out, 1);
+    assert.ok((i1[0]! & 63) < 2 && (i1[1]! & 63) < 1, 'limit(n) respected');
+    const i2 = instAllocs(out, 2);
+    assert.equal(i2[0], i2[1], 'reuse');
+    assert.equal(i2[2], allocReg(p(31)));
+  });
+
+  it('evicts to the stack when registers run out, and reloads', () => {
+    // Six values live across a use of all of them, four registers: some must be spilled.
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const vs = Array.from({ length: 6 }, () => b.vreg(I));
+    for (const v of vs) b.inst(b0, [Operand.regDef(v)]);
+    for (const v of vs) b.inst(b0, [Operand.regUse(v)]);
+    b.ret(b0);
+    const fn = b.build();
+    const out = run(fn);
+    assert.ok(out.numSpillslots > 0);
+    assert.ok(out.edits.some((e) => allocIsStack(e.from)) && out.edits.some((e) => allocIsStack(e.to)));
+  });
+
+  it('clobbers push live values out of clobbered registers', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regFixedDef(x, p(0))]);
+    b.inst(b0, [Operand.regDef(y)], [p(0), p(1), p(2)]);
+    b.ret(b0, [Operand.regUse(x), Operand.regUse(y)]);
+    run(b.build());
+  });
+
+  it('block params and branch args across a loop', () => {
+    const b = new FunctionBuilder();
+    const [b0, b1, b2, b3] = [b.block(), b.block(), b.block(), b.block()];
+    const [x, i, j] = [b.vreg(I), b.vreg(I), b.vreg(I)];
+    b.blockParam(b1, i);
+    b.inst(b0, [Operand.regDef(x)]);
+    b.branch(b0, [{ block: b1, args: [x] }]);
+    b.inst(b1, [Operand.regDef(j), Operand.regUse(i)]);
+    b.branch(b1, [{ block: b2 }, { block: b3 }]);
+    b.branch(b2, [{ block: b1, args: [j] }]);
+    b.ret(b3, [Operand.regFixedUse(j, p(0))]);
+    run(b.build());
+  });
+
+  it('TooManyLiveRegs when an instruction needs more registers than exist', () => {
+    const f = straightLine(5, (v) => v.map((x) => Operand.regUse(x)));
+    assert.throws(
+      () => allocate(f, env, { algorithm: 'fastalloc' }),
+      (e) => e instanceof RegAllocError && e.kind === 'TooManyLiveRegs' && e.place.inst === 5,
+    );
+  });
+
+  it('EntryLivein when validation is off and a value is used but never defined', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    b.vreg(I);
+    b.ret(b0, [Operand.regUse(vreg(0, I))]);
+    assert.throws(
+      () => runFastalloc(b.build(), env),
+      (e) => e instanceof RegAllocError && e.kind === 'EntryLivein' && e.place.vreg === vreg(0, I),
+    );
+  });
+
+  it('never changes the caller’s function', () => {
+    const f = straightLine(3, (v) => v.map((x) => Operand.anyUse(x)));
+    const before = JSON.stringify([...Array(f.numInsts()).keys()].map((i) => [...f.instOperands(i)]));
+    run(f);
+    assert.equal(JSON.stringify([...Array(f.numInsts()).keys()].map((i) => [...f.instOperands(i)])), before);
+  });
+});
+
+describe('Fastalloc on the corpus', () => {
+  for (const folder of ['fuzz', 'cranelift', 'fuzzgen', 'variants']) {
+    it(`${folder}/: checker-clean everywhere, identical to regalloc2 where regalloc2 is correct`, () => {
+      let identical = 0;
+      let comparable = 0;
+      const differing: string[] = [];
+      for (const path of corpusFiles(folder)) {
+        const c = readCorpusFile(path);
+        const out = allocate(c.func, c.env, { algorithm: 'fastalloc', validateSsa: false });
+        checkOutput(c.func, c.env, out);
+        const ref = c.reference.fastalloc!;
+        let refCorrect = ref.ok && ref.checker === 'ok';
+        if (refCorrect) {
+          try {
+            checkOutput(c.func, c.env, ref.output);
+          } catch {
+            refCorrect = false; // regalloc2's checker missed it (see checker.test.ts)
+          }
+        }
+        if (!refCorrect) continue;
+        comparable++;
+        const cmp = compareOutputs(out, ref.output, true);
+        if (cmp.identical) identical++;
+        else differing.push(`${c.name}: ${cmp.detail}`);
+      }
+      console.log(`${folder}: identical ${identical}/${comparable}${differing.length ? '; differing: ' + differing.join('; ') : ''}`);
+      if (folder === 'variants') {
+        // fuzz-0000449-stack: regalloc2 spills a stale register into a slot that is never read again.
+        assert.ok(identical >= comparable - 1, `${identical}/${comparable}`);
+      } else {
+        assert.equal(identical, comparable);
+      }
+    });
+  }
+
+  it('invalid/: every file gets a typed error, never a crash', () => {
+    for (const path of corpusFiles('invalid')) {
+      assert.throws(
+        () => {
+          const c = readCorpusFile(path);
+          allocate(c.func, c.env, { algorithm: 'fastalloc' });
+        },
+        (e) => e instanceof RegAllocError,
+        path,
+      );
+    }
+  });
+});
