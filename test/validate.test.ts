@@ -261,6 +261,25 @@ describe('each RegAllocError variant from a hand-built function', () => {
     ]);
   });
 
+  it('InvalidFixedReg: two values fixed to one register at the same point', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regDef(y)]);
+    b.inst(b0, [Operand.regFixedUse(x, preg(1, I)), Operand.regFixedUseAtEnd(y, preg(1, I))]);
+    b.ret(b0);
+    expectError(() => validateFunction(b.build(), smallEnv()), 'InvalidFixedReg', { inst: 2, operand: 1 }, ['p1i', 'same point']);
+    // The same vreg early and late in one register is fine, as is a late def over an early use.
+    const c = new FunctionBuilder();
+    const c0 = c.block();
+    const [u, w] = [c.vreg(I), c.vreg(I)];
+    c.inst(c0, [Operand.regDef(u)]);
+    c.inst(c0, [Operand.regFixedDef(w, preg(1, I)), Operand.regFixedUse(u, preg(1, I)), Operand.regFixedUseAtEnd(u, preg(2, I))]);
+    c.ret(c0, [Operand.regUse(w)]);
+    validateFunction(c.build(), smallEnv());
+  });
+
   it('InvalidLimit: not a power of two, and no register below n', () => {
     expectError(() => parseCorpus(jsonFunction(['v0i:def:late:limit(3)'])), 'InvalidLimit', { inst: 0, operand: 0 }, ['limit(3)']);
     const b = new FunctionBuilder();

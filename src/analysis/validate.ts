@@ -7,6 +7,7 @@ import { RegAllocError } from '../model/errors.js';
 import type { Function, MachineEnv } from '../model/function.js';
 import {
   ConstraintKind,
+  type Operand,
   operandClass,
   operandConstraintKind,
   operandFixedReg,
@@ -124,6 +125,37 @@ function checkVReg(f: Function, v: VReg, where: string, place: { block?: number;
   }
 }
 
+/**
+ * Two operands fixed to the same register at overlapping points of one
+ * instruction hold different values there, unless both are uses of the same
+ * vreg. An early use occupies the early point, a late def the late point, an
+ * early def or a late use both.
+ */
+function checkFixedOverlaps(block: number, inst: number, ops: ArrayLike<Operand>): void {
+  for (let k = 0; k < ops.length; k++) {
+    const a = ops[k]!;
+    if (operandConstraintKind(a) !== ConstraintKind.FixedReg) continue;
+    for (let j = k + 1; j < ops.length; j++) {
+      const b = ops[j]!;
+      if (operandConstraintKind(b) !== ConstraintKind.FixedReg || operandFixedReg(a) !== operandFixedReg(b)) continue;
+      if (operandIsFixedNonAllocatable(a) || operandIsFixedNonAllocatable(b)) continue;
+      if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b)) continue;
+      const span = (op: Operand) => {
+        const early = operandPos(op) === 0;
+        if (operandIsUse(op)) return early ? 1 : 3;
+        return early ? 3 : 2;
+      };
+      if ((span(a) & span(b)) !== 0) {
+        throw new RegAllocError(
+          'InvalidFixedReg',
+          `block ${block} inst ${inst}: operands ${k} (${operandToString(a)}) and ${j} (${operandToString(b)}) need ${pregToString(operandFixedReg(a))} at the same point`,
+          { block, inst, operand: j, vreg: operandVReg(b) },
+        );
+      }
+    }
+  }
+}
+
 /** Operands, clobbers, block params and branch args of every instruction. */
 export function validateOperands(f: Function, env: MachineEnv): void {
   const alloc = allocatable(env);
@@ -154,6 +186,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
         });
       }
       const clobbers = f.instClobbers(i);
+      checkFixedOverlaps(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         const place = { block: b, inst: i, operand: k };

@@ -3,7 +3,10 @@
 
 import { parseArgs } from 'node:util';
 import type { Reporter } from './report.js';
+import { checkOutput } from '../checker/index.js';
+import { runAllocate } from './allocate.js';
 import { runCheck } from './check.js';
+import { runFuzzCommand } from './fuzz.js';
 import { runValidate } from './validate.js';
 
 const USAGE = `usage: regalloc <command> [options] <file|dir>...
@@ -12,6 +15,15 @@ commands:
   validate <path>...                  validate functions (structure, operands, CFG, SSA)
   check <path>... [--algorithm A]     validate, then check the stored reference result of A (ion|fastalloc)
                                       with our checker; a reference that is an error is reported, not checked
+  allocate <path>... [--algorithm A] [--check] [--iterations N]
+                                      allocate, print the result (FORMAT.md RESULT with name) and compare it
+                                      with the file's reference: 'identical' or the first difference;
+                                      --check proves our output with the checker; --iterations N reports the
+                                      median time as time_ns
+  fuzz [--algorithm ion|fastalloc|both] [--cases N | --seconds S] [--seed S]
+       [--size small|medium|large|mixed] [--out DIR]
+                                      generate, validate, allocate and check random functions; on a failure,
+                                      write the function and a minimized one to DIR and exit 1
 
 options:
   --json        one JSON object per function
@@ -33,7 +45,14 @@ function main(argv: string[]): void {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
-        algorithm: { type: 'string', default: 'ion' },
+        algorithm: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        iterations: { type: 'string', default: '1' },
+        cases: { type: 'string' },
+        seconds: { type: 'string' },
+        seed: { type: 'string' },
+        size: { type: 'string', default: 'mixed' },
+        out: { type: 'string', default: 'fuzz-failures' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -47,6 +66,15 @@ function main(argv: string[]): void {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  if (command === 'fuzz') {
+    try {
+      runFuzzCommand(values);
+    } catch (e) {
+      process.stderr.write(`regalloc fuzz: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    }
+    return;
+  }
   if (positionals.length === 0) {
     process.stderr.write(`regalloc ${command}: no file or folder given\n`);
     process.exitCode = 2;
@@ -58,8 +86,16 @@ function main(argv: string[]): void {
       case 'validate':
         runValidate(positionals, r);
         break;
+      case 'allocate': {
+        const alg = values.algorithm ?? 'ion';
+        if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
+        const iterations = Number(values.iterations);
+        if (!Number.isInteger(iterations) || iterations < 1) throw new Error('--iterations must be a positive integer');
+        runAllocate(positionals, { algorithm: alg, iterations, check: values.check ? checkOutput : undefined }, r);
+        break;
+      }
       case 'check': {
-        const alg = values.algorithm;
+        const alg = values.algorithm ?? 'ion';
         if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
         runCheck(positionals, alg, r);
         break;

@@ -253,8 +253,9 @@ class Fastalloc {
 
   // ------------------------------------------------------------ operands
 
-  private reserveRegForOperand(inst: number, op: Operand, opIdx: number, preg: PReg): void {
-    const nonalloc = operandIsFixedNonAllocatable(op);
+  private reserveRegForOperand(inst: number, op: Operand, opIdx: number, preg: PReg, shared: boolean): void {
+    // `shared`: an earlier use of the same vreg already reserved this register.
+    const nonalloc = operandIsFixedNonAllocatable(op) || shared;
     const early = this.available[EARLY];
     const late = this.available[LATE];
     const pos = operandPos(op);
@@ -597,7 +598,8 @@ class Fastalloc {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
       const preg = operandFixedReg(op);
-      this.reserveRegForOperand(inst, op, k, preg);
+      const shared = seen.contains(preg) && operandIsUse(op) && this.fixedUseOf(ops, k, preg);
+      this.reserveRegForOperand(inst, op, k, preg, shared);
       if (!seen.contains(preg)) {
         seen.add(preg);
         if (this.allocatable.contains(preg)) {
@@ -654,6 +656,18 @@ class Fastalloc {
     }
     if (f.isBranch(inst)) this.processBranch(block, inst);
     this.reusedInputToReuseOp.fill(NO_REUSE);
+  }
+
+  /** True if an operand before `k` is a use of the same vreg fixed to `preg`. */
+  private fixedUseOf(ops: ArrayLike<Operand>, k: number, preg: PReg): boolean {
+    const v = operandVReg(ops[k]!);
+    for (let j = 0; j < k; j++) {
+      const o = ops[j]!;
+      if (operandIsUse(o) && operandVReg(o) === v && operandConstraintKind(o) === ConstraintKind.FixedReg && operandFixedReg(o) === preg) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private reloadAtBegin(block: number): void {

@@ -260,8 +260,11 @@ function generate(rng: Rng, o: GenOptions): InMemoryFunction {
           if (operandIsUse(op) && pos === 1 && fixedEarly.includes(p)) continue;
           const list = pos === 0 ? fixedEarly : fixedLate;
           if (list.includes(p)) continue;
+          const cand = withConstraint(op, constraintFixed(p & 63));
+          // With late uses in play, also keep operands of other vregs off the register where they overlap.
+          if (operands.some((o, j) => j !== i && fixedOverlap(o, cand))) continue;
           list.push(p);
-          operands[i] = withConstraint(op, constraintFixed(p & 63));
+          operands[i] = cand;
         }
         if (o.callsiteIshConstraints && rng.bool()) {
           const n2 = rng.int(o.numCallsiteIshVregsPerInst[0], o.numCallsiteIshVregsPerInst[1]);
@@ -336,6 +339,15 @@ function generate(rng: Rng, o: GenOptions): InMemoryFunction {
     allowMultipleVregDefs: false,
     debugValueLabels: labels,
   });
+}
+
+/** Two operands fixed to one register at overlapping points (see validation). */
+function fixedOverlap(a: Operand, b: Operand): boolean {
+  if (operandConstraintKind(a) !== ConstraintKind.FixedReg || operandConstraintKind(b) !== ConstraintKind.FixedReg) return false;
+  if (operandFixedReg(a) !== operandFixedReg(b)) return false;
+  if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b)) return false;
+  const span = (op: Operand) => (operandIsUse(op) ? (operandPos(op) === 0 ? 1 : 3) : operandPos(op) === 0 ? 3 : 2);
+  return (span(a) & span(b)) !== 0;
 }
 
 /** Keeps the generated clobber order when it is not ascending (for faithful output). */
