@@ -38,7 +38,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg, VREG_MAX_INDEX } from '../model/regs.js';
-import { MOVE_DATA_NONE, ParallelMoves, resolveScratch } from '../moves/parallel_moves.js';
+import { MOVE_DATA_NONE, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -75,83 +75,119 @@ function needsAnyReg(op: Operand): boolean {
   return k === ConstraintKind.Reg || k === ConstraintKind.Limit;
 }
 
+/**
+ * The allocator's state. One instance is reused across functions (see
+ * `FastallocContext`): buffers grow to the largest function seen and are
+ * reset, not reallocated; env-derived tables are recomputed only when the
+ * env changes.
+ */
 class Fastalloc {
-  private readonly f: Function;
-  private readonly multiSlotLast: boolean;
-  private readonly slotSize: [number, number, number];
+  private f!: Function;
+  multiSlotLast = false;
+  readonly slotSize: [number, number, number] = [1, 1, 1];
   // Output.
-  private readonly allocs: Allocation[];
-  private readonly instAllocOffsets: number[];
+  private allocs: Allocation[] = [];
+  private instAllocOffsets: number[] = [];
   /** Edits in reverse program order: (point, from, to) triples. */
-  private readonly edits: number[] = [];
+  private edits = new Int32Array(3 * 1024);
+  private editsLen = 0;
   private numSpillslots = 0;
   // Per vreg.
-  private readonly vregAllocs: Int32Array;
-  private readonly vregSpillslots: Int32Array;
-  private readonly rangeStart: Uint32Array;
-  private readonly rangeEnd: Uint32Array;
-  private readonly rangeAlloc: Int32Array;
-  private readonly liveVregs: VRegSet;
+  private vregAllocs = new Int32Array(0);
+  private vregSpillslots = new Int32Array(0);
+  private rangeStart = new Uint32Array(0);
+  private rangeEnd = new Uint32Array(0);
+  private rangeAlloc = new Int32Array(0);
+  private readonly liveVregs = new VRegSet(0);
   // Per physical register.
   private readonly vregInPreg = new Int32Array(256).fill(VREG_INVALID);
-  private readonly lrus: [Lru, Lru, Lru];
-  private readonly allocatable: PRegSet;
-  private readonly fixedStackSlots: PRegSet;
-  private readonly initAvailable: PRegSet;
+  readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
+  private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
+  private readonly allocatable = new PRegSet();
+  private readonly fixedStackSlots = new PRegSet();
+  private readonly initAvailable = new PRegSet();
   private readonly available: [PRegSet, PRegSet] = [new PRegSet(), new PRegSet()];
   private readonly initNumAvailable = new Int32Array(3);
   /** [exclusive pos * 3 + class] */
   private readonly numAvailable = new Int32Array(9);
   private readonly numAnyRegOps = new Int32Array(9);
-  private readonly dedicatedScratch: Int32Array;
+  private readonly dedicatedScratch = new Int32Array(3);
   private readonly scratch = new Int32Array(3);
   private readonly preferredVictim = new Int32Array(3);
-  private readonly reusedInputToReuseOp: Int32Array;
+  private reusedInputToReuseOp = new Int32Array(16).fill(NO_REUSE);
+  private env: MachineEnv | undefined;
   // Scratch buffers.
   private readonly par = [new ParallelMoves(), new ParallelMoves(), new ParallelMoves()];
-  private readonly seq: number[] = [];
   private readonly resolved: number[] = [];
+  private readonly seqs: number[][] = [[], [], []];
+  private readonly needs = new Uint8Array(3);
+  private readonly branchHooks: BranchScratchHooks = new BranchScratchHooks(this);
   private readonly tmpSet = new PRegSet();
+  private readonly seen = new PRegSet();
 
-  constructor(f: Function, env: MachineEnv) {
-    this.f = f;
-    this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
-    this.slotSize = [f.spillslotSize(0), f.spillslotSize(1), f.spillslotSize(2)];
-    const nv = f.numVregs();
-    const regs = [0, 1, 2].map((c) => env.preferredRegsByClass[c]!.clone().unionFrom(env.nonPreferredRegsByClass[c]!));
-    this.allocatable = regs[0]!.clone().unionFrom(regs[1]!).unionFrom(regs[2]!);
-    this.fixedStackSlots = PRegSet.of(env.fixedStackSlots);
-    this.initAvailable = this.allocatable.clone().unionFrom(this.fixedStackSlots);
+  private setEnv(env: MachineEnv): void {
+    if (env === this.env) return;
+    this.env = env;
+    this.allocatable.clear();
     for (let c = 0; c < 3; c++) {
-      this.initNumAvailable[c] = regs[c]!.size;
-      this.preferredVictim[c] = regs[c]!.maxPReg() ?? -1;
+      const regs = this.lruRegs[c]!.copyFrom(env.preferredRegsByClass[c]!).unionFrom(env.nonPreferredRegsByClass[c]!);
+      this.allocatable.unionFrom(regs);
+      this.initNumAvailable[c] = regs.size;
+      this.preferredVictim[c] = regs.maxPReg() ?? -1;
+      this.dedicatedScratch[c] = env.scratchByClass[c] ?? -1;
     }
-    this.lrus = [new Lru(0, regs[0]!), new Lru(1, regs[1]!), new Lru(2, regs[2]!)];
-    this.dedicatedScratch = Int32Array.from(env.scratchByClass, (s) => (s === null ? -1 : s));
+    this.fixedStackSlots.clear();
+    for (const p of env.fixedStackSlots) this.fixedStackSlots.add(p);
+    this.initAvailable.copyFrom(this.allocatable).unionFrom(this.fixedStackSlots);
+  }
+
+  /** Prepares for allocating `f` under `env`. */
+  reset(f: Function, env: MachineEnv): void {
+    this.f = f;
+    this.setEnv(env);
+    this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
+    for (let c = 0; c < 3; c++) {
+      this.slotSize[c] = f.spillslotSize(c as RegClass);
+      this.lrus[c]!.reset(this.lruRegs[c]!);
+    }
     this.scratch.set(this.dedicatedScratch);
+    this.vregInPreg.fill(VREG_INVALID);
+    this.editsLen = 0;
+    this.numSpillslots = 0;
+    this.numAnyRegOps.fill(0);
     let maxOps = 0;
     let total = 0;
     const ni = f.numInsts();
-    this.instAllocOffsets = new Array<number>(ni);
+    const offsets = new Array<number>(ni);
     for (let i = 0; i < ni; i++) {
       const n = f.instOperands(i).length;
-      this.instAllocOffsets[i] = total;
+      offsets[i] = total;
       total += n;
       if (n > maxOps) maxOps = n;
     }
+    this.instAllocOffsets = offsets;
     this.allocs = new Array<Allocation>(total).fill(ALLOC_NONE);
-    this.reusedInputToReuseOp = new Int32Array(maxOps).fill(NO_REUSE);
-    this.vregAllocs = new Int32Array(nv);
-    this.vregSpillslots = new Int32Array(nv).fill(SLOT_INVALID);
-    this.rangeStart = new Uint32Array(nv).fill(PP_INVALID);
-    this.rangeEnd = new Uint32Array(nv).fill(PP_INVALID);
-    this.rangeAlloc = new Int32Array(nv);
-    this.liveVregs = new VRegSet(nv);
+    if (this.reusedInputToReuseOp.length < maxOps) this.reusedInputToReuseOp = new Int32Array(maxOps * 2).fill(NO_REUSE);
+    const nv = f.numVregs();
+    if (this.vregAllocs.length < nv) {
+      const cap = Math.max(nv, this.vregAllocs.length * 2);
+      this.vregAllocs = new Int32Array(cap);
+      this.vregSpillslots = new Int32Array(cap);
+      this.rangeStart = new Uint32Array(cap);
+      this.rangeEnd = new Uint32Array(cap);
+      this.rangeAlloc = new Int32Array(cap);
+    }
+    this.vregAllocs.fill(ALLOC_NONE, 0, nv);
+    this.vregSpillslots.fill(SLOT_INVALID, 0, nv);
+    this.rangeStart.fill(PP_INVALID, 0, nv);
+    this.rangeEnd.fill(PP_INVALID, 0, nv);
+    this.rangeAlloc.fill(0, 0, nv);
+    this.liveVregs.reset(nv);
   }
 
   // ------------------------------------------------------------ state helpers
 
-  private isStack(a: Allocation): boolean {
+  isStack(a: Allocation): boolean {
     const kind = a >>> 28;
     return kind === 2 || (kind === 1 && this.fixedStackSlots.contains(a & 0xff));
   }
@@ -172,7 +208,17 @@ class Fastalloc {
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
-    this.edits.push(inst * 2 + pos, from, to);
+    let e = this.edits;
+    const n = this.editsLen;
+    if (n + 3 > e.length) {
+      const grown = new Int32Array(e.length * 2);
+      grown.set(e);
+      this.edits = e = grown;
+    }
+    e[n] = inst * 2 + pos;
+    e[n + 1] = from;
+    e[n + 2] = to;
+    this.editsLen = n + 3;
   }
 
   private evictVregInPreg(inst: number, preg: PReg, pos: number): void {
@@ -184,9 +230,7 @@ class Fastalloc {
   }
 
   private allocScratchReg(inst: number, cls: RegClass, pos: number): void {
-    const avail = this.tmpSet;
-    avail.bits.set(this.available[LATE].bits);
-    avail.intersectFrom(this.available[EARLY]);
+    const avail = this.tmpSet.copyFrom(this.available[LATE]).intersectFrom(this.available[EARLY]);
     const preg = this.lrus[cls].last(avail);
     if (preg < 0) throw tooManyLiveRegs(inst);
     if (this.vregInPreg[preg] !== VREG_INVALID) this.evictVregInPreg(inst, preg, pos);
@@ -245,10 +289,16 @@ class Fastalloc {
   }
 
   private resetAvailable(): void {
-    this.available[EARLY].bits.set(this.initAvailable.bits);
-    this.available[LATE].bits.set(this.initAvailable.bits);
-    this.scratch.set(this.dedicatedScratch);
-    for (let x = 0; x < 3; x++) this.numAvailable.set(this.initNumAvailable, x * 3);
+    this.available[EARLY].copyFrom(this.initAvailable);
+    this.available[LATE].copyFrom(this.initAvailable);
+    const sc = this.scratch;
+    const ds = this.dedicatedScratch;
+    sc[0] = ds[0]!;
+    sc[1] = ds[1]!;
+    sc[2] = ds[2]!;
+    const na = this.numAvailable;
+    const init = this.initNumAvailable;
+    for (let k = 0; k < 9; k++) na[k] = init[k % 3]!;
   }
 
   // ------------------------------------------------------------ operands
@@ -327,10 +377,9 @@ class Fastalloc {
     const use = operandIsUse(op);
     const drawFrom = this.tmpSet;
     if ((pos === LATE && use) || (pos === EARLY && !use)) {
-      drawFrom.bits.set(this.available[LATE].bits);
-      drawFrom.intersectFrom(this.available[EARLY]);
+      drawFrom.copyFrom(this.available[LATE]).intersectFrom(this.available[EARLY]);
     } else {
-      drawFrom.bits.set(this.available[pos].bits);
+      drawFrom.copyFrom(this.available[pos]);
     }
     const cls = operandClass(op);
     if (drawFrom.isEmptyClass(cls)) throw tooManyLiveRegs(inst);
@@ -463,45 +512,20 @@ class Fastalloc {
         this.par[v & 3]!.add(spill, allocStack(this.vregSpillslots[param >>> 2]!), v);
       }
     }
-    const resolvedNeeds = this.par.map((p, cls) => {
-      const seq: number[] = [];
-      return { seq, needs: p.resolve(seq), cls };
-    });
-    const scratch = Int32Array.from(this.scratch);
-    const availRegs = this.available[EARLY].clone().intersectFrom(this.available[LATE]);
-    let numSlots = this.numSpillslots;
-    for (const { seq, needs, cls } of resolvedNeeds) {
-      const out = this.resolved;
-      resolveScratch(
-        seq,
-        needs,
-        {
-          findFreeReg: () => {
-            if (scratch[cls] !== -1) {
-              const r = scratch[cls]!;
-              scratch[cls] = -1;
-              return allocReg(r);
-            }
-            const p = this.lrus[cls].last(availRegs);
-            if (p < 0) return undefined;
-            availRegs.remove(p);
-            return allocReg(p);
-          },
-          getStackslot: () => {
-            const size = this.slotSize[cls as RegClass];
-            let offset = (numSlots + size - 1) & ~(size - 1);
-            const slot = this.multiSlotLast ? offset + size - 1 : offset;
-            offset += size;
-            numSlots = offset;
-            return allocStack(slot);
-          },
-          isStackAlloc: (a) => this.isStack(a),
-          borrowedScratchReg: this.preferredVictim[cls]!,
-        },
-        out,
-      );
+    if (this.par[0]!.length + this.par[1]!.length + this.par[2]!.length === 0) return;
+    // All classes are resolved before any scratch is handed out, as in regalloc2.
+    for (let cls = 0; cls < 3; cls++) this.needs[cls] = this.par[cls]!.resolve(this.seqs[cls]!) ? 1 : 0;
+    const h = this.branchHooks;
+    h.scratch.set(this.scratch);
+    h.avail.copyFrom(this.available[EARLY]).intersectFrom(this.available[LATE]);
+    h.numSlots = this.numSpillslots;
+    const out = this.resolved;
+    for (let cls = 0; cls < 3; cls++) {
+      h.cls = cls as RegClass;
+      h.borrowedScratchReg = this.preferredVictim[cls]!;
+      resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, h, out);
       for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, out[i]!, out[i + 1]!);
-      this.numSpillslots = numSlots;
+      this.numSpillslots = h.numSlots;
     }
   }
 
@@ -593,7 +617,7 @@ class Fastalloc {
         this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!++;
       }
     }
-    const seen = new PRegSet();
+    const seen = this.seen.clear();
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
@@ -620,7 +644,7 @@ class Fastalloc {
         this.vregInPreg[preg] = VREG_INVALID;
       }
     }
-    for (const preg of clobbers) {
+    if (!clobbers.isEmpty()) for (const preg of clobbers.toArray()) {
       if (this.vregInPreg[preg] !== VREG_INVALID) {
         this.evictVregInPreg(inst, preg, LATE);
         this.vregInPreg[preg] = VREG_INVALID;
@@ -655,7 +679,8 @@ class Fastalloc {
       if (cur !== next) this.addMove(inst, cur, next, operandClass(op), EARLY);
     }
     if (f.isBranch(inst)) this.processBranch(block, inst);
-    this.reusedInputToReuseOp.fill(NO_REUSE);
+    const rr = this.reusedInputToReuseOp;
+    for (let k = 0; k < ops.length; k++) rr[k] = NO_REUSE;
   }
 
   /** True if an operand before `k` is a use of the same vreg fixed to `preg`. */
@@ -728,8 +753,8 @@ class Fastalloc {
       this.reloadAtBegin(b);
     }
     const e = this.edits;
-    const edits: Edit[] = new Array(e.length / 3);
-    for (let i = e.length - 3, k = 0; i >= 0; i -= 3, k++) edits[k] = { point: e[i]!, from: e[i + 1]!, to: e[i + 2]! };
+    const edits: Edit[] = new Array(this.editsLen / 3);
+    for (let i = this.editsLen - 3, k = 0; i >= 0; i -= 3, k++) edits[k] = { point: e[i]!, from: e[i + 1]!, to: e[i + 2]! };
     const debugLocations: [number, number, number, Allocation][] = [];
     for (const [v, start, end, label] of f.debugValueLabels()) {
       const idx = v >>> 2;
@@ -749,10 +774,66 @@ class Fastalloc {
   }
 }
 
+/**
+ * Scratch hooks for the branch-arg moves: the class's dedicated scratch, else
+ * the least recently used register free at the branch; fresh slots counted
+ * from `numSlots`. One object reused for every branch.
+ */
+class BranchScratchHooks implements ScratchHooks {
+  readonly scratch = new Int32Array(3);
+  readonly avail = new PRegSet();
+  numSlots = 0;
+  cls: RegClass = 0;
+  borrowedScratchReg: PReg = 0;
+  private readonly fa: Fastalloc;
+  constructor(fa: Fastalloc) {
+    this.fa = fa;
+  }
+
+  findFreeReg(): Allocation | undefined {
+    const cls = this.cls;
+    if (this.scratch[cls] !== -1) {
+      const r = this.scratch[cls]!;
+      this.scratch[cls] = -1;
+      return allocReg(r);
+    }
+    const p = this.fa.lrus[cls].last(this.avail);
+    if (p < 0) return undefined;
+    this.avail.remove(p);
+    return allocReg(p);
+  }
+  getStackslot(): Allocation {
+    const size = this.fa.slotSize[this.cls];
+    let offset = (this.numSlots + size - 1) & ~(size - 1);
+    const slot = this.fa.multiSlotLast ? offset + size - 1 : offset;
+    offset += size;
+    this.numSlots = offset;
+    return allocStack(slot);
+  }
+  isStackAlloc(a: Allocation): boolean {
+    return this.fa.isStack(a);
+  }
+}
+
+/**
+ * Reusable Fastalloc state: allocating many functions through one context
+ * reuses its buffers instead of allocating new ones for each function.
+ */
+export class FastallocContext {
+  private readonly state = new Fastalloc();
+
+  run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
+    if (options.validateSsa) validateSsa(func, CFGInfo.compute(func));
+    this.state.reset(func, env);
+    return this.state.run();
+  }
+}
+
+const shared = new FastallocContext();
+
 /** Allocates `func` with Fastalloc. Throws a `RegAllocError` when allocation is impossible. */
-export function runFastalloc(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
-  if (options.validateSsa) validateSsa(func, CFGInfo.compute(func));
-  return new Fastalloc(func, env).run();
+export function runFastalloc(func: Function, env: MachineEnv, options: RegallocOptions = {}, ctx: FastallocContext = shared): Output {
+  return ctx.run(func, env, options);
 }
 
 export { MOVE_DATA_NONE };

@@ -21,14 +21,28 @@ export class Lru {
   reset(regs: PRegSet): void {
     this.prev.fill(NIL);
     this.next.fill(NIL);
-    const list = regs.toArray().map((p) => p & 63);
-    const n = list.length;
-    for (let i = 0; i < n; i++) {
-      const hw = list[i]!;
-      this.prev[hw] = list[i === 0 ? n - 1 : i - 1]!;
-      this.next[hw] = list[i >= n - 1 ? 0 : i + 1]!;
+    // The class's registers in ascending order, as a ring.
+    const bits = regs.bits;
+    let first = NIL;
+    let last = NIL;
+    for (let w = 2 * this.cls; w < 2 * this.cls + 2; w++) {
+      let b = bits[w]!;
+      while (b !== 0) {
+        const hw = ((w & 1) << 5) | (31 - Math.clz32(b & -b));
+        b &= b - 1;
+        if (first === NIL) first = hw;
+        else {
+          this.next[last] = hw;
+          this.prev[hw] = last;
+        }
+        last = hw;
+      }
     }
-    this.head = n === 0 ? NIL : list[0]!;
+    if (first !== NIL) {
+      this.next[last] = first;
+      this.prev[first] = last;
+    }
+    this.head = first;
   }
 
   isEmpty(): boolean {

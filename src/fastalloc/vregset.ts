@@ -18,6 +18,20 @@ export class VRegSet {
     this.prev[numVregs] = numVregs;
   }
 
+  /** Empties the set for vreg indices below `numVregs`, reusing its arrays when large enough. */
+  reset(numVregs: number): void {
+    if (this.next.length < numVregs + 1) {
+      const cap = Math.max(numVregs + 1, this.next.length * 2);
+      this.next = new Int32Array(cap);
+      this.prev = new Int32Array(cap);
+      this.vregs = new Int32Array(cap);
+    }
+    this.vregs.fill(-1, 0, numVregs + 1);
+    this.head = numVregs;
+    this.next[numVregs] = numVregs;
+    this.prev[numVregs] = numVregs;
+  }
+
   insert(v: VReg): void {
     const idx = v >>> 2;
     const first = this.next[this.head]!;

@@ -1,5 +1,5 @@
 // A `Function` held in memory: what the builder and the corpus reader produce.
-// Operands of all instructions live in one Uint32Array, sliced per instruction.
+// Operands are packed uint32 numbers in one small array per instruction.
 
 import type { Block, DebugLocation, Function, Inst, InstRange } from '../model/function.js';
 import type { Operand } from '../model/operand.js';
@@ -41,27 +41,16 @@ const NO_ARGS: readonly VReg[] = Object.freeze([]);
 
 export class InMemoryFunction implements Function {
   readonly data: FunctionData;
-  private readonly operandStart: Uint32Array;
-  private readonly operandPool: Uint32Array;
   private readonly instKind: Uint8Array;
   private readonly ranges: InstRange[];
 
   constructor(data: FunctionData) {
     this.data = data;
     const n = data.insts.length;
-    this.operandStart = new Uint32Array(n + 1);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      this.operandStart[i] = total;
-      total += data.insts[i]!.operands.length;
-    }
-    this.operandStart[n] = total;
-    this.operandPool = new Uint32Array(total);
     this.instKind = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const inst = data.insts[i]!;
-      this.operandPool.set(inst.operands, this.operandStart[i]!);
-      this.instKind[i] = inst.op === 'branch' ? 1 : inst.op === 'ret' ? 2 : 0;
+      const op = data.insts[i]!.op;
+      this.instKind[i] = op === 'branch' ? 1 : op === 'ret' ? 2 : 0;
     }
     this.ranges = data.blocks.map((b) => ({ first: b.first, end: b.end }));
   }
@@ -96,8 +85,8 @@ export class InMemoryFunction implements Function {
   branchBlockparams(block: Block, _inst: Inst, succIdx: number): readonly VReg[] {
     return this.data.blocks[block]!.branchArgs[succIdx] ?? NO_ARGS;
   }
-  instOperands(inst: Inst): Uint32Array {
-    return this.operandPool.subarray(this.operandStart[inst]!, this.operandStart[inst + 1]!);
+  instOperands(inst: Inst): readonly Operand[] {
+    return this.data.insts[inst]!.operands;
   }
   instClobbers(inst: Inst): PRegSet {
     return this.data.insts[inst]!.clobbers;

@@ -119,8 +119,29 @@ export class PRegSet {
   }
 
   clear(): this {
-    this.bits.fill(0);
+    const b = this.bits;
+    for (let i = 0; i < 8; i++) b[i] = 0;
     return this;
+  }
+
+  /** Makes this set equal to `o`. */
+  copyFrom(o: PRegSet): this {
+    const b = this.bits;
+    const c = o.bits;
+    for (let i = 0; i < 8; i++) b[i] = c[i]!;
+    return this;
+  }
+
+  /** Calls `fn` for each register in ascending order, without allocating. */
+  forEach(fn: (p: PReg) => void): void {
+    for (let w = 0; w < 8; w++) {
+      let b = this.bits[w]!;
+      while (b !== 0) {
+        const bit = 31 - Math.clz32(b & -b);
+        fn(w * 32 + bit);
+        b &= b - 1;
+      }
+    }
   }
 
   /** True when the set holds no register of class `cls`. */

@@ -55,7 +55,21 @@ export class ParallelMoves {
     const order = this.order;
     order.length = n0;
     for (let i = 0; i < n0; i++) order[i] = i;
-    order.sort((a, b) => m[3 * a + 1]! - m[3 * b + 1]! || m[3 * a]! - m[3 * b]!);
+    // Stable insertion sort: these sets are small.
+    for (let i = 1; i < n0; i++) {
+      const x = order[i]!;
+      const xd = m[3 * x + 1]!;
+      const xs = m[3 * x]!;
+      let j = i - 1;
+      while (j >= 0) {
+        const y = order[j]!;
+        const yd = m[3 * y + 1]!;
+        if (yd < xd || (yd === xd && m[3 * y]! <= xs)) break;
+        order[j + 1] = y;
+        j--;
+      }
+      order[j + 1] = x;
+    }
     const s = this.sorted;
     s.length = 0;
     for (let k = 0; k < n0; k++) {
