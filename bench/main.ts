@@ -44,8 +44,19 @@ const rows: Row[] = [];
 let errors = 0;
 for (const folder of folders) {
   const files = readdirSync(join(corpus, folder)).filter((f) => f.endsWith('.json.gz') || f.endsWith('.json')).sort();
-  for (const f of files) {
-    const c = readCorpusFile(join(corpus, folder, f));
+  const loaded = files.map((f) => readCorpusFile(join(corpus, folder, f)));
+  // Warm up: one untimed allocation of every function, so the JIT has
+  // compiled the allocators before anything is measured.
+  for (const c of loaded) {
+    for (const algorithm of algorithms) {
+      try {
+        allocate(c.func, c.env, { algorithm, validateSsa: false });
+      } catch {
+        // reported below
+      }
+    }
+  }
+  for (const c of loaded) {
     for (const algorithm of algorithms) {
       const ref = c.reference[algorithm];
       if (!ref?.ok || ref.timeNs === undefined) continue;

@@ -1,5 +1,5 @@
 // A `Function` held in memory: what the builder and the corpus reader produce.
-// Operands are packed uint32 numbers in one small array per instruction.
+// Operands live in one Uint32Array; each instruction's view is made once.
 
 import type { Block, DebugLocation, Function, Inst, InstRange } from '../model/function.js';
 import type { Operand } from '../model/operand.js';
@@ -42,15 +42,28 @@ const NO_ARGS: readonly VReg[] = Object.freeze([]);
 export class InMemoryFunction implements Function {
   readonly data: FunctionData;
   private readonly instKind: Uint8Array;
+  /** Each instruction's operands as a view into one Uint32Array, made once. */
+  private readonly operands: Uint32Array[];
   private readonly ranges: InstRange[];
 
   constructor(data: FunctionData) {
     this.data = data;
     const n = data.insts.length;
     this.instKind = new Uint8Array(n);
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const op = data.insts[i]!.op;
       this.instKind[i] = op === 'branch' ? 1 : op === 'ret' ? 2 : 0;
+      total += data.insts[i]!.operands.length;
+    }
+    const pool = new Uint32Array(total);
+    this.operands = new Array<Uint32Array>(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const ops = data.insts[i]!.operands;
+      pool.set(ops, at);
+      this.operands[i] = pool.subarray(at, at + ops.length);
+      at += ops.length;
     }
     this.ranges = data.blocks.map((b) => ({ first: b.first, end: b.end }));
   }
@@ -85,8 +98,8 @@ export class InMemoryFunction implements Function {
   branchBlockparams(block: Block, _inst: Inst, succIdx: number): readonly VReg[] {
     return this.data.blocks[block]!.branchArgs[succIdx] ?? NO_ARGS;
   }
-  instOperands(inst: Inst): readonly Operand[] {
-    return this.data.insts[inst]!.operands;
+  instOperands(inst: Inst): Uint32Array {
+    return this.operands[inst]!;
   }
   instClobbers(inst: Inst): PRegSet {
     return this.data.insts[inst]!.clobbers;

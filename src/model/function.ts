@@ -130,10 +130,40 @@ export const STATS_FIELDS: readonly (keyof Stats)[] = [
   'edits_count',
 ];
 
+/** All-zero stats, built as a literal so that every Stats object shares one shape. */
 export function emptyStats(): Stats {
-  const s = {} as Stats;
-  for (const f of STATS_FIELDS) s[f] = 0;
-  return s;
+  return {
+    livein_blocks: 0,
+    livein_iterations: 0,
+    initial_liverange_count: 0,
+    merged_bundle_count: 0,
+    process_bundle_count: 0,
+    process_bundle_reg_probes_fixed: 0,
+    process_bundle_reg_success_fixed: 0,
+    process_bundle_bounding_range_probe_start_any: 0,
+    process_bundle_bounding_range_probes_any: 0,
+    process_bundle_bounding_range_success_any: 0,
+    process_bundle_reg_probe_start_any: 0,
+    process_bundle_reg_probes_any: 0,
+    process_bundle_reg_success_any: 0,
+    evict_bundle_event: 0,
+    evict_bundle_count: 0,
+    splits: 0,
+    splits_clobbers: 0,
+    splits_hot: 0,
+    splits_conflicts: 0,
+    splits_defs: 0,
+    splits_all: 0,
+    final_liverange_count: 0,
+    final_bundle_count: 0,
+    spill_bundle_count: 0,
+    spill_bundle_reg_probes: 0,
+    spill_bundle_reg_success: 0,
+    blockparam_ins_count: 0,
+    blockparam_outs_count: 0,
+    halfmoves_count: 0,
+    edits_count: 0,
+  };
 }
 
 /** The result of allocation (regalloc2's `Output`). */
