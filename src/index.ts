@@ -6,3 +6,5 @@ export { InMemoryFunction, type BlockData, type FunctionData, type InstData, typ
 export { validateFunction, validateEnv } from './analysis/validate.js';
 export { validateSsa } from './analysis/ssa.js';
 export { CFGInfo } from './analysis/cfg.js';
+export { FastallocContext, runFastalloc } from './fastalloc/index.js';
+export { checkOutput, checkerVerdict, CheckerError } from './checker/index.js';

@@ -55,6 +55,29 @@ describe('regalloc CLI', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /at .*\.ts:\d+/);
   });
 
+  it('allocate --algorithm fastalloc --check: identical to the reference, RESULT JSON with time_ns', () => {
+    const files = corpusFiles('cranelift').slice(0, 10);
+    const r = cli('allocate', '--algorithm', 'fastalloc', '--check', '--iterations', '3', '--json', ...files);
+    assert.equal(r.status, 0, r.stderr);
+    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(objs.length, 10);
+    for (const o of objs) {
+      assert.equal(o.comparison, 'identical');
+      assert.equal(o.result.checker, 'ok');
+      assert.equal(typeof o.result.time_ns, 'number');
+      assert.ok(Array.isArray(o.result.allocs) && Array.isArray(o.result.edits));
+      assert.equal(o.result.name, o.name);
+    }
+    const text = cli('allocate', '--algorithm', 'fastalloc', files[0]!);
+    assert.match(text.stdout, /: ok identical \(/);
+  });
+
+  it('fuzz finds nothing wrong in a short Fastalloc run and prints a summary', () => {
+    const r = cli('fuzz', '--algorithm', 'fastalloc', '--cases', '30', '--seed', '7', '--size', 'small');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /30 cases .* 0 failures/);
+  });
+
   it('usage errors exit with status 2', () => {
     assert.equal(cli('frobnicate', 'x').status, 2);
     assert.equal(cli('validate').status, 2);
