@@ -571,15 +571,17 @@ class Fastalloc {
       this.rangeAlloc[idx] = allocStack(slot);
       const cur = this.vregAllocs[idx]!;
       const next = allocStack(slot);
-      // Spill from where the def wrote. regalloc2 spills from `cur`, the
-      // location later uses expect, but when the def wrote elsewhere (a
-      // `stack` def into its slot while later uses wanted a register), the
-      // copy into `cur` was added just before and so runs just after this
-      // one (edits are reversed at the end): the slot would receive `cur`'s
-      // stale contents, overwriting the value the def just stored there.
-      if (cur !== next) {
-        const written = this.allocs[this.instAllocOffsets[inst]! + opIdx]!;
-        if (written !== next) this.addMove(inst, written, next, operandClass(op), LATE);
+      // regalloc2 always copies `cur` (where later uses expect the value)
+      // into the slot. That copy is emitted after the def's own move into
+      // `cur` and so runs before it (edits are reversed at the end): the
+      // slot receives `cur`'s stale contents. When `cur` is a register that
+      // is harmless, since the slot is then never read before a later write
+      // (a read would have made `cur` the slot). But when the def wrote the
+      // slot itself (a `stack` def, or an `any` def with no register left),
+      // the stale copy overwrites the def's value, which the move into `cur`
+      // then reads: skip the copy, the slot already holds the value.
+      if (cur !== next && this.allocs[this.instAllocOffsets[inst]! + opIdx] !== next) {
+        this.addMove(inst, cur, next, operandClass(op), LATE);
       }
     }
     this.rangeStart[idx] = inst * 2 + 1;
