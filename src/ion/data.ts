@@ -1,0 +1,242 @@
+// Ion's state, struct-of-arrays: live ranges, uses, bundles, spill sets and
+// per-register allocation maps, in growable typed arrays indexed by number.
+// Spill weights are f32 values handled bit-exactly, as regalloc2 does.
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The f32 bit pattern of `x` (after rounding to f32). */
+export function f32Bits(x: number): number {
+  f32[0] = x;
+  return u32[0]!;
+}
+export function f32FromBits(bits: number): number {
+  u32[0] = bits >>> 0;
+  return f32[0]!;
+}
+
+/** A use's weight packed to 16 bits (the top of the f32, bfloat16-like). */
+export function weightToBits(w: number): number {
+  return (f32Bits(w) >>> 15) & 0xffff;
+}
+export function weightFromBits(bits: number): number {
+  return f32FromBits(bits << 15);
+}
+
+/** regalloc2's `spill_weight_from_constraint`, in f32. */
+export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDepth: number, isDef: boolean): number {
+  const depth = Math.min(10, loopDepth);
+  let hot = Math.fround(1000);
+  for (let i = 0; i < depth; i++) hot = Math.fround(hot * 4);
+  const def = isDef ? 2000 : 0;
+  const c = kind === 'any' ? 1000 : kind === 'reg' ? 2000 : 0;
+  return Math.fround(Math.fround(hot + def) + c);
+}
+
+/** A growable Int32 column. */
+export class IntColumn {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 64) {
+    this.data = new Int32Array(capacity);
+  }
+  clear(): void {
+    this.length = 0;
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+}
+
+export const INVALID = -1;
+
+/** Live-range flag: the range begins at its vreg's def. */
+export const LR_STARTS_AT_DEF = 1 << 29;
+const WEIGHT_MASK = 0x1fffffff;
+
+/**
+ * Live ranges, uses and their containers. Every range has `from`, `to`
+ * (program points, half-open), its vreg, its bundle, a packed word of
+ * spill weight (f32 bits >> 2) and flags, and a list of use ids.
+ */
+export class LiveRanges {
+  from = new IntColumn();
+  to = new IntColumn();
+  vreg = new IntColumn();
+  bundle = new IntColumn();
+  weightFlags = new IntColumn();
+  uses: number[][] = [];
+
+  get length(): number {
+    return this.from.length;
+  }
+
+  clear(): void {
+    this.from.clear();
+    this.to.clear();
+    this.vreg.clear();
+    this.bundle.clear();
+    this.weightFlags.clear();
+    this.uses.length = 0;
+  }
+
+  add(from: number, to: number): number {
+    const i = this.from.push(from);
+    this.to.push(to);
+    this.vreg.push(INVALID);
+    this.bundle.push(INVALID);
+    this.weightFlags.push(0);
+    this.uses.push([]);
+    return i;
+  }
+
+  usesWeight(lr: number): number {
+    return f32FromBits((this.weightFlags.data[lr]! & WEIGHT_MASK) << 2);
+  }
+  setUsesWeight(lr: number, w: number): void {
+    const bits = (f32Bits(w) >>> 2) & WEIGHT_MASK;
+    this.weightFlags.data[lr] = (this.weightFlags.data[lr]! & ~WEIGHT_MASK) | bits;
+  }
+  hasFlag(lr: number, flag: number): boolean {
+    return (this.weightFlags.data[lr]! & flag) !== 0;
+  }
+  setFlag(lr: number, flag: number): void {
+    this.weightFlags.data[lr]! |= flag;
+  }
+}
+
+/** Uses: operand, program point, operand slot and 16-bit weight, by use id. */
+export class Uses {
+  operand: number[] = [];
+  pos = new IntColumn();
+  slot = new IntColumn();
+  weight = new IntColumn();
+
+  clear(): void {
+    this.operand.length = 0;
+    this.pos.clear();
+    this.slot.clear();
+    this.weight.clear();
+  }
+
+  add(operand: number, pos: number, slot: number, weight: number): number {
+    this.operand.push(operand);
+    this.pos.push(pos);
+    this.slot.push(slot);
+    return this.weight.push(weight);
+  }
+}
+
+/**
+ * An ordered map over non-overlapping half-open ranges [from, to) of program
+ * points, with regalloc2's LiveRangeKey semantics (overlapping keys compare
+ * equal). Kept as parallel sorted arrays with binary search.
+ */
+export class RangeMap {
+  from: number[] = [];
+  to: number[] = [];
+  value: number[] = [];
+
+  clear(): void {
+    this.from.length = 0;
+    this.to.length = 0;
+    this.value.length = 0;
+  }
+
+  get size(): number {
+    return this.from.length;
+  }
+
+  /** Index of the first entry with `to > point` (the first that can overlap a range starting at point). */
+  lowerBound(point: number): number {
+    const to = this.to;
+    let lo = 0;
+    let hi = to.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (to[mid]! <= point) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of an entry overlapping [from, to), or -1. */
+  findOverlap(from: number, to: number): number {
+    const i = this.lowerBound(from);
+    return i < this.from.length && this.from[i]! < to ? i : -1;
+  }
+
+  /** Inserts [from, to) → value; returns false (and inserts nothing) when it overlaps an entry. */
+  insert(from: number, to: number, value: number): boolean {
+    const i = this.lowerBound(from);
+    if (i < this.from.length && this.from[i]! < to) return false;
+    this.from.splice(i, 0, from);
+    this.to.splice(i, 0, to);
+    this.value.splice(i, 0, value);
+    return true;
+  }
+
+  /** Removes the entry overlapping [from, to); returns whether one was found. */
+  remove(from: number, to: number): boolean {
+    const i = this.findOverlap(from, to);
+    if (i < 0) return false;
+    this.from.splice(i, 1);
+    this.to.splice(i, 1);
+    this.value.splice(i, 1);
+    return true;
+  }
+}
+
+/** A dense bitset over vreg indices, with union-and-report-change. */
+export class BitSet {
+  words: Uint32Array;
+  constructor(bits: number) {
+    this.words = new Uint32Array((bits + 31) >>> 5);
+  }
+  get(i: number): boolean {
+    return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
+  }
+  set(i: number, v: boolean): void {
+    if (v) this.words[i >>> 5]! |= 1 << (i & 31);
+    else this.words[i >>> 5]! &= ~(1 << (i & 31));
+  }
+  copyFrom(o: BitSet): void {
+    this.words.set(o.words);
+  }
+  /** this |= o; true when this changed. */
+  unionWith(o: BitSet): boolean {
+    let changed = false;
+    const a = this.words;
+    const b = o.words;
+    for (let i = 0; i < a.length; i++) {
+      const x = (a[i]! | b[i]!) >>> 0;
+      if (x !== a[i]) {
+        a[i] = x;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+  isEmpty(): boolean {
+    for (let i = 0; i < this.words.length; i++) if (this.words[i] !== 0) return false;
+    return true;
+  }
+  /** Set bits in ascending order. */
+  forEach(fn: (i: number) => void): void {
+    const w = this.words;
+    for (let k = 0; k < w.length; k++) {
+      let b = w[k]!;
+      while (b !== 0) {
+        const bit = 31 - Math.clz32(b & -b);
+        b &= b - 1;
+        fn(k * 32 + bit);
+      }
+    }
+  }
+}
