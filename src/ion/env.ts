@@ -3,6 +3,7 @@
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Allocation } from '../model/allocation.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
+import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import { BitSet, LiveRanges, RangeMap, Uses } from './data.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
@@ -44,6 +45,10 @@ export class IonEnv {
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
   blockparamOuts: BlockparamOut[] = [];
   blockparamIns: BlockparamIn[] = [];
+  readonly bundles = new Bundles();
+  readonly spillsets = new SpillSets();
+  readonly queue = new PrioQueue();
+  readonly spilledBundles: number[] = [];
   /** Output allocations, by operand slot. */
   allocs: Allocation[] = [];
   instAllocOffsets: number[] = [];

@@ -1,0 +1,172 @@
+// Bundles (groups of live ranges allocated together), spill sets (the
+// bundles of one original vreg group, sharing a spill slot) and the
+// allocation queue.
+
+import { IntColumn, INVALID } from './data.js';
+
+export const BUNDLE_MAX_SPILL_WEIGHT = (1 << 28) - 1;
+export const MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT = BUNDLE_MAX_SPILL_WEIGHT;
+export const MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT = BUNDLE_MAX_SPILL_WEIGHT - 1;
+export const MINIMAL_BUNDLE_SPILL_WEIGHT = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - 256;
+export const BUNDLE_MAX_NORMAL_SPILL_WEIGHT = MINIMAL_BUNDLE_SPILL_WEIGHT - 1;
+export const MAX_SPLITS_PER_SPILLSET = 2;
+
+const MINIMAL = 1 << 31;
+const FIXED = 1 << 30;
+const FIXED_DEF = 1 << 29;
+const STACK = 1 << 28;
+
+export class Bundles {
+  /** Live-range ids, sorted by start. */
+  ranges: number[][] = [];
+  spillset = new IntColumn();
+  allocation = new IntColumn();
+  prio = new IntColumn();
+  /** Spill weight (28 bits) and the minimal/fixed/fixed-def/stack flags. */
+  props = new IntColumn();
+  /** limit(n) of the bundle, or -1. */
+  limit = new IntColumn();
+
+  get length(): number {
+    return this.ranges.length;
+  }
+
+  add(): number {
+    this.ranges.push([]);
+    this.spillset.push(INVALID);
+    this.allocation.push(0);
+    this.prio.push(0);
+    this.props.push(0);
+    return this.limit.push(INVALID);
+  }
+
+  setProps(b: number, weight: number, minimal: boolean, fixed: boolean, fixedDef: boolean, stack: boolean): void {
+    this.props.data[b] = weight | (minimal ? MINIMAL : 0) | (fixed ? FIXED : 0) | (fixedDef ? FIXED_DEF : 0) | (stack ? STACK : 0);
+  }
+  minimal(b: number): boolean {
+    return (this.props.data[b]! & MINIMAL) !== 0;
+  }
+  fixed(b: number): boolean {
+    return (this.props.data[b]! & FIXED) !== 0;
+  }
+  fixedDef(b: number): boolean {
+    return (this.props.data[b]! & FIXED_DEF) !== 0;
+  }
+  stack(b: number): boolean {
+    return (this.props.data[b]! & STACK) !== 0;
+  }
+  setFixed(b: number): void {
+    this.props.data[b]! |= FIXED;
+  }
+  setFixedDef(b: number): void {
+    this.props.data[b]! |= FIXED_DEF;
+  }
+  setStack(b: number): void {
+    this.props.data[b]! |= STACK;
+  }
+  spillWeight(b: number): number {
+    return this.props.data[b]! & BUNDLE_MAX_SPILL_WEIGHT;
+  }
+}
+
+export class SpillSets {
+  slot = new IntColumn();
+  hint = new IntColumn();
+  cls = new IntColumn();
+  spillBundle = new IntColumn();
+  required = new IntColumn();
+  splits = new IntColumn();
+  rangeFrom = new IntColumn();
+  rangeTo = new IntColumn();
+
+  get length(): number {
+    return this.slot.length;
+  }
+
+  add(cls: number, from: number, to: number, hint: number): number {
+    this.slot.push(INVALID);
+    this.hint.push(hint);
+    this.cls.push(cls);
+    this.spillBundle.push(INVALID);
+    this.required.push(0);
+    this.splits.push(0);
+    this.rangeFrom.push(from);
+    return this.rangeTo.push(to);
+  }
+}
+
+/**
+ * A max-heap of (prio, bundle, hint), ordered lexicographically like
+ * regalloc2's `BinaryHeap<PrioQueueEntry>`.
+ */
+export class PrioQueue {
+  private prio: number[] = [];
+  private bundle: number[] = [];
+  private hint: number[] = [];
+
+  get size(): number {
+    return this.prio.length;
+  }
+
+  clear(): void {
+    this.prio.length = 0;
+    this.bundle.length = 0;
+    this.hint.length = 0;
+  }
+
+  private less(i: number, j: number): boolean {
+    const p = this.prio;
+    if (p[i] !== p[j]) return p[i]! < p[j]!;
+    const b = this.bundle;
+    if (b[i] !== b[j]) return b[i]! < b[j]!;
+    return this.hint[i]! < this.hint[j]!;
+  }
+
+  private swap(i: number, j: number): void {
+    for (const a of [this.prio, this.bundle, this.hint]) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+  }
+
+  insert(bundle: number, prio: number, hint: number): void {
+    this.prio.push(prio);
+    this.bundle.push(bundle);
+    this.hint.push(hint);
+    let i = this.prio.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(parent, i)) break;
+      this.swap(parent, i);
+      i = parent;
+    }
+  }
+
+  /** Pops the greatest entry into `out` ([bundle, hint]); false when empty. */
+  pop(out: [number, number]): boolean {
+    const n = this.prio.length;
+    if (n === 0) return false;
+    out[0] = this.bundle[0]!;
+    out[1] = this.hint[0]!;
+    const last = n - 1;
+    this.prio[0] = this.prio[last]!;
+    this.bundle[0] = this.bundle[last]!;
+    this.hint[0] = this.hint[last]!;
+    this.prio.length = last;
+    this.bundle.length = last;
+    this.hint.length = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < last && this.less(m, l)) m = l;
+      if (r < last && this.less(m, r)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,258 @@
+// Bundle merging (regalloc2's merge.rs): one bundle per vreg, then bundles
+// joined across reused inputs and block-param edges when their ranges do not
+// overlap and their requirements agree; then every bundle is queued.
+
+import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
+import { PREG_INVALID } from '../model/regs.js';
+import {
+  BUNDLE_MAX_NORMAL_SPILL_WEIGHT,
+  MINIMAL_BUNDLE_SPILL_WEIGHT,
+  MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT,
+  MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT,
+} from './bundles.js';
+import { INVALID } from './data.js';
+import type { IonEnv } from './env.js';
+import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
+
+function mergeBundleProperties(e: IonEnv, from: number, to: number): void {
+  const B = e.bundles;
+  if (B.fixed(from)) B.setFixed(to);
+  if (B.fixedDef(from)) B.setFixedDef(to);
+  if (B.stack(from)) B.setStack(to);
+  const theirs = B.limit.data[from]!;
+  if (theirs !== INVALID) {
+    const ours = B.limit.data[to]!;
+    B.limit.data[to] = ours === INVALID ? theirs : Math.min(ours, theirs);
+  }
+}
+
+/** Moves `from`'s ranges into `to` if they can share an allocation; returns whether merged. */
+export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
+  if (from === to) return true;
+  const B = e.bundles;
+  const S = e.spillsets;
+  const R = e.ranges;
+  if (S.cls.data[B.spillset.data[from]!] !== S.cls.data[B.spillset.data[to]!]) return false;
+  if (B.allocation.data[from] !== 0 || B.allocation.data[to] !== 0) return false;
+  const rf = B.ranges[from]!;
+  const rt = B.ranges[to]!;
+  // A fixed def makes the bundle start at the instruction's early point.
+  const start = (b: number, lr: number) => (B.fixedDef(b) ? R.from.data[lr]! & ~1 : R.from.data[lr]!);
+  let i = 0;
+  let j = 0;
+  let count = 0;
+  while (i < rf.length && j < rt.length) {
+    if (++count > 200) return false;
+    if (start(from, rf[i]!) >= R.to.data[rt[j]!]!) j++;
+    else if (start(to, rt[j]!) >= R.to.data[rf[i]!]!) i++;
+    else return false;
+  }
+  if (B.stack(from) || B.fixed(from) || B.limit.data[from] !== INVALID || B.stack(to) || B.fixed(to) || B.limit.data[to] !== INVALID) {
+    if (mergeBundleRequirements(e, from, to) === REQ_CONFLICT) return false;
+  }
+  if (rf.length === 0) return true;
+  if (rt.length === 0) {
+    for (const lr of rf) R.bundle.data[lr] = to;
+    B.ranges[to] = rf;
+    B.ranges[from] = [];
+    mergeBundleProperties(e, from, to);
+    return true;
+  }
+  for (const lr of rf) R.bundle.data[lr] = to;
+  if (rf.length === 1) {
+    const lr = rf[0]!;
+    const key = R.from.data[lr]!;
+    let lo = 0;
+    let hi = rt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (R.from.data[rt[mid]!]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    rt.splice(lo, 0, lr);
+  } else {
+    rt.push(...rf);
+    rt.sort((a, b) => R.from.data[a]! - R.from.data[b]!);
+  }
+  B.ranges[from] = [];
+  const sf = B.spillset.data[from]!;
+  const st = B.spillset.data[to]!;
+  if (sf !== st) {
+    S.rangeFrom.data[st] = Math.min(S.rangeFrom.data[st]!, S.rangeFrom.data[sf]!);
+    S.rangeTo.data[st] = Math.max(S.rangeTo.data[st]!, S.rangeTo.data[sf]!);
+  }
+  mergeBundleProperties(e, from, to);
+  return true;
+}
+
+export function mergeVregBundles(e: IonEnv): void {
+  const B = e.bundles;
+  const R = e.ranges;
+  const U = e.uses;
+  const f = e.f;
+  for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
+    const list = e.vregRanges[vreg]!;
+    if (list.length === 0) continue;
+    const bundle = B.add();
+    let from = R.from.data[list[0]!]!;
+    let to = R.to.data[list[0]!]!;
+    B.ranges[bundle] = list.slice();
+    for (const lr of list) {
+      from = Math.min(from, R.from.data[lr]!);
+      to = Math.max(to, R.to.data[lr]!);
+      R.bundle.data[lr] = bundle;
+    }
+    let fixed = false;
+    let fixedDef = false;
+    let stack = false;
+    let limit = INVALID;
+    outer: for (const lr of list) {
+      for (const u of R.uses[lr]!) {
+        const op = U.operand[u]!;
+        switch (operandConstraintKind(op)) {
+          case ConstraintKind.FixedReg:
+            fixed = true;
+            if (operandIsDef(op)) fixedDef = true;
+            break;
+          case ConstraintKind.Stack:
+            stack = true;
+            break;
+          case ConstraintKind.Limit: {
+            const cur = operandLimit(op);
+            limit = limit === INVALID ? cur : Math.min(limit, cur);
+            break;
+          }
+          default:
+            continue;
+        }
+        if (fixed && stack && fixedDef) break outer;
+      }
+    }
+    if (fixed) B.setFixed(bundle);
+    if (fixedDef) B.setFixedDef(bundle);
+    if (stack) B.setStack(bundle);
+    B.limit.data[bundle] = limit;
+    B.spillset.data[bundle] = e.spillsets.add(e.vregClass[vreg]!, from, to, PREG_INVALID);
+  }
+  for (let inst = 0; inst < f.numInsts(); inst++) {
+    const ops = f.instOperands(inst);
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      if (operandConstraintKind(op) !== ConstraintKind.Reuse) continue;
+      const src = operandVReg(op) >>> 2;
+      const dst = operandVReg(ops[operandReuseIndex(op)]!) >>> 2;
+      const srcBundle = R.bundle.data[e.vregRanges[src]![0]!]!;
+      const dstBundle = R.bundle.data[e.vregRanges[dst]![0]!]!;
+      mergeBundles(e, dstBundle, srcBundle);
+    }
+  }
+  for (const [fromVreg, , , toVreg] of e.blockparamOuts) {
+    const toBundle = R.bundle.data[e.vregRanges[toVreg]![0]!]!;
+    const fromBundle = R.bundle.data[e.vregRanges[fromVreg]![0]!]!;
+    mergeBundles(e, fromBundle, toBundle);
+  }
+  void operandFixedReg;
+}
+
+export function computeBundlePrio(e: IonEnv, bundle: number): number {
+  let total = 0;
+  const R = e.ranges;
+  for (const lr of e.bundles.ranges[bundle]!) total += (R.to.data[lr]! >>> 1) - (R.from.data[lr]! >>> 1);
+  return total;
+}
+
+export function computeBundleLimit(e: IonEnv, bundle: number): number {
+  let limit = INVALID;
+  const R = e.ranges;
+  const U = e.uses;
+  for (const lr of e.bundles.ranges[bundle]!) {
+    for (const u of R.uses[lr]!) {
+      const op = U.operand[u]!;
+      const k = operandConstraintKind(op);
+      if (k === ConstraintKind.Limit) {
+        const cur = operandLimit(op);
+        limit = limit === INVALID ? cur : Math.min(limit, cur);
+      } else if (k === ConstraintKind.FixedReg || k === ConstraintKind.Stack) {
+        break;
+      }
+    }
+  }
+  return limit;
+}
+
+/** The smallest range a use needs: its own instruction's points. */
+export function minimalRangeForUse(pos: number, isDef: boolean): [number, number] {
+  const inst = pos >>> 1;
+  const early = inst * 2;
+  const late = inst * 2 + 1;
+  const nextEarly = inst * 2 + 2;
+  if ((pos & 1) === 0) return isDef ? [early, nextEarly] : [early, late];
+  return isDef ? [late, nextEarly] : [early, nextEarly];
+}
+
+export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
+  const B = e.bundles;
+  const R = e.ranges;
+  const U = e.uses;
+  const ranges = B.ranges[bundle]!;
+  const first = ranges[0]!;
+  B.prio.data[bundle] = computeBundlePrio(e, bundle);
+  B.limit.data[bundle] = computeBundleLimit(e, bundle);
+  let minimal: boolean;
+  let fixed = false;
+  let fixedDef = false;
+  let stack = false;
+  if (R.vreg.data[first] === INVALID) {
+    minimal = true;
+    fixed = true;
+  } else if (ranges.length === 1) {
+    const uses = R.uses[first]!;
+    for (const u of uses) {
+      const op = U.operand[u]!;
+      const k = operandConstraintKind(op);
+      if (k === ConstraintKind.FixedReg) {
+        fixed = true;
+        if (operandIsDef(op)) fixedDef = true;
+      }
+      if (k === ConstraintKind.Stack) stack = true;
+      if (stack && fixed) break;
+    }
+    if (uses.length === 0) minimal = true;
+    else if (uses.length === 1) {
+      const u = uses[0]!;
+      const [mf, mt] = minimalRangeForUse(U.pos.data[u]!, operandIsDef(U.operand[u]!));
+      minimal = R.from.data[first]! >= mf && R.to.data[first]! <= mt;
+    } else minimal = false;
+  } else {
+    minimal = false;
+  }
+  let weight: number;
+  if (minimal) {
+    if (fixed) weight = MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT;
+    else if (B.limit.data[bundle] !== INVALID) weight = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - (B.limit.data[bundle]! & 0xff);
+    else weight = MINIMAL_BUNDLE_SPILL_WEIGHT;
+  } else {
+    let total = 0;
+    for (const lr of ranges) total = Math.fround(total + R.usesWeight(lr));
+    const prio = B.prio.data[bundle]!;
+    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(Math.min(f32ToU32(total), 0xffffffff) / prio)) : 0;
+  }
+  B.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
+}
+
+/** Rust's saturating `f32 as u32`. */
+function f32ToU32(x: number): number {
+  if (!(x > 0)) return 0;
+  if (x >= 4294967295) return 4294967295;
+  return Math.trunc(x);
+}
+
+export function queueBundles(e: IonEnv): void {
+  const B = e.bundles;
+  for (let b = 0; b < B.length; b++) {
+    if (B.ranges[b]!.length === 0) continue;
+    recomputeBundleProperties(e, b);
+    e.queue.insert(b, B.prio.data[b]!, PREG_INVALID);
+  }
+  e.stats.merged_bundle_count = e.queue.size;
+}
