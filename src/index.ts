@@ -8,3 +8,4 @@ export { validateSsa } from './analysis/ssa.js';
 export { CFGInfo } from './analysis/cfg.js';
 export { FastallocContext, runFastalloc } from './fastalloc/index.js';
 export { checkOutput, checkerVerdict, CheckerError } from './checker/index.js';
+export { IonContext, runIon } from './ion/index.js';

@@ -125,17 +125,54 @@ class Fastalloc {
   private readonly tmpSet = new PRegSet();
   private readonly seen = new PRegSet();
 
+  /** The env's contents when the tables below were computed. */
+  private readonly envKey = new Int32Array(48 + 3);
+  private envFixed: number[] = [];
+  private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
+
+  /** True when `env` has the contents the tables were last computed for. */
+  private sameEnv(env: MachineEnv): boolean {
+    const key = this.envKey;
+    for (let c = 0; c < 3; c++) {
+      const a = env.preferredRegsByClass[c]!.bits;
+      const b = env.nonPreferredRegsByClass[c]!.bits;
+      for (let w = 0; w < 8; w++) {
+        if (key[16 * c + w] !== (a[w]! | 0) || key[16 * c + 8 + w] !== (b[w]! | 0)) return false;
+      }
+      if (key[48 + c] !== (env.scratchByClass[c] ?? -1)) return false;
+    }
+    const fixed = env.fixedStackSlots;
+    const known = this.envFixed;
+    if (fixed.length !== known.length) return false;
+    for (let i = 0; i < fixed.length; i++) if (fixed[i] !== known[i]) return false;
+    return true;
+  }
+
   private setEnv(env: MachineEnv): void {
     if (env === this.env) return;
+    if (this.env !== undefined && this.sameEnv(env)) {
+      this.env = env;
+      return;
+    }
     this.env = env;
     this.allocatable.clear();
+    const key = this.envKey;
     for (let c = 0; c < 3; c++) {
-      const regs = this.lruRegs[c]!.copyFrom(env.preferredRegsByClass[c]!).unionFrom(env.nonPreferredRegsByClass[c]!);
+      const pref = env.preferredRegsByClass[c]!;
+      const nonPref = env.nonPreferredRegsByClass[c]!;
+      for (let w = 0; w < 8; w++) {
+        key[16 * c + w] = pref.bits[w]!;
+        key[16 * c + 8 + w] = nonPref.bits[w]!;
+      }
+      key[48 + c] = env.scratchByClass[c] ?? -1;
+      const regs = this.lruRegs[c]!.copyFrom(pref).unionFrom(nonPref);
       this.allocatable.unionFrom(regs);
       this.initNumAvailable[c] = regs.size;
       this.preferredVictim[c] = regs.maxPReg() ?? -1;
       this.dedicatedScratch[c] = env.scratchByClass[c] ?? -1;
+      this.lruInit[c]!.reset(regs);
     }
+    this.envFixed = env.fixedStackSlots.slice();
     this.fixedStackSlots.clear();
     for (const p of env.fixedStackSlots) this.fixedStackSlots.add(p);
     this.initAvailable.copyFrom(this.allocatable).unionFrom(this.fixedStackSlots);
@@ -148,7 +185,7 @@ class Fastalloc {
     this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
     for (let c = 0; c < 3; c++) {
       this.slotSize[c] = f.spillslotSize(c as RegClass);
-      this.lrus[c]!.reset(this.lruRegs[c]!);
+      this.lrus[c]!.copyFrom(this.lruInit[c]!);
     }
     this.scratch.set(this.dedicatedScratch);
     this.vregInPreg.fill(VREG_INVALID);
@@ -606,9 +643,14 @@ class Fastalloc {
     const ops = f.instOperands(inst);
     const clobbers = f.instClobbers(inst);
     let fixedClobbers = 0;
+    let anyFixed = false;
+    let anyReuse = false;
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
-      if (operandConstraintKind(op) === ConstraintKind.Reuse) {
+      const kind = operandConstraintKind(op);
+      if (kind === ConstraintKind.FixedReg) anyFixed = true;
+      else if (kind === ConstraintKind.Reuse) {
+        anyReuse = true;
         const r = operandReuseIndex(op);
         this.reusedInputToReuseOp[r] = k;
         if (needsAnyReg(ops[r]!)) {
@@ -619,8 +661,8 @@ class Fastalloc {
         this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!++;
       }
     }
-    const seen = this.seen.clear();
-    for (let k = 0; k < ops.length; k++) {
+    const seen = anyFixed ? this.seen.clear() : this.seen;
+    if (anyFixed) for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
       const preg = operandFixedReg(op);
@@ -635,8 +677,9 @@ class Fastalloc {
         }
       }
     }
-    this.available[LATE].subtractFrom(clobbers);
-    for (let k = 0; k < ops.length; k++) {
+    const anyClobber = !clobbers.isEmpty();
+    if (anyClobber) this.available[LATE].subtractFrom(clobbers);
+    if (anyFixed) for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
       const preg = operandFixedReg(op);
@@ -646,17 +689,23 @@ class Fastalloc {
         this.vregInPreg[preg] = VREG_INVALID;
       }
     }
-    if (!clobbers.isEmpty()) for (const preg of clobbers.toArray()) {
-      if (this.vregInPreg[preg] !== VREG_INVALID) {
-        this.evictVregInPreg(inst, preg, LATE);
-        this.vregInPreg[preg] = VREG_INVALID;
-      }
-      if (this.allocatable.contains(preg)) {
-        if (fixedClobbers === 0) {
-          this.numAvailable[LATE_ONLY * 3 + (preg >> 6)]!--;
-          this.numAvailable[BOTH * 3 + (preg >> 6)]!--;
-        } else {
-          fixedClobbers--;
+    if (anyClobber) {
+      const bits = clobbers.bits;
+      for (let w = 0; w < 8; w++) {
+        for (let b = bits[w]!; b !== 0; b &= b - 1) {
+          const preg = w * 32 + 31 - Math.clz32(b & -b);
+          if (this.vregInPreg[preg] !== VREG_INVALID) {
+            this.evictVregInPreg(inst, preg, LATE);
+            this.vregInPreg[preg] = VREG_INVALID;
+          }
+          if (this.allocatable.contains(preg)) {
+            if (fixedClobbers === 0) {
+              this.numAvailable[LATE_ONLY * 3 + (preg >> 6)]!--;
+              this.numAvailable[BOTH * 3 + (preg >> 6)]!--;
+            } else {
+              fixedClobbers--;
+            }
+          }
         }
       }
     }
@@ -681,8 +730,10 @@ class Fastalloc {
       if (cur !== next) this.addMove(inst, cur, next, operandClass(op), EARLY);
     }
     if (f.isBranch(inst)) this.processBranch(block, inst);
-    const rr = this.reusedInputToReuseOp;
-    for (let k = 0; k < ops.length; k++) rr[k] = NO_REUSE;
+    if (anyReuse) {
+      const rr = this.reusedInputToReuseOp;
+      for (let k = 0; k < ops.length; k++) rr[k] = NO_REUSE;
+    }
   }
 
   /** True if an operand before `k` is a use of the same vreg fixed to `preg`. */
@@ -714,14 +765,15 @@ class Fastalloc {
       if (slot === prev) continue;
       this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
     }
-    this.liveVregs.forEach((v) => {
-      const idx = v >>> 2;
-      const prev = this.vregAllocs[idx]!;
+    const live = this.liveVregs;
+    for (let i = live.first(); i !== live.end(); i = live.after(i)) {
+      const v = live.at(i);
+      const prev = this.vregAllocs[i]!;
       const slot = allocStack(this.getSpillslot(v));
-      this.vregAllocs[idx] = slot;
+      this.vregAllocs[i] = slot;
       if (prev >>> 28 === 1) this.vregInPreg[prev & 0xff] = VREG_INVALID;
       if (slot !== prev) this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
-    });
+    }
     this.scratch.set(this.dedicatedScratch);
     if (block === f.entryBlock() && !this.liveVregs.isEmpty()) {
       // A value used but defined on no path from the entry (regalloc2 would
@@ -730,6 +782,18 @@ class Fastalloc {
       throw new RegAllocError('EntryLivein', `v${v >>> 2} is live into the entry block ${block}`, { block, vreg: v });
     }
     const preds = f.blockPreds(block);
+    // Only a branch that defines values can need a move here; most define none.
+    let anyDef = false;
+    for (let j = 0; j < preds.length && !anyDef; j++) {
+      const ops = f.instOperands(f.blockInsns(preds[j]!).end - 1);
+      for (let k = 0; k < ops.length; k++) {
+        if (operandIsDef(ops[k]!)) {
+          anyDef = true;
+          break;
+        }
+      }
+    }
+    if (!anyDef) return;
     for (let k = 0; k < params.length; k++) {
       const param = params[k]!;
       const pslot = this.vregSpillslots[param >>> 2]!;
@@ -742,9 +806,10 @@ class Fastalloc {
         this.moveIfDefPredBranch(block, pred, arg, pslot);
       }
     }
-    this.liveVregs.forEach((v) => {
-      for (let j = 0; j < preds.length; j++) this.moveIfDefPredBranch(block, preds[j]!, v, this.vregSpillslots[v >>> 2]!);
-    });
+    for (let i = live.first(); i !== live.end(); i = live.after(i)) {
+      const v = live.at(i);
+      for (let j = 0; j < preds.length; j++) this.moveIfDefPredBranch(block, preds[j]!, v, this.vregSpillslots[i]!);
+    }
   }
 
   run(): Output {

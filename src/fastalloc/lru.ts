@@ -45,6 +45,13 @@ export class Lru {
     this.head = first;
   }
 
+  /** Makes this LRU a copy of `o` (same class). */
+  copyFrom(o: Lru): void {
+    this.prev.set(o.prev);
+    this.next.set(o.next);
+    this.head = o.head;
+  }
+
   isEmpty(): boolean {
     return this.head === NIL;
   }

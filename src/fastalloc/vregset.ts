@@ -65,6 +65,24 @@ export class VRegSet {
     return out;
   }
 
+  /**
+   * Allocation-free iteration, most recently inserted first:
+   * `for (let i = s.first(); i !== s.end(); i = s.after(i)) s.at(i)`.
+   * The set must not change meanwhile.
+   */
+  first(): number {
+    return this.next[this.head]!;
+  }
+  end(): number {
+    return this.head;
+  }
+  after(i: number): number {
+    return this.next[i]!;
+  }
+  at(i: number): VReg {
+    return this.vregs[i]!;
+  }
+
   /** Calls `fn` for each vreg, most recently inserted first; `fn` must not change the set. */
   forEach(fn: (v: VReg) => void): void {
     for (let i = this.next[this.head]!; i !== this.head; i = this.next[i]!) fn(this.vregs[i]!);

@@ -193,13 +193,21 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       moves.push(pos, prio, src, alloc, tv * 4 + e.vregClass[tv]!);
     }
   }
+  // A secondary fixup whose source is its own slot (every fixed register of
+  // the vreg lies outside a limit(n), so even the source use was rewritten)
+  // must not change that slot until the other copies from it have read it:
+  // they all run in parallel. regalloc2 updates it at once, and the other
+  // copies then read the fixed register before it is written.
+  const deferred: [number, number, number][] = [];
   for (const fx of e.multiFixedRegFixups) {
     const inst = fx.pos >>> 1;
     const fromAlloc = e.allocs[e.instAllocOffsets[inst]! + fx.fromSlot]!;
     const toAlloc = allocReg(fx.toPreg);
     moves.push(fx.pos, fx.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY, fromAlloc, toAlloc, fx.vreg * 4 + e.vregClass[fx.vreg]!);
-    e.setAlloc(inst, fx.toSlot, toAlloc);
+    if (fx.level === 1 && fx.fromSlot === fx.toSlot) deferred.push([inst, fx.toSlot, toAlloc]);
+    else e.setAlloc(inst, fx.toSlot, toAlloc);
   }
+  for (const [inst, slot, a] of deferred) e.setAlloc(inst, slot, a);
   e.multiFixedRegFixups.length = 0;
   for (const inst of reuseInsts) {
     const ops = f.instOperands(inst);

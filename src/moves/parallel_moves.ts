@@ -25,6 +25,37 @@ export class ParallelMoves {
   private mustComeBefore: number[] = [];
   private state: Uint8Array = new Uint8Array(16);
   private stack: number[] = [];
+  private tmp: number[] = [];
+
+  /** Stable sort of `order[0..n)` by (dst, src): runs of 16 by insertion, then merges. */
+  private mergeSort(n: number): void {
+    const m = this.moves;
+    let a = this.order;
+    let b = this.tmp;
+    b.length = n;
+    for (let i = 0; i < n; i += 16) insertionSort(a, i, Math.min(n, i + 16), m);
+    for (let width = 16; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(n, lo + width);
+        const hi = Math.min(n, lo + 2 * width);
+        let i = lo;
+        let j = mid;
+        let k = lo;
+        while (i < mid && j < hi) {
+          // Take from the right run only when strictly smaller: stable.
+          if (lessMove(m, a[j]!, a[i]!)) b[k++] = a[j++]!;
+          else b[k++] = a[i++]!;
+        }
+        while (i < mid) b[k++] = a[i++]!;
+        while (j < hi) b[k++] = a[j++]!;
+      }
+      const t = a;
+      a = b;
+      b = t;
+    }
+    this.order = a;
+    this.tmp = b;
+  }
 
   clear(): void {
     this.moves.length = 0;
@@ -52,24 +83,12 @@ export class ParallelMoves {
       return false;
     }
     // Sort by (dst, src), stably; drop exact duplicates and self-moves.
-    const order = this.order;
-    order.length = n0;
-    for (let i = 0; i < n0; i++) order[i] = i;
-    // Stable insertion sort: these sets are small.
-    for (let i = 1; i < n0; i++) {
-      const x = order[i]!;
-      const xd = m[3 * x + 1]!;
-      const xs = m[3 * x]!;
-      let j = i - 1;
-      while (j >= 0) {
-        const y = order[j]!;
-        const yd = m[3 * y + 1]!;
-        if (yd < xd || (yd === xd && m[3 * y]! <= xs)) break;
-        order[j + 1] = y;
-        j--;
-      }
-      order[j + 1] = x;
-    }
+    const unsorted = this.order;
+    unsorted.length = n0;
+    for (let i = 0; i < n0; i++) unsorted[i] = i;
+    if (n0 <= 16) insertionSort(unsorted, 0, n0, m);
+    else this.mergeSort(n0);
+    const order = this.order; // mergeSort may leave the result in the other buffer
     const s = this.sorted;
     s.length = 0;
     for (let k = 0; k < n0; k++) {
@@ -153,6 +172,26 @@ export class ParallelMoves {
     }
     reverseTriples(out);
     return scratchUsed;
+  }
+}
+
+/** Move `x` sorts before move `y`: by destination, then source. */
+function lessMove(m: number[], x: number, y: number): boolean {
+  const xd = m[3 * x + 1]!;
+  const yd = m[3 * y + 1]!;
+  return xd < yd || (xd === yd && m[3 * x]! < m[3 * y]!);
+}
+
+/** Stable insertion sort of `order[lo..hi)` by (dst, src). */
+function insertionSort(order: number[], lo: number, hi: number, m: number[]): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const x = order[i]!;
+    let j = i - 1;
+    while (j >= lo && lessMove(m, x, order[j]!)) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = x;
   }
 }
 
