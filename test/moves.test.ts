@@ -73,6 +73,34 @@ describe('parallel moves', () => {
     assert.deepEqual(triples(out), [[r(2), r(3)]]);
   });
 
+  it('large sets come out in stable (dst, src) order, duplicates dropped, as regalloc2 sorts them', () => {
+    // Sources and destinations disjoint: no move blocks another, so the
+    // result is exactly the sorted, deduplicated list.
+    const rng = new Rng(7);
+    for (let round = 0; round < 300; round++) {
+      const n = rng.int(2, 120);
+      const p = new ParallelMoves();
+      const added: [number, number, number][] = [];
+      for (let i = 0; i < n; i++) {
+        const dst = rng.bool() ? s(rng.int(0, 40)) : r(rng.int(0, 20));
+        const src = rng.bool() ? s(rng.int(100, 140)) : r(rng.int(40, 60));
+        const data = rng.int(0, 2);
+        const dup = added.length > 0 && rng.int(0, 4) === 0 ? added[rng.int(0, added.length - 1)]! : undefined;
+        const m: [number, number, number] = dup ?? [src, dst, data];
+        added.push(m);
+        p.add(m[0], m[1], m[2]);
+      }
+      const want = added
+        .map((m, i) => [...m, i] as const)
+        .sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3])
+        .filter((m, i, all) => i === 0 || m[0] !== all[i - 1]![0] || m[1] !== all[i - 1]![1] || m[2] !== all[i - 1]![2])
+        .flatMap((m) => [m[0], m[1], m[2]]);
+      const out: number[] = [];
+      assert.equal(p.resolve(out), false);
+      assert.deepEqual(out, n === 1 ? added.flat() : want, `round ${round}`);
+    }
+  });
+
   it('fuzz: the sequence has exactly the effect of the parallel assignment', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), (seed) => {
