@@ -156,6 +156,39 @@ function checkFixedOverlaps(block: number, inst: number, ops: ArrayLike<Operand>
   }
 }
 
+/**
+ * A `stack` use must be the only use of its vreg at its program point (as
+ * regalloc2 requires: it cannot copy a value into a stack location beside
+ * another use). Early uses count at the late point when the instruction
+ * reuses an input of another vreg, as in live-range construction.
+ */
+function checkStackUses(block: number, inst: number, ops: ArrayLike<Operand>): void {
+  let reused = -1;
+  for (let k = 0; k < ops.length; k++) {
+    if (operandConstraintKind(ops[k]!) === ConstraintKind.Reuse) {
+      const t = ops[operandReuseIndex(ops[k]!)];
+      if (t !== undefined) reused = operandVReg(t);
+      break;
+    }
+  }
+  const point = (op: Operand) => (operandPos(op) === 1 || (reused !== -1 && operandVReg(op) !== reused) ? 1 : 0);
+  for (let k = 0; k < ops.length; k++) {
+    const a = ops[k]!;
+    if (!operandIsUse(a) || operandIsFixedNonAllocatable(a) || operandConstraintKind(a) !== ConstraintKind.Stack) continue;
+    for (let j = 0; j < ops.length; j++) {
+      const b = ops[j]!;
+      if (j === k || !operandIsUse(b) || operandIsFixedNonAllocatable(b)) continue;
+      if (operandVReg(b) === operandVReg(a) && point(b) === point(a)) {
+        throw new RegAllocError(
+          'InvalidOperand',
+          `block ${block} inst ${inst}: operand ${k} (${operandToString(a)}) is a stack use, but operand ${j} uses the same vreg at the same point`,
+          { block, inst, operand: k, vreg: operandVReg(a) },
+        );
+      }
+    }
+  }
+}
+
 /** Operands, clobbers, block params and branch args of every instruction. */
 export function validateOperands(f: Function, env: MachineEnv): void {
   const alloc = allocatable(env);
@@ -187,6 +220,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       }
       const clobbers = f.instClobbers(i);
       checkFixedOverlaps(b, i, ops);
+      checkStackUses(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         const place = { block: b, inst: i, operand: k };

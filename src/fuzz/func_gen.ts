@@ -292,6 +292,7 @@ function generate(rng: Rng, o: GenOptions): InMemoryFunction {
       } else if (o.fixedNonallocatable && rng.bool()) {
         operands.push(fixedNonAllocatable(preg(63, rng.choose(CLASSES))));
       }
+      dropSharedStackUses(operands);
       insts.push({ op: 'op', operands, clobbers: PRegSet.of(clobbers), ...clobberOrder(clobbers) });
       avail.push(v);
     }
@@ -339,6 +340,20 @@ function generate(rng: Rng, o: GenOptions): InMemoryFunction {
     allowMultipleVregDefs: false,
     debugValueLabels: labels,
   });
+}
+
+/** A stack use must be its vreg's only use in the instruction: relax the others to `any`. */
+function dropSharedStackUses(ops: Operand[]): void {
+  for (let k = 0; k < ops.length; k++) {
+    const a = ops[k]!;
+    if (!operandIsUse(a) || operandConstraintKind(a) !== ConstraintKind.Stack) continue;
+    for (let j = 0; j < ops.length; j++) {
+      if (j !== k && operandIsUse(ops[j]!) && operandVReg(ops[j]!) === operandVReg(a)) {
+        ops[k] = withConstraint(a, CONSTRAINT_ANY);
+        break;
+      }
+    }
+  }
 }
 
 /** Two operands fixed to one register at overlapping points (see validation). */

@@ -287,7 +287,7 @@ export function buildLiveranges(e: IonEnv): void {
 export function fixupMultiFixedVregs(e: IonEnv): void {
   const R = e.ranges;
   const U = e.uses;
-  const extraClobbers: [number, number][] = [];
+  const extraClobbers: [number, number, number][] = [];
   for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
     for (const lr of e.vregRanges[vreg]!) {
       const uses = R.uses[lr]!;
@@ -298,13 +298,13 @@ export function fixupMultiFixedVregs(e: IonEnv): void {
         if (j - i >= 2) fixupGroup(e, uses, i, j, extraClobbers);
         i = j;
       }
-      for (const [preg, pos] of extraClobbers) addLiverangeToPreg(e, pos, pos + 1, preg);
+      for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(e, from, to, preg);
       extraClobbers.length = 0;
     }
   }
 }
 
-function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extraClobbers: [number, number][]): void {
+function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extraClobbers: [number, number, number][]): void {
   const U = e.uses;
   let requiresReg = false;
   let numFixedReg = 0;
@@ -368,8 +368,13 @@ function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extra
       if (firstPreg === preg && (preg & 63) < minLimit) continue;
     }
     const pos = U.pos.data[u]!;
-    e.multiFixedRegFixups.push({ pos, fromSlot: sourceSlot, toSlot: U.slot.data[u]!, toPreg: preg, vreg: operandVReg(op) >>> 2, level: 1 });
+    // The copy goes before the instruction even for a use at its late point
+    // (a late use, or an early use kept live by a reused input): a copy after
+    // the instruction, as regalloc2 places it, comes too late. The register
+    // is then reserved over the whole instruction.
+    const movePos = pos & ~1;
+    e.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: U.slot.data[u]!, toPreg: preg, vreg: operandVReg(op) >>> 2, level: 1 });
     U.operand[u] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
-    extraClobbers.push([preg, pos]);
+    extraClobbers.push([preg, movePos, pos + 1]);
   }
 }
