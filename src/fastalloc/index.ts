@@ -62,11 +62,11 @@ function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
 }
 
 function exclusivePos(op: Operand): number {
-  const use = operandIsUse(op);
-  const late = operandPos(op) === LATE;
-  if ((use && late) || (!use && !late)) return BOTH;
-  if (operandConstraintKind(op) === ConstraintKind.Reuse) return BOTH;
-  return late ? LATE_ONLY : EARLY_ONLY;
+  // Bits 23 (late) and 24 (use): an early def or a late use holds its
+  // register in both phases, as does a late reuse def (constraint bits 0b01…).
+  const x = (op >>> 23) & 3;
+  if (x === 1) return op >>> 30 === 1 ? BOTH : LATE_ONLY;
+  return x === 2 ? EARLY_ONLY : BOTH;
 }
 
 /** A `reg` or `limit(n)` operand: it needs some register. */
@@ -326,8 +326,18 @@ class Fastalloc {
   }
 
   private resetAvailable(): void {
-    this.available[EARLY].copyFrom(this.initAvailable);
-    this.available[LATE].copyFrom(this.initAvailable);
+    const init0 = this.initAvailable.bits;
+    const e = this.available[EARLY].bits;
+    const l = this.available[LATE].bits;
+    // Unrolled: this runs before every instruction.
+    e[0] = l[0] = init0[0]!;
+    e[1] = l[1] = init0[1]!;
+    e[2] = l[2] = init0[2]!;
+    e[3] = l[3] = init0[3]!;
+    e[4] = l[4] = init0[4]!;
+    e[5] = l[5] = init0[5]!;
+    e[6] = l[6] = init0[6]!;
+    e[7] = l[7] = init0[7]!;
     const sc = this.scratch;
     const ds = this.dedicatedScratch;
     sc[0] = ds[0]!;
@@ -335,7 +345,9 @@ class Fastalloc {
     sc[2] = ds[2]!;
     const na = this.numAvailable;
     const init = this.initNumAvailable;
-    for (let k = 0; k < 9; k++) na[k] = init[k % 3]!;
+    na[0] = na[3] = na[6] = init[0]!;
+    na[1] = na[4] = na[7] = init[1]!;
+    na[2] = na[5] = na[8] = init[2]!;
   }
 
   // ------------------------------------------------------------ operands
@@ -677,7 +689,8 @@ class Fastalloc {
         }
       }
     }
-    const anyClobber = !clobbers.isEmpty();
+    const cb = clobbers.bits;
+    const anyClobber = (cb[0]! | cb[1]! | cb[2]! | cb[3]! | cb[4]! | cb[5]! | cb[6]! | cb[7]!) !== 0;
     if (anyClobber) this.available[LATE].subtractFrom(clobbers);
     if (anyFixed) for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
