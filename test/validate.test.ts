@@ -270,12 +270,12 @@ describe('each RegAllocError variant from a hand-built function', () => {
     b.inst(b0, [Operand.regFixedUse(x, preg(1, I)), Operand.regFixedUseAtEnd(y, preg(1, I))]);
     b.ret(b0);
     expectError(() => validateFunction(b.build(), smallEnv()), 'InvalidFixedReg', { inst: 2, operand: 1 }, ['p1i', 'same point']);
-    // The same vreg early and late in one register is fine, as is a late def over an early use.
+    // The same vreg twice in one register at one point is fine, as is a late def over an early use.
     const c = new FunctionBuilder();
     const c0 = c.block();
     const [u, w] = [c.vreg(I), c.vreg(I)];
     c.inst(c0, [Operand.regDef(u)]);
-    c.inst(c0, [Operand.regFixedDef(w, preg(1, I)), Operand.regFixedUse(u, preg(1, I)), Operand.regFixedUseAtEnd(u, preg(2, I))]);
+    c.inst(c0, [Operand.regFixedDef(w, preg(1, I)), Operand.regFixedUse(u, preg(1, I)), Operand.regFixedUse(u, preg(1, I)), Operand.regFixedUseAtEnd(u, preg(2, I))]);
     c.ret(c0, [Operand.regUse(w)]);
     validateFunction(c.build(), smallEnv());
   });

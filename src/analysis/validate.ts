@@ -128,8 +128,9 @@ function checkVReg(f: Function, v: VReg, where: string, place: { block?: number;
 /**
  * Two operands fixed to the same register at overlapping points of one
  * instruction hold different values there, unless both are uses of the same
- * vreg. An early use occupies the early point, a late def the late point, an
- * early def or a late use both.
+ * vreg at the same point. An early use occupies the early point, a late def
+ * the late point, an early def or a late use both (so, as in regalloc2's
+ * generator, one register cannot serve both an early and a late use).
  */
 function checkFixedOverlaps(block: number, inst: number, ops: ArrayLike<Operand>): void {
   for (let k = 0; k < ops.length; k++) {
@@ -139,7 +140,7 @@ function checkFixedOverlaps(block: number, inst: number, ops: ArrayLike<Operand>
       const b = ops[j]!;
       if (operandConstraintKind(b) !== ConstraintKind.FixedReg || operandFixedReg(a) !== operandFixedReg(b)) continue;
       if (operandIsFixedNonAllocatable(a) || operandIsFixedNonAllocatable(b)) continue;
-      if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b)) continue;
+      if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b) && operandPos(a) === operandPos(b)) continue;
       const span = (op: Operand) => {
         const early = operandPos(op) === 0;
         if (operandIsUse(op)) return early ? 1 : 3;

@@ -360,7 +360,7 @@ function dropSharedStackUses(ops: Operand[]): void {
 function fixedOverlap(a: Operand, b: Operand): boolean {
   if (operandConstraintKind(a) !== ConstraintKind.FixedReg || operandConstraintKind(b) !== ConstraintKind.FixedReg) return false;
   if (operandFixedReg(a) !== operandFixedReg(b)) return false;
-  if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b)) return false;
+  if (operandIsUse(a) && operandIsUse(b) && operandVReg(a) === operandVReg(b) && operandPos(a) === operandPos(b)) return false;
   const span = (op: Operand) => (operandIsUse(op) ? (operandPos(op) === 0 ? 1 : 3) : operandPos(op) === 0 ? 3 : 2);
   return (span(a) & span(b)) !== 0;
 }
