@@ -425,13 +425,21 @@ class Fastalloc {
     const pos = operandPos(op);
     const use = operandIsUse(op);
     const drawFrom = this.tmpSet;
-    if ((pos === LATE && use) || (pos === EARLY && !use)) {
-      drawFrom.copyFrom(this.available[LATE]).intersectFrom(this.available[EARLY]);
-    } else {
-      drawFrom.copyFrom(this.available[pos]);
-    }
     const cls = operandClass(op);
-    if (drawFrom.isEmptyClass(cls)) throw tooManyLiveRegs(inst);
+    // Only the class's two words: the LRU looks at nothing else.
+    const d = drawFrom.bits;
+    const w = 2 * cls;
+    if ((pos === LATE && use) || (pos === EARLY && !use)) {
+      const l = this.available[LATE].bits;
+      const e = this.available[EARLY].bits;
+      d[w] = l[w]! & e[w]!;
+      d[w + 1] = l[w + 1]! & e[w + 1]!;
+    } else {
+      const a = this.available[pos].bits;
+      d[w] = a[w]!;
+      d[w + 1] = a[w + 1]!;
+    }
+    if (d[w] === 0 && d[w + 1] === 0) throw tooManyLiveRegs(inst);
     const preg =
       operandConstraintKind(op) === ConstraintKind.Limit
         ? this.lrus[cls].lastBelow(drawFrom, operandLimit(op))
