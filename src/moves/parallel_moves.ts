@@ -6,7 +6,13 @@
 // and restored) when none is free.
 //
 // Move lists are flat number arrays of (from, to, data) triples; `data` is a
-// vreg or MOVE_DATA_NONE. No per-move objects.
+// vreg or MOVE_DATA_NONE. No per-move objects; every buffer is reusable.
+//
+// Use:
+//   par.clear(); par.add(from, to, vreg); ...
+//   const needsScratch = par.resolve(seq);          // seq: number[], reused
+//   resolveScratch(seq, needsScratch, hooks, out);  // out: the final moves
+// `out` never holds a stack-to-stack move (per `hooks.isStackAlloc`).
 
 import { type Allocation, ALLOC_NONE, allocReg } from '../model/allocation.js';
 import type { PReg } from '../model/regs.js';
