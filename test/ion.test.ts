@@ -45,7 +45,8 @@ function loop() {
 describe('Ion stages', () => {
   it('liveness: a value used in a loop is live into the header and out of the latch', () => {
     const { f, x } = loop();
-    const e = new IonEnv(f, smallEnv(4), CFGInfo.compute(f));
+    const e = new IonEnv();
+    e.reset(f, smallEnv(4), CFGInfo.compute(f));
     computeLiveness(e);
     assert.ok(e.liveins[1]!.get(x >>> 2), 'x live into the loop header');
     assert.ok(e.liveouts[2]!.get(x >>> 2), 'x live out of the latch');
@@ -69,7 +70,8 @@ describe('Ion stages', () => {
     b.branch(b0, [{ block: b1, args: [c] }]);
     b.ret(b1, [Operand.regUse(d)]);
     const f = b.build();
-    const e = new IonEnv(f, smallEnv(4), CFGInfo.compute(f));
+    const e = new IonEnv();
+    e.reset(f, smallEnv(4), CFGInfo.compute(f));
     computeLiveness(e);
     buildLiveranges(e);
     fixupMultiFixedVregs(e);

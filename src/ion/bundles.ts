@@ -31,6 +31,15 @@ export class Bundles {
     return this.ranges.length;
   }
 
+  clear(): void {
+    this.ranges.length = 0;
+    this.spillset.clear();
+    this.allocation.clear();
+    this.prio.clear();
+    this.props.clear();
+    this.limit.clear();
+  }
+
   add(): number {
     this.ranges.push([]);
     this.spillset.push(INVALID);
@@ -81,6 +90,10 @@ export class SpillSets {
 
   get length(): number {
     return this.slot.length;
+  }
+
+  clear(): void {
+    for (const c of [this.slot, this.hint, this.cls, this.spillBundle, this.required, this.splits, this.rangeFrom, this.rangeTo]) c.clear();
   }
 
   add(cls: number, from: number, to: number, hint: number): number {

@@ -199,6 +199,12 @@ export class BitSet {
   constructor(bits: number) {
     this.words = new Uint32Array((bits + 31) >>> 5);
   }
+  /** Empties the set and sizes it for `bits` bits, reusing its words when they fit. */
+  reset(bits: number): void {
+    const n = (bits + 31) >>> 5;
+    if (this.words.length !== n) this.words = new Uint32Array(n);
+    else this.words.fill(0);
+  }
   get(i: number): boolean {
     return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
   }

@@ -23,21 +23,23 @@ export type BlockparamOut = [fromVreg: number, fromBlock: number, toBlock: numbe
 export type BlockparamIn = [toVreg: number, toBlock: number, fromBlock: number];
 
 export class IonEnv {
-  readonly f: Function;
-  readonly env: MachineEnv;
-  readonly cfg: CFGInfo;
-  readonly stats: Stats = emptyStats();
+  f!: Function;
+  env!: MachineEnv;
+  cfg!: CFGInfo;
+  stats: Stats = emptyStats();
 
   liveins: BitSet[] = [];
   liveouts: BitSet[] = [];
+  /** A scratch set for liveness passes. */
+  readonly live = new BitSet(0);
   readonly ranges = new LiveRanges();
   readonly uses = new Uses();
   /** Per vreg: its live ranges, in order of position once liveness is built. */
-  vregRanges: number[][];
+  vregRanges: number[][] = [];
   /** Per vreg: its class, or -1 when never seen. */
-  vregClass: Int8Array;
+  vregClass = new Int8Array(0);
   /** Per vreg: the block it is a param of, or -1. */
-  vregBlockparam: Int32Array;
+  vregBlockparam = new Int32Array(0);
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
   readonly pregAllocations: RangeMap[] = [];
   readonly pregIsStack = new Uint8Array(256);
@@ -53,25 +55,61 @@ export class IonEnv {
   allocs: Allocation[] = [];
   instAllocOffsets: number[] = [];
 
-  constructor(f: Function, env: MachineEnv, cfg: CFGInfo) {
+  constructor() {
+    for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());
+  }
+
+  /** Prepares for allocating `f`, reusing every buffer that fits. */
+  reset(f: Function, env: MachineEnv, cfg: CFGInfo): void {
     this.f = f;
     this.env = env;
     this.cfg = cfg;
+    this.stats = emptyStats();
     const nv = f.numVregs();
-    this.vregRanges = Array.from({ length: nv }, () => []);
-    this.vregClass = new Int8Array(nv).fill(-1);
-    this.vregBlockparam = new Int32Array(nv).fill(-1);
-    for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());
+    const nb = f.numBlocks();
+    while (this.liveins.length < nb) {
+      this.liveins.push(new BitSet(0));
+      this.liveouts.push(new BitSet(0));
+    }
+    for (let b = 0; b < nb; b++) {
+      this.liveins[b]!.reset(nv);
+      this.liveouts[b]!.reset(nv);
+    }
+    this.live.reset(nv);
+    this.ranges.clear();
+    this.uses.clear();
+    const vr = this.vregRanges;
+    for (let i = 0; i < Math.min(vr.length, nv); i++) vr[i]!.length = 0;
+    while (vr.length < nv) vr.push([]);
+    vr.length = nv;
+    if (this.vregClass.length < nv) {
+      this.vregClass = new Int8Array(nv * 2);
+      this.vregBlockparam = new Int32Array(nv * 2);
+    }
+    this.vregClass.fill(-1, 0, nv);
+    this.vregBlockparam.fill(-1, 0, nv);
+    for (const m of this.pregAllocations) if (m.from.length !== 0) m.clear();
+    this.pregIsStack.fill(0);
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
     for (let c = 0; c < 3; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? 63;
     }
+    this.multiFixedRegFixups.length = 0;
+    this.blockparamOuts = [];
+    this.blockparamIns = [];
+    this.bundles.clear();
+    this.spillsets.clear();
+    this.queue.clear();
+    this.spilledBundles.length = 0;
     let total = 0;
-    for (let i = 0; i < f.numInsts(); i++) {
-      this.instAllocOffsets.push(total);
+    const ni = f.numInsts();
+    const offsets = new Array<number>(ni);
+    for (let i = 0; i < ni; i++) {
+      offsets[i] = total;
       total += f.instOperands(i).length;
     }
+    this.instAllocOffsets = offsets;
     this.allocs = new Array<Allocation>(total).fill(0);
   }
 

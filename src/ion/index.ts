@@ -13,14 +13,17 @@ import { processBundles } from './process.js';
 import { allocateSpillslots, SpillSlots, tryAllocatingRegsForSpilledBundles } from './spill.js';
 
 /**
- * Reusable Ion entry point. (Buffers are per function for now; the context
- * keeps the API stable for when they are pooled.)
+ * Reusable Ion state: allocating many functions through one context reuses
+ * its buffers (range maps, bitsets, columns) instead of reallocating them.
  */
 export class IonContext {
+  private readonly e = new IonEnv();
+
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
     const cfg = CFGInfo.compute(func);
     if (options.validateSsa) validateSsa(func, cfg);
-    const e = new IonEnv(func, env, cfg);
+    const e = this.e;
+    e.reset(func, env, cfg);
     computeLiveness(e);
     buildLiveranges(e);
     fixupMultiFixedVregs(e);

@@ -21,7 +21,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { allocReg } from '../model/allocation.js';
-import { BitSet, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightToBits } from './data.js';
+import { INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
 
 const MAX_SLOT = 0xffff;
@@ -39,12 +39,6 @@ export function computeLiveness(e: IonEnv): void {
   const f = e.f;
   const nb = f.numBlocks();
   const nv = f.numVregs();
-  e.liveins = [];
-  e.liveouts = [];
-  for (let b = 0; b < nb; b++) {
-    e.liveins.push(new BitSet(nv));
-    e.liveouts.push(new BitSet(nv));
-  }
   // FIFO work queue seeded in postorder.
   const queue: number[] = [];
   let head = 0;
@@ -59,7 +53,7 @@ export function computeLiveness(e: IonEnv): void {
     const { first, end } = f.blockInsns(block);
     const last = end - 1;
     e.stats.livein_iterations++;
-    const live = new BitSet(nv);
+    const live = e.live;
     live.copyFrom(e.liveouts[block]!);
     if (f.isBranch(last)) {
       const succs = f.blockSuccs(block);
@@ -96,7 +90,7 @@ export function computeLiveness(e: IonEnv): void {
         queue.push(p);
       }
     }
-    e.liveins[block] = live;
+    e.liveins[block]!.copyFrom(live);
   }
   const entry = f.entryBlock();
   if (!e.liveins[entry]!.isEmpty()) {
@@ -157,7 +151,7 @@ export function buildLiveranges(e: IonEnv): void {
   const nv = f.numVregs();
   const vregLr = new Int32Array(nv).fill(INVALID);
   const rewrites = new Map<number, Operand>();
-  const live = new BitSet(nv);
+  const live = e.live;
   for (let block = f.numBlocks() - 1; block >= 0; block--) {
     const { first, end } = f.blockInsns(block);
     const last = end - 1;

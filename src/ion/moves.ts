@@ -285,7 +285,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
       if (!any) continue;
       const needs = par.resolve(seq);
       let dedicated = scratchRegs[cls];
-      regTraversal(e.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, probe);
+      const probeLen = regTraversal(e.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, probe);
       let probeIdx = 0;
       let stackslotIdx = 0;
       const hooks: ScratchHooks = {
@@ -295,7 +295,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
             dedicated = null;
             return allocReg(r);
           }
-          while (probeIdx < probe.length) {
+          while (probeIdx < probeLen) {
             const p = probe[probeIdx++]!;
             if (e.pregAllocations[p]!.findOverlap(pos, pos + 1) >= 0) continue;
             const a = allocReg(p);
