@@ -132,6 +132,19 @@ describe('Ion stages', () => {
     }
   });
 
+  it('debug annotations per program point, when asked for', () => {
+    const { f } = loop();
+    const env = smallEnv(2);
+    const plain = allocate(f, env);
+    assert.equal(plain.annotations, undefined);
+    const out = allocate(f, env, { annotate: true });
+    assert.ok(out.annotations instanceof Map);
+    const all = [...out.annotations!.values()].flat();
+    assert.ok(all.some((a) => a.includes('start v')));
+    assert.equal(all.filter((a) => a.startsWith('move ')).length, out.edits.length);
+    assert.deepEqual(out.edits, plain.edits, 'annotations do not change the allocation');
+  });
+
   it('TooManyLiveRegs when one instruction needs more registers than exist', () => {
     const b = new FunctionBuilder();
     const b0 = b.block();

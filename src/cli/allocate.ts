@@ -2,6 +2,7 @@
 // file's reference result, optionally check our output and time it.
 
 import { validateFunction } from '../analysis/validate.js';
+import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
 import { compareOutputs } from '../io/compare.js';
 import { outputRecord, readCorpusFile, resultToJson } from '../io/corpus.js';
@@ -17,6 +18,8 @@ export interface AllocateCommandOptions {
   /** Our checker, run on our output when `--check` is given. */
   check?: (func: Function, env: MachineEnv, out: Output) => void;
   iterations: number;
+  /** Print Ion's debug annotations per program point. */
+  annotate?: boolean;
 }
 
 function median(xs: number[]): number {
@@ -35,7 +38,7 @@ export function runAllocate(paths: string[], opts: AllocateCommandOptions, r: Re
       let out!: Output;
       for (let i = 0; i < Math.max(1, opts.iterations); i++) {
         const t0 = process.hrtime.bigint();
-        out = allocate(c.func, c.env, { algorithm: opts.algorithm, validateSsa: false });
+        out = allocate(c.func, c.env, { algorithm: opts.algorithm, validateSsa: false, annotate: opts.annotate ?? false });
         times.push(Number(process.hrtime.bigint() - t0));
       }
       const timeNs = median(times);
@@ -53,7 +56,12 @@ export function runAllocate(paths: string[], opts: AllocateCommandOptions, r: Re
         vs = cmp.identical ? 'identical' : `differs: ${cmp.detail}`;
       }
       const result = { name, ...resultToJson(outputRecord(out, checker, timeNs)) };
-      report(r, name, true, `ok ${vs} (${out.edits.length} edits, ${out.numSpillslots} slots, ${timeNs} ns)`, {
+      let text = `ok ${vs} (${out.edits.length} edits, ${out.numSpillslots} slots, ${timeNs} ns)`;
+      if (out.annotations) {
+        const points = [...out.annotations.keys()].sort((a, b) => a - b);
+        for (const p of points) for (const a of out.annotations.get(p)!) text += `\n  ${pointToString(p)}: ${a}`;
+      }
+      report(r, name, true, text, {
         file: path,
         comparison: vs,
         result,

@@ -19,7 +19,7 @@ commands:
                                       allocate, print the result (FORMAT.md RESULT with name) and compare it
                                       with the file's reference: 'identical' or the first difference;
                                       --check proves our output with the checker; --iterations N reports the
-                                      median time as time_ns
+                                      median time as time_ns; --annotate prints Ion's notes per program point
   fuzz [--algorithm ion|fastalloc|both] [--cases N | --seconds S] [--seed S]
        [--size small|medium|large|mixed] [--out DIR]
                                       generate, validate, allocate and check random functions; on a failure,
@@ -47,6 +47,7 @@ function main(argv: string[]): void {
         json: { type: 'boolean', default: false },
         algorithm: { type: 'string' },
         check: { type: 'boolean', default: false },
+        annotate: { type: 'boolean', default: false },
         iterations: { type: 'string', default: '1' },
         cases: { type: 'string' },
         seconds: { type: 'string' },
@@ -91,7 +92,7 @@ function main(argv: string[]): void {
         if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
         const iterations = Number(values.iterations);
         if (!Number.isInteger(iterations) || iterations < 1) throw new Error('--iterations must be a positive integer');
-        runAllocate(positionals, { algorithm: alg, iterations, check: values.check ? checkOutput : undefined }, r);
+        runAllocate(positionals, { algorithm: alg, iterations, check: values.check ? checkOutput : undefined, annotate: values.annotate }, r);
         break;
       }
       case 'check': {

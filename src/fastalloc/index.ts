@@ -840,25 +840,39 @@ class Fastalloc {
       for (let i = end - 1; i >= first; i--) this.allocInst(b, i);
       this.reloadAtBegin(b);
     }
+    // Built in separate methods: optimized (or on-stack-replaced) together
+    // with the loop above, this code kept deoptimizing on the shapes of
+    // the label arrays, which differ between functions.
+    return {
+      numSpillslots: this.numSpillslots,
+      edits: this.buildEdits(),
+      allocs: this.allocs,
+      instAllocOffsets: this.instAllocOffsets,
+      debugLocations: this.buildDebugLocations(),
+      stats: emptyStats(),
+    };
+  }
+
+  /** The edits in program order (they were recorded in reverse). */
+  private buildEdits(): Edit[] {
     const e = this.edits;
     const edits: Edit[] = new Array(this.editsLen / 3);
     for (let i = this.editsLen - 3, k = 0; i >= 0; i -= 3, k++) edits[k] = { point: e[i]!, from: e[i + 1]!, to: e[i + 2]! };
+    return edits;
+  }
+
+  private buildDebugLocations(): [number, number, number, Allocation][] {
     const debugLocations: [number, number, number, Allocation][] = [];
-    for (const [v, start, end, label] of f.debugValueLabels()) {
-      const idx = v >>> 2;
+    const labels = this.f.debugValueLabels();
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i]!;
+      const idx = l[0] >>> 2;
       const ps = this.rangeStart[idx]!;
       const pe = this.rangeEnd[idx]!;
-      if (ps >>> 1 <= start && end <= (pe >>> 1) + 1) debugLocations.push([label, ps, pe, this.rangeAlloc[idx]!]);
+      if (ps >>> 1 <= l[1] && l[2] <= (pe >>> 1) + 1) debugLocations.push([l[3], ps, pe, this.rangeAlloc[idx]!]);
     }
-    debugLocations.sort((a, b) => a[0] - b[0]);
-    return {
-      numSpillslots: this.numSpillslots,
-      edits,
-      allocs: this.allocs,
-      instAllocOffsets: this.instAllocOffsets,
-      debugLocations,
-      stats: emptyStats(),
-    };
+    if (debugLocations.length > 1) debugLocations.sort((a, b) => a[0] - b[0]);
+    return debugLocations;
   }
 }
 

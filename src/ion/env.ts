@@ -51,6 +51,8 @@ export class IonEnv {
   readonly spillsets = new SpillSets();
   readonly queue = new PrioQueue();
   readonly spilledBundles: number[] = [];
+  /** Debug annotations by program point, when asked for. */
+  annotations: Map<number, string[]> | null = null;
   /** Output allocations, by operand slot. */
   allocs: Allocation[] = [];
   instAllocOffsets: number[] = [];
@@ -111,6 +113,14 @@ export class IonEnv {
     }
     this.instAllocOffsets = offsets;
     this.allocs = new Array<Allocation>(total).fill(0);
+  }
+
+  annotate(point: number, text: string): void {
+    const m = this.annotations;
+    if (m === null) return;
+    const list = m.get(point);
+    if (list) list.push(text);
+    else m.set(point, [text]);
   }
 
   setAlloc(inst: number, slot: number, a: Allocation): void {

@@ -24,6 +24,7 @@ export class IonContext {
     if (options.validateSsa) validateSsa(func, cfg);
     const e = this.e;
     e.reset(func, env, cfg);
+    e.annotations = options.annotate ? new Map() : null;
     computeLiveness(e);
     buildLiveranges(e);
     fixupMultiFixedVregs(e);
@@ -42,6 +43,7 @@ export class IonContext {
       instAllocOffsets: e.instAllocOffsets,
       debugLocations: mc.debugLocations,
       stats: e.stats,
+      ...(e.annotations ? { annotations: e.annotations } : {}),
     };
   }
 }

@@ -52,13 +52,19 @@ export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
   }
   if (rf.length === 0) return true;
   if (rt.length === 0) {
-    for (const lr of rf) R.bundle.data[lr] = to;
+    for (const lr of rf) {
+      R.bundle.data[lr] = to;
+      if (e.annotations) e.annotate(R.from.data[lr]!, ` MERGE range${lr} v${R.vreg.data[lr]} from bundle${from} to bundle${to}`);
+    }
     B.ranges[to] = rf;
     B.ranges[from] = [];
     mergeBundleProperties(e, from, to);
     return true;
   }
-  for (const lr of rf) R.bundle.data[lr] = to;
+  for (const lr of rf) {
+    R.bundle.data[lr] = to;
+    if (e.annotations) e.annotate(R.from.data[lr]!, ` MERGE range${lr} v${R.vreg.data[lr]} from bundle${from} to bundle${to}`);
+  }
   if (rf.length === 1) {
     const lr = rf[0]!;
     const key = R.from.data[lr]!;

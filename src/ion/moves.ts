@@ -5,7 +5,7 @@
 // moves at each point are resolved as parallel moves and redundant ones are
 // dropped.
 
-import { allocReg, allocStack } from '../model/allocation.js';
+import { allocReg, allocStack, allocToString } from '../model/allocation.js';
 import type { Edit } from '../model/function.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
@@ -90,6 +90,11 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       const alloc = allocForRange(e, mc.slots, lr);
       const from = R.from.data[lr]!;
       const to = R.to.data[lr]!;
+      if (e.annotations) {
+        const bundle = R.bundle.data[lr];
+        e.annotate(from, ` <<< start v${vreg} in ${allocToString(alloc)} (range${lr}) (bundle${bundle})`);
+        e.annotate(to, `     end   v${vreg} in ${allocToString(alloc)} (range${lr}) (bundle${bundle}) >>>`);
+      }
       // advance
       if (buffered !== -1 && R.from.data[buffered]! < from) {
         prev = buffered;
@@ -113,6 +118,9 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const [fv, fb, , tv] = outs[bpOutIdx]!;
           if (fv > vreg || (fv === vreg && fb > block)) break;
           if (fv === vreg && fb === block) {
+            if (e.annotations) {
+              e.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[bpOutIdx]![2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
+            }
             const key = fb * 2097152 + tv;
             const c = bpSources.get(key);
             if (c === undefined || c >>> 28 !== 1) bpSources.set(key, alloc);
@@ -130,7 +138,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         while (idx < ins.length) {
           const [tv, tb, fb] = ins[idx]!;
           if (tv > vreg || (tv === vreg && tb > block)) break;
-          if (tv === vreg && tb === block) bpDests.push([fb, tb, tv, alloc]);
+          if (tv === vreg && tb === block) {
+            bpDests.push([fb, tb, tv, alloc]);
+            if (e.annotations) e.annotate(cfg.blockEntry[block]!, `blockparam-in: block${fb} to block${tb}:into v${tv} in ${allocToString(alloc)}`);
+          }
           idx++;
         }
         bufferedInsIdx = idx;
@@ -219,6 +230,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       const inAlloc = e.allocs[base + input]!;
       const outAlloc = e.allocs[base + k]!;
       if (inAlloc !== outAlloc) {
+        if (e.annotations) e.annotate(inst * 2, ` reuse-input-copy: ${allocToString(inAlloc)} -> ${allocToString(outAlloc)}`);
         moves.push(inst * 2, PRIO_REUSED_INPUT, inAlloc, outAlloc, operandVReg(ops[input]!));
         e.setAlloc(inst, input, outAlloc);
       }
@@ -335,7 +347,9 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const idx = edits.map((_, k) => k);
   idx.sort((a, b) => edits[a]![0] - edits[b]![0] || edits[a]![1] - edits[b]![1] || a - b);
   e.stats.edits_count = edits.length;
-  return idx.map((k) => ({ point: edits[k]![0], from: edits[k]![2], to: edits[k]![3] }));
+  const result = idx.map((k) => ({ point: edits[k]![0], from: edits[k]![2], to: edits[k]![3] }));
+  if (e.annotations) for (const ed of result) e.annotate(ed.point, `move ${allocToString(ed.from)} -> ${allocToString(ed.to)}`);
+  return result;
 }
 
 export { INVALID };

@@ -177,6 +177,8 @@ export interface Output {
   instAllocOffsets: number[];
   debugLocations: DebugLocation[];
   stats: Stats;
+  /** With `annotate` (Ion): what happened at each program point, for debugging. */
+  annotations?: Map<ProgPoint, string[]>;
 }
 
 /** The allocations of instruction `inst`'s operands. */
