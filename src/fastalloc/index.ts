@@ -538,7 +538,11 @@ class Fastalloc {
   private processBranch(block: number, inst: number): void {
     const f = this.f;
     const ops = f.instOperands(inst);
-    for (const p of this.par) p.clear();
+    this.par[0]!.clear();
+    this.par[1]!.clear();
+    this.par[2]!.clear();
+    let anyDef = false;
+    for (let j = 0; j < ops.length; j++) if (operandIsDef(ops[j]!)) anyDef = true;
     const succs = f.blockSuccs(block);
     for (let s = 0; s < succs.length; s++) {
       const succ = succs[s]!;
@@ -547,7 +551,7 @@ class Fastalloc {
       for (let k = 0; k < args.length; k++) {
         const v = args[k]!;
         let definedHere = false;
-        for (let j = 0; j < ops.length; j++) {
+        if (anyDef) for (let j = 0; j < ops.length; j++) {
           if (operandIsDef(ops[j]!) && operandVReg(ops[j]!) === v) {
             definedHere = true;
             break;
