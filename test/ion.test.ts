@@ -10,11 +10,14 @@ import { IonEnv } from '../src/ion/env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from '../src/ion/liveness.js';
 import { mergeVregBundles } from '../src/ion/merge.js';
 import { runIon } from '../src/ion/index.js';
+import { regTraversal, RegTraversal } from '../src/ion/reg_traversal.js';
+import { fuzzMachineEnv } from '../src/fuzz/func_gen.js';
+import { Rng } from '../src/fuzz/rng.js';
 import { allocIsStack, instAllocs } from '../src/model/index.js';
 import { RegAllocError } from '../src/model/errors.js';
 import type { MachineEnv } from '../src/model/function.js';
 import { Operand } from '../src/model/operand.js';
-import { preg, RegClass } from '../src/model/regs.js';
+import { preg, PREG_INVALID, RegClass } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
 
@@ -173,6 +176,28 @@ describe('Ion stages', () => {
     b.ret(b0);
     const env = smallEnv(4, { fixedStackSlots: [p(47)] });
     ion(b.build(), env);
+  });
+});
+
+describe('Ion register traversal', () => {
+  it('the lazy traversal yields the eager order (fixed, hint, rotated preferred, non-preferred, limit)', () => {
+    const env = fuzzMachineEnv(false);
+    const rng = new Rng(3);
+    const it = new RegTraversal();
+    for (let t = 0; t < 5000; t++) {
+      const cls = rng.int(0, 2) as 0 | 1 | 2;
+      const fixed = rng.chance(0.2) ? (cls << 6) | rng.int(0, 62) : PREG_INVALID;
+      const hint = rng.chance(0.5) ? (cls << 6) | rng.int(0, 31) : PREG_INVALID;
+      const offset = rng.int(0, 1000);
+      const limit = rng.chance(0.3) ? 8 : -1;
+      const eager: number[] = [];
+      const n = regTraversal(env, cls, fixed, hint, offset, limit, eager);
+      const lazy: number[] = [];
+      it.init(env, cls, fixed, hint, offset, limit);
+      for (let r = it.next(); r >= 0; r = it.next()) lazy.push(r);
+      assert.deepEqual(lazy, eager.slice(0, n));
+      if (fixed !== PREG_INVALID) assert.deepEqual(lazy, [fixed]);
+    }
   });
 });
 

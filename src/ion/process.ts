@@ -12,7 +12,7 @@ import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
 import { INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeForUse, recomputeBundleProperties } from './merge.js';
-import { regTraversal } from './reg_traversal.js';
+import { RegTraversal } from './reg_traversal.js';
 import {
   computeRequirement,
   CONFLICT_OTHER,
@@ -38,6 +38,7 @@ export class ProcessScratch {
   conflictSet = new Set<number>();
   lowestEvictSet: number[] = [];
   probe: number[] = [];
+  traversal = new RegTraversal();
   req: RequirementResult = { ok: true, req: 0, conflictKind: 0, conflictPoint: 0 };
   /** Set by tryToAllocate: the first conflict point or the fixed conflict's cost. */
   point = 0;
@@ -59,8 +60,8 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
   const B = e.bundles;
   const R = e.ranges;
   const map = e.pregAllocations[preg]!;
-  s.conflicts.length = 0;
-  s.conflictSet.clear();
+  if (s.conflicts.length !== 0) s.conflicts.length = 0;
+  if (s.conflictSet.size !== 0) s.conflictSet.clear();
   let maxConflictWeight = 0;
   let firstConflict = -1;
   const ranges = B.ranges[bundle]!;
@@ -69,8 +70,16 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
     const from = R.from.data[lr]!;
     const to = R.to.data[lr]!;
     for (;;) {
-      // Skip register entries entirely before this range.
-      while (idx < map.size && map.to[idx]! <= from) idx++;
+      // Skip register entries entirely before this range: a few by
+      // stepping, more by binary search (never a long linear scan).
+      let steps = 0;
+      while (idx < map.size && map.to[idx]! <= from) {
+        if (++steps > 8) {
+          idx = map.lowerBound(from);
+          break;
+        }
+        idx++;
+      }
       if (idx >= map.size) break outer;
       if (map.from[idx]! >= to) break;
       const pFrom = map.from[idx]!;
@@ -404,10 +413,9 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
     const scanOffset = (R.from.data[B.ranges[bundle]![0]!]! >>> 1) + bundle;
     e.stats.process_bundle_reg_probe_start_any++;
     const limit = B.limit.data[bundle]!;
-    const n = regTraversal(e.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit, s.probe);
+    const it = s.traversal.init(e.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
     let allocated = false;
-    for (let pi = 0; pi < n; pi++) {
-      const preg = s.probe[pi]!;
+    for (let preg = it.next(); preg >= 0; preg = it.next()) {
       e.stats.process_bundle_reg_probes_any++;
       const scanLimit = evictCost >= 0 && splitCost >= 0 ? Math.max(evictCost, splitCost) : -1;
       const r = tryToAllocateBundleToReg(e, bundle, preg, scanLimit, s);

@@ -54,3 +54,66 @@ export function regTraversal(
   }
   return n;
 }
+
+/**
+ * The same order as `regTraversal`, produced one register at a time (most
+ * bundles succeed on the first probe). One instance is reused.
+ */
+export class RegTraversal {
+  private fixed = PREG_INVALID;
+  private hint = PREG_INVALID;
+  private useHint = false;
+  private lim = 64;
+  private k = 0;
+  private lists: number[][] = [[], []];
+  /** Which list (0 preferred, 1 non-preferred), which pass (0: hw >= k, 1: the rest), index. */
+  private which = 0;
+  private pass = 0;
+  private i = 0;
+
+  init(env: MachineEnv, cls: RegClass, fixed: number, hint: number, offset: number, limit: number): this {
+    this.fixed = fixed;
+    this.hint = hint;
+    this.useHint = hint !== PREG_INVALID && fixed === PREG_INVALID;
+    this.lim = limit < 0 ? 64 : limit;
+    this.k = offset % 63;
+    this.lists[0] = regList(env.preferredRegsByClass[cls]!);
+    this.lists[1] = regList(env.nonPreferredRegsByClass[cls]!);
+    this.which = 0;
+    this.pass = 0;
+    this.i = 0;
+    return this;
+  }
+
+  /** The next register to probe, or -1. */
+  next(): number {
+    if (this.fixed !== PREG_INVALID) {
+      const f = this.fixed;
+      this.fixed = PREG_INVALID;
+      this.useHint = false;
+      this.which = 2;
+      return f;
+    }
+    if (this.useHint) {
+      this.useHint = false;
+      if ((this.hint & 63) < this.lim) return this.hint;
+    }
+    while (this.which < 2) {
+      const list = this.lists[this.which]!;
+      while (this.i < list.length) {
+        const r = list[this.i++]!;
+        const hw = r & 63;
+        if ((this.pass === 0) !== hw >= this.k) continue;
+        if ((this.hint !== PREG_INVALID && r === this.hint) || hw >= this.lim) continue;
+        return r;
+      }
+      this.i = 0;
+      if (this.pass === 0) this.pass = 1;
+      else {
+        this.pass = 0;
+        this.which++;
+      }
+    }
+    return -1;
+  }
+}

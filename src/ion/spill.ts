@@ -7,7 +7,6 @@ import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { INVALID, RangeMap } from './data.js';
 import type { IonEnv } from './env.js';
 import { ProcessScratch, tryToAllocateBundleToReg } from './process.js';
-import { regTraversal } from './reg_traversal.js';
 
 const MAX_ATTEMPTS = 10;
 
@@ -27,9 +26,9 @@ export function tryAllocatingRegsForSpilledBundles(e: IonEnv): void {
     let success = false;
     e.stats.spill_bundle_reg_probes++;
     const limit = B.limit.data[bundle]!;
-    const n = regTraversal(e.env, cls, PREG_INVALID, hint, bundle, limit === INVALID ? -1 : limit, s.probe);
-    for (let k = 0; k < n; k++) {
-      if (tryToAllocateBundleToReg(e, bundle, s.probe[k]!, -1, s) === 0) {
+    const it = s.traversal.init(e.env, cls, PREG_INVALID, hint, bundle, limit === INVALID ? -1 : limit);
+    for (let preg = it.next(); preg >= 0; preg = it.next()) {
+      if (tryToAllocateBundleToReg(e, bundle, preg, -1, s) === 0) {
         e.stats.spill_bundle_reg_success++;
         success = true;
         break;
