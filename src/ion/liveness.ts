@@ -150,7 +150,10 @@ export function buildLiveranges(e: IonEnv): void {
   const R = e.ranges;
   const nv = f.numVregs();
   const vregLr = new Int32Array(nv).fill(INVALID);
-  const rewrites = new Map<number, Operand>();
+  // Operands rewritten to `any` at the current instruction, by operand index.
+  const rewrites: (Operand | undefined)[] = [];
+  const rewritten: number[] = [];
+  const lateDefFixed: number[] = [];
   const live = e.live;
   for (let block = f.numBlocks() - 1; block >= 0; block--) {
     const { first, end } = f.blockInsns(block);
@@ -173,9 +176,15 @@ export function buildLiveranges(e: IonEnv): void {
     }
     const blockFrom = cfg.blockEntry[block]!;
     const blockTo = cfg.blockExit[block]! + 1;
-    live.forEach((v) => {
-      vregLr[v] = addLiverangeToVreg(e, v, blockFrom, blockTo);
-    });
+    const words = live.words;
+    for (let w = 0; w < words.length; w++) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const v = w * 32 + 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        vregLr[v] = addLiverangeToVreg(e, v, blockFrom, blockTo);
+      }
+    }
     const params = f.blockParams(block);
     for (let k = 0; k < params.length; k++) e.vregBlockparam[params[k]! >>> 2] = block;
 
@@ -190,8 +199,9 @@ export function buildLiveranges(e: IonEnv): void {
           break;
         }
       }
-      rewrites.clear();
-      const lateDefFixed: number[] = [];
+      for (const k of rewritten) rewrites[k] = undefined;
+      rewritten.length = 0;
+      lateDefFixed.length = 0;
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         if (operandConstraintKind(op) === ConstraintKind.FixedReg && operandPos(op) === 1 && operandIsDef(op)) {
@@ -210,12 +220,13 @@ export function buildLiveranges(e: IonEnv): void {
           const pos = inst * 2;
           e.multiFixedRegFixups.push({ pos, fromSlot: slotIdx(k, inst), toSlot: slotIdx(k, inst), toPreg: preg, vreg: operandVReg(op) >>> 2, level: 0 });
           addLiverangeToPreg(e, pos, pos + 1, preg);
-          rewrites.set(k, makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0));
+          rewrites[k] = makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0);
+          rewritten.push(k);
         }
       }
       for (let curPos = 1; curPos >= 0; curPos--) {
         for (let k = 0; k < ops.length; k++) {
-          const operand = rewrites.get(k) ?? ops[k]!;
+          const operand = rewritten.length === 0 ? ops[k]! : (rewrites[k] ?? ops[k]!);
           const isDef = operandIsDef(operand);
           const late = operandPos(operand) === 1;
           let pos: number;

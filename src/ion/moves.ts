@@ -66,7 +66,13 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   const cfg = e.cfg;
   const nb = f.numBlocks();
   const moves = new InsertedMoves();
-  for (const list of e.vregRanges) list.sort((a, b) => R.from.data[a]! - R.from.data[b]!);
+  const byStart = (a: number, b: number) => R.from.data[a]! - R.from.data[b]!;
+  for (const list of e.vregRanges) {
+    if (list.length < 2) continue;
+    let sorted = true;
+    for (let k = 1; k < list.length && sorted; k++) if (R.from.data[list[k - 1]!]! > R.from.data[list[k]!]!) sorted = false;
+    if (!sorted) list.sort(byStart);
+  }
   const interSources = new Map<number, number>();
   const interDests: [number, number, number][] = []; // [from, to, alloc]
   const bpSources = new Map<number, number>(); // key from_block * 2^21 + to_vreg
