@@ -844,9 +844,6 @@ class Fastalloc {
       for (let i = end - 1; i >= first; i--) this.allocInst(b, i);
       this.reloadAtBegin(b);
     }
-    // Built in separate methods: optimized (or on-stack-replaced) together
-    // with the loop above, this code kept deoptimizing on the shapes of
-    // the label arrays, which differ between functions.
     return {
       numSpillslots: this.numSpillslots,
       edits: this.buildEdits(),
@@ -868,7 +865,11 @@ class Fastalloc {
   private buildDebugLocations(): [number, number, number, Allocation][] {
     const debugLocations: [number, number, number, Allocation][] = [];
     const labels = this.f.debugValueLabels();
-    for (let i = 0; i < labels.length; i++) {
+    // `Reflect.get`, not `.length`: empty label lists (small-integer arrays)
+    // and full ones (object arrays) alternating between functions kept the
+    // optimized caller in a deoptimization loop on that one property load.
+    const n = Reflect.get(labels, 'length') as number;
+    for (let i = 0; i < n; i++) {
       const l = labels[i]!;
       const idx = l[0] >>> 2;
       const ps = this.rangeStart[idx]!;
