@@ -280,6 +280,24 @@ describe('each RegAllocError variant from a hand-built function', () => {
     validateFunction(c.build(), smallEnv());
   });
 
+  it('InvalidOperand: a stack use beside another use of its vreg at the same point (found by the fuzzer)', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regDef(y), Operand.stackUse(x), Operand.regUse(x)]);
+    b.ret(b0, [Operand.regUse(y)]);
+    expectError(() => validateFunction(b.build(), smallEnv()), 'InvalidOperand', { inst: 1, operand: 1 }, ['stack use', 'same point']);
+    // Alone, or beside a use at the other point, it is fine.
+    const c = new FunctionBuilder();
+    const c0 = c.block();
+    const [u, w] = [c.vreg(I), c.vreg(I)];
+    c.inst(c0, [Operand.regDef(u)]);
+    c.inst(c0, [Operand.regDef(w), Operand.stackUse(u), Operand.regUseAtEnd(u)]);
+    c.ret(c0, [Operand.regUse(w)]);
+    validateFunction(c.build(), smallEnv());
+  });
+
   it('InvalidLimit: not a power of two, and no register below n', () => {
     expectError(() => parseCorpus(jsonFunction(['v0i:def:late:limit(3)'])), 'InvalidLimit', { inst: 0, operand: 0 }, ['limit(3)']);
     const b = new FunctionBuilder();
