@@ -136,28 +136,24 @@ export class Uses {
 /**
  * An ordered map over non-overlapping half-open ranges [from, to) of program
  * points, with regalloc2's LiveRangeKey semantics (overlapping keys compare
- * equal). Kept as parallel sorted arrays with binary search.
+ * equal). Parallel sorted typed arrays: lookups by binary search (O(log n));
+ * inserts and removals shift the tail with one memmove per array.
  */
 export class RangeMap {
-  from: number[] = [];
-  to: number[] = [];
-  value: number[] = [];
+  from = new Int32Array(8);
+  to = new Int32Array(8);
+  value = new Int32Array(8);
+  size = 0;
 
   clear(): void {
-    this.from.length = 0;
-    this.to.length = 0;
-    this.value.length = 0;
-  }
-
-  get size(): number {
-    return this.from.length;
+    this.size = 0;
   }
 
   /** Index of the first entry with `to > point` (the first that can overlap a range starting at point). */
   lowerBound(point: number): number {
     const to = this.to;
     let lo = 0;
-    let hi = to.length;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (to[mid]! <= point) lo = mid + 1;
@@ -169,16 +165,33 @@ export class RangeMap {
   /** Index of an entry overlapping [from, to), or -1. */
   findOverlap(from: number, to: number): number {
     const i = this.lowerBound(from);
-    return i < this.from.length && this.from[i]! < to ? i : -1;
+    return i < this.size && this.from[i]! < to ? i : -1;
   }
 
   /** Inserts [from, to) → value; returns false (and inserts nothing) when it overlaps an entry. */
   insert(from: number, to: number, value: number): boolean {
     const i = this.lowerBound(from);
-    if (i < this.from.length && this.from[i]! < to) return false;
-    this.from.splice(i, 0, from);
-    this.to.splice(i, 0, to);
-    this.value.splice(i, 0, value);
+    const n = this.size;
+    if (i < n && this.from[i]! < to) return false;
+    if (n === this.from.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+      this.value = grow(this.value);
+    }
+    if (i < n) {
+      this.from.copyWithin(i + 1, i, n);
+      this.to.copyWithin(i + 1, i, n);
+      this.value.copyWithin(i + 1, i, n);
+    }
+    this.from[i] = from;
+    this.to[i] = to;
+    this.value[i] = value;
+    this.size = n + 1;
     return true;
   }
 
@@ -186,9 +199,13 @@ export class RangeMap {
   remove(from: number, to: number): boolean {
     const i = this.findOverlap(from, to);
     if (i < 0) return false;
-    this.from.splice(i, 1);
-    this.to.splice(i, 1);
-    this.value.splice(i, 1);
+    const n = this.size;
+    if (i + 1 < n) {
+      this.from.copyWithin(i, i + 1, n);
+      this.to.copyWithin(i, i + 1, n);
+      this.value.copyWithin(i, i + 1, n);
+    }
+    this.size = n - 1;
     return true;
   }
 }

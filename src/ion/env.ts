@@ -90,7 +90,7 @@ export class IonEnv {
     }
     this.vregClass.fill(-1, 0, nv);
     this.vregBlockparam.fill(-1, 0, nv);
-    for (const m of this.pregAllocations) if (m.from.length !== 0) m.clear();
+    for (const m of this.pregAllocations) m.clear();
     this.pregIsStack.fill(0);
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
     for (let c = 0; c < 3; c++) {
