@@ -5,12 +5,13 @@ import { checkMoveCase, randomMoveCase } from '../src/fuzz/moves_fuzz.js';
 import { Rng } from '../src/fuzz/rng.js';
 import { ALLOC_NONE, allocReg, allocStack } from '../src/model/allocation.js';
 import { preg } from '../src/model/regs.js';
-import { ParallelMoves, resolveScratch } from '../src/moves/parallel_moves.js';
+import { MoveList, ParallelMoves, resolveScratch } from '../src/moves/parallel_moves.js';
 
 const r = (n: number) => allocReg(preg(n, 0));
 const s = (n: number) => allocStack(n);
 
-function triples(a: number[]): [number, number][] {
+function triples(list: MoveList): [number, number][] {
+  const a = list.toArray();
   const out: [number, number][] = [];
   for (let i = 0; i < a.length; i += 3) out.push([a[i]!, a[i + 1]!]);
   return out;
@@ -21,7 +22,7 @@ describe('parallel moves', () => {
     const p = new ParallelMoves();
     p.add(r(1), r(2));
     p.add(r(0), r(1));
-    const out: number[] = [];
+    const out = new MoveList();
     assert.equal(p.resolve(out), false);
     assert.deepEqual(triples(out), [[r(1), r(2)], [r(0), r(1)]]);
   });
@@ -30,7 +31,7 @@ describe('parallel moves', () => {
     const p = new ParallelMoves();
     p.add(r(0), r(1));
     p.add(r(1), r(0));
-    const out: number[] = [];
+    const out = new MoveList();
     assert.equal(p.resolve(out), true);
     assert.deepEqual(triples(out), [[r(0), ALLOC_NONE], [r(1), r(0)], [ALLOC_NONE, r(1)]]);
   });
@@ -40,11 +41,11 @@ describe('parallel moves', () => {
       const p = new ParallelMoves();
       p.add(r(0), r(1));
       p.add(r(1), r(0));
-      const seq: number[] = [];
+      const seq = new MoveList();
       return { seq, needs: p.resolve(seq) };
     };
     const a = mk();
-    const out: number[] = [];
+    const out = new MoveList();
     resolveScratch(a.seq, a.needs, { findFreeReg: () => r(9), getStackslot: () => s(7), isStackAlloc: (x) => x >>> 28 === 2, borrowedScratchReg: preg(0, 0) }, out);
     assert.deepEqual(triples(out), [[r(0), r(9)], [r(1), r(0)], [r(9), r(1)]]);
     const b = mk();
@@ -56,9 +57,9 @@ describe('parallel moves', () => {
     const p = new ParallelMoves();
     p.add(s(0), s(1));
     p.add(r(3), r(4));
-    const seq: number[] = [];
+    const seq = new MoveList();
     const needs = p.resolve(seq);
-    const out: number[] = [];
+    const out = new MoveList();
     resolveScratch(seq, needs, { findFreeReg: () => undefined, getStackslot: () => s(9), isStackAlloc: (x) => x >>> 28 === 2, borrowedScratchReg: preg(5, 0) }, out);
     assert.deepEqual(triples(out), [[r(3), r(4)], [r(5), s(9)], [s(0), r(5)], [r(5), s(1)], [s(9), r(5)]]);
   });
@@ -68,7 +69,7 @@ describe('parallel moves', () => {
     p.add(r(1), r(1));
     p.add(r(2), r(3));
     p.add(r(2), r(3));
-    const out: number[] = [];
+    const out = new MoveList();
     p.resolve(out);
     assert.deepEqual(triples(out), [[r(2), r(3)]]);
   });
@@ -95,9 +96,9 @@ describe('parallel moves', () => {
         .sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3])
         .filter((m, i, all) => i === 0 || m[0] !== all[i - 1]![0] || m[1] !== all[i - 1]![1] || m[2] !== all[i - 1]![2])
         .flatMap((m) => [m[0], m[1], m[2]]);
-      const out: number[] = [];
+      const out = new MoveList();
       assert.equal(p.resolve(out), false);
-      assert.deepEqual(out, n === 1 ? added.flat() : want, `round ${round}`);
+      assert.deepEqual(out.toArray(), n === 1 ? added.flat() : want, `round ${round}`);
     }
   });
 

@@ -38,7 +38,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg, VREG_MAX_INDEX } from '../model/regs.js';
-import { MOVE_DATA_NONE, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
+import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -118,8 +118,8 @@ class Fastalloc {
   private env: MachineEnv | undefined;
   // Scratch buffers.
   private readonly par = [new ParallelMoves(), new ParallelMoves(), new ParallelMoves()];
-  private readonly resolved: number[] = [];
-  private readonly seqs: number[][] = [[], [], []];
+  private readonly resolved = new MoveList();
+  private readonly seqs = [new MoveList(), new MoveList(), new MoveList()];
   private readonly needs = new Uint8Array(3);
   private readonly branchHooks: BranchScratchHooks = new BranchScratchHooks(this);
   private readonly tmpSet = new PRegSet();
@@ -585,7 +585,8 @@ class Fastalloc {
       h.cls = cls as RegClass;
       h.borrowedScratchReg = this.preferredVictim[cls]!;
       resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, h, out);
-      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, out[i]!, out[i + 1]!);
+      const ob = out.buf;
+      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, ob[i]!, ob[i + 1]!);
       this.numSpillslots = h.numSlots;
     }
   }

@@ -6,7 +6,7 @@
 
 import { type Allocation, allocIsStack, allocReg, allocStack, allocIndex, allocIsReg } from '../model/allocation.js';
 import { preg } from '../model/regs.js';
-import { ParallelMoves, resolveScratch } from '../moves/parallel_moves.js';
+import { MoveList, ParallelMoves, resolveScratch } from '../moves/parallel_moves.js';
 import type { Rng } from './rng.js';
 
 // p21–p29 stand for stack slots; p30–p31 are the free registers.
@@ -38,17 +38,18 @@ export function randomMoveCase(rng: Rng): MoveCase {
 export function checkMoveCase(t: MoveCase): string | null {
   const par = new ParallelMoves();
   for (const [s, d] of t.moves) par.add(s, d);
-  const seq: number[] = [];
+  const seq = new MoveList();
   const needs = par.resolve(seq);
   const avail = t.available.slice();
   let nextSlot = 32;
-  const out: number[] = [];
+  const res = new MoveList();
   resolveScratch(seq, needs, {
     findFreeReg: () => avail.pop(),
     getStackslot: () => allocStack(nextSlot++),
     isStackAlloc,
     borrowedScratchReg: preg(0, 0),
-  }, out);
+  }, res);
+  const out = res.toArray();
   const expected = new Map<Allocation, Allocation>();
   for (const [s, d] of t.moves) expected.set(d, s);
   const loc = new Map<Allocation, Allocation>();

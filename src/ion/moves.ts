@@ -9,7 +9,7 @@ import { allocReg, allocStack, allocToString } from '../model/allocation.js';
 import type { Edit } from '../model/function.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
-import { ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
+import { MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
@@ -263,8 +263,8 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const extraSlots: number[][] = [[], [], []];
   const edits: [number, number, number, number][] = []; // [pos, prio, from, to]
   const par = new ParallelMoves();
-  const seq: number[] = [];
-  const out: number[] = [];
+  const seq = new MoveList();
+  const out = new MoveList();
   const probe: number[] = [];
   let lastPos = 0;
   const scratchRegs = e.env.scratchByClass;
@@ -341,10 +341,11 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
         if (k >= extra.length) extra.push(allocateSpillslot(e, f.spillslotSize(cls), mc.numSpillslots));
       }
       const rewrite = (a: number) => (a >>> 28 === 2 && (a & 0xfffffff) > SLOT_PLACEHOLDER - stackslotIdx && (a & 0xfffffff) <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - (a & 0xfffffff)]! : a);
+      const ob = out.buf;
       for (let k = 0; k < out.length; k += 3) {
-        const src = rewrite(out[k]!);
-        const dst = rewrite(out[k + 1]!);
-        const elide = redundant.processMove(src, dst, out[k + 2]!);
+        const src = rewrite(ob[k]!);
+        const dst = rewrite(ob[k + 1]!);
+        const elide = redundant.processMove(src, dst, ob[k + 2]!);
         if (!elide && src !== dst) edits.push([pos, prio, src, dst]);
       }
     }

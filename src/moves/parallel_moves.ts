@@ -5,12 +5,14 @@
 // stack-to-stack moves through a register, borrowing one (saved to a slot
 // and restored) when none is free.
 //
-// Move lists are flat number arrays of (from, to, data) triples; `data` is a
-// vreg or MOVE_DATA_NONE. No per-move objects; every buffer is reusable.
+// Move lists are `MoveList`s: flat (from, to, data) triples in a growable
+// Int32Array; `data` is a vreg or MOVE_DATA_NONE. No per-move objects, and
+// no plain arrays truncated with `length = 0` (V8 drops their backing store,
+// so every reuse would allocate again).
 //
 // Use:
 //   par.clear(); par.add(from, to, vreg); ...
-//   const needsScratch = par.resolve(seq);          // seq: number[], reused
+//   const needsScratch = par.resolve(seq);          // seq: MoveList, reused
 //   resolveScratch(seq, needsScratch, hooks, out);  // out: the final moves
 // `out` never holds a stack-to-stack move (per `hooks.isStackAlloc`).
 
@@ -23,22 +25,68 @@ const TODO = 0;
 const PENDING = 1;
 const DONE = 2;
 
+/** A reusable list of (from, to, data) move triples. */
+export class MoveList {
+  /** The triples; only the first `length` entries are meaningful. */
+  buf = new Int32Array(48);
+  /** Number of entries used: three per move. */
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Number of moves. */
+  get count(): number {
+    return this.length / 3;
+  }
+
+  push(from: number, to: number, data: number): void {
+    let b = this.buf;
+    const n = this.length;
+    if (n + 3 > b.length) {
+      const grown = new Int32Array(b.length * 2);
+      grown.set(b);
+      this.buf = b = grown;
+    }
+    b[n] = from;
+    b[n + 1] = to;
+    b[n + 2] = data;
+    this.length = n + 3;
+  }
+
+  /** Copies `src`'s moves over this list's. */
+  copyFrom(src: MoveList): void {
+    if (this.buf.length < src.length) this.buf = new Int32Array(src.buf.length);
+    this.buf.set(src.buf.subarray(0, src.length));
+    this.length = src.length;
+  }
+
+  /** The triples as a plain array (for tests and debugging). */
+  toArray(): number[] {
+    return Array.from(this.buf.subarray(0, this.length));
+  }
+}
+
+function growInts(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
+}
+
 export class ParallelMoves {
   /** (from, to, data) triples in insertion order. */
-  private moves: number[] = [];
-  private order: number[] = [];
-  private sorted: number[] = [];
-  private mustComeBefore: number[] = [];
+  private readonly moves = new MoveList();
+  private order = new Int32Array(16);
+  private tmp = new Int32Array(16);
+  private readonly sorted = new MoveList();
+  private mustComeBefore = new Int32Array(16);
   private state: Uint8Array = new Uint8Array(16);
-  private stack: number[] = [];
-  private tmp: number[] = [];
+  private stack = new Int32Array(16);
 
   /** Stable sort of `order[0..n)` by (dst, src): runs of 16 by insertion, then merges. */
   private mergeSort(n: number): void {
-    const m = this.moves;
+    const m = this.moves.buf;
     let a = this.order;
     let b = this.tmp;
-    b.length = n;
     for (let i = 0; i < n; i += 16) insertionSort(a, i, Math.min(n, i + 16), m);
     for (let width = 16; width < n; width *= 2) {
       for (let lo = 0; lo < n; lo += 2 * width) {
@@ -64,11 +112,11 @@ export class ParallelMoves {
   }
 
   clear(): void {
-    this.moves.length = 0;
+    this.moves.clear();
   }
 
   get length(): number {
-    return this.moves.length / 3;
+    return this.moves.count;
   }
 
   add(from: Allocation, to: Allocation, data: number = MOVE_DATA_NONE): void {
@@ -80,47 +128,51 @@ export class ParallelMoves {
    * Returns true when the sequence needs a scratch location, which appears
    * as ALLOC_NONE (see `withScratch`).
    */
-  resolve(out: number[]): boolean {
-    out.length = 0;
-    const m = this.moves;
-    const n0 = m.length / 3;
+  resolve(out: MoveList): boolean {
+    out.clear();
+    const n0 = this.moves.count;
     if (n0 <= 1) {
-      for (let i = 0; i < m.length; i++) out.push(m[i]!);
+      out.copyFrom(this.moves);
       return false;
     }
+    const m = this.moves.buf;
     // Sort by (dst, src), stably; drop exact duplicates and self-moves.
+    if (this.order.length < n0) {
+      this.order = growInts(this.order, n0);
+      this.tmp = growInts(this.tmp, n0);
+    }
     const unsorted = this.order;
-    unsorted.length = n0;
     for (let i = 0; i < n0; i++) unsorted[i] = i;
     if (n0 <= 16) insertionSort(unsorted, 0, n0, m);
     else this.mergeSort(n0);
     const order = this.order; // mergeSort may leave the result in the other buffer
-    const s = this.sorted;
-    s.length = 0;
+    const sorted = this.sorted;
+    sorted.clear();
     for (let k = 0; k < n0; k++) {
       const i = order[k]!;
       const from = m[3 * i]!;
       const to = m[3 * i + 1]!;
       const data = m[3 * i + 2]!;
-      const len = s.length;
-      if (len > 0 && s[len - 3] === from && s[len - 2] === to && s[len - 1] === data) continue;
-      s.push(from, to, data);
+      const len = sorted.length;
+      const sb = sorted.buf;
+      if (len > 0 && sb[len - 3] === from && sb[len - 2] === to && sb[len - 1] === data) continue;
+      sorted.push(from, to, data);
     }
     // Self-moves go only after dedup, as regalloc2 does.
+    const s = sorted.buf;
     let w = 0;
-    for (let r = 0; r < s.length; r += 3) {
+    for (let r = 0; r < sorted.length; r += 3) {
       if (s[r] === s[r + 1]) continue;
       s[w] = s[r]!;
       s[w + 1] = s[r + 1]!;
       s[w + 2] = s[r + 2]!;
       w += 3;
     }
-    s.length = w;
+    sorted.length = w;
     const n = w / 3;
 
     // For each move, the move that overwrites its source (must come after it).
-    const before = this.mustComeBefore;
-    before.length = n;
+    const before = (this.mustComeBefore = growInts(this.mustComeBefore, n));
     let overlap = false;
     for (let i = 0; i < n; i++) {
       const j = findByDest(s, n, s[3 * i]!);
@@ -128,46 +180,46 @@ export class ParallelMoves {
       if (j >= 0) overlap = true;
     }
     if (!overlap) {
-      for (let i = 0; i < s.length; i++) out.push(s[i]!);
+      out.copyFrom(sorted);
       return false;
     }
 
     if (this.state.length < n) this.state = new Uint8Array(n * 2);
     const state = this.state;
     state.fill(TODO, 0, n);
-    const stack = this.stack;
-    stack.length = 0;
+    const stack = (this.stack = growInts(this.stack, n));
+    let sp = 0;
     let scratchUsed = false;
     let cursor = 0;
     for (;;) {
       while (cursor < n && state[cursor] !== TODO) cursor++;
       if (cursor >= n) break;
-      stack.push(cursor);
+      stack[sp++] = cursor;
       state[cursor] = PENDING;
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1]!;
+      while (sp > 0) {
+        const top = stack[sp - 1]!;
         const next = before[top]!;
         if (next < 0 || state[next] === DONE) {
           pushMove(out, s, top);
           state[top] = DONE;
-          stack.pop();
-          while (stack.length > 0) {
-            const t = stack.pop()!;
+          sp--;
+          while (sp > 0) {
+            const t = stack[--sp]!;
             pushMove(out, s, t);
             state[t] = DONE;
           }
         } else if (state[next] === TODO) {
-          stack.push(next);
+          stack[sp++] = next;
           state[next] = PENDING;
         } else {
           // A cycle: save `top`'s source in the scratch, finish the cycle,
           // then write `top`'s destination from the scratch.
           state[top] = DONE;
-          stack.pop();
+          sp--;
           scratchUsed = true;
           out.push(ALLOC_NONE, s[3 * top + 1]!, s[3 * top + 2]!);
-          while (stack.length > 0) {
-            const idx = stack.pop()!;
+          while (sp > 0) {
+            const idx = stack[--sp]!;
             state[idx] = DONE;
             pushMove(out, s, idx);
             if (idx === next) break;
@@ -176,20 +228,20 @@ export class ParallelMoves {
         }
       }
     }
-    reverseTriples(out);
+    reverseTriples(out.buf, out.length);
     return scratchUsed;
   }
 }
 
 /** Move `x` sorts before move `y`: by destination, then source. */
-function lessMove(m: number[], x: number, y: number): boolean {
+function lessMove(m: Int32Array, x: number, y: number): boolean {
   const xd = m[3 * x + 1]!;
   const yd = m[3 * y + 1]!;
   return xd < yd || (xd === yd && m[3 * x]! < m[3 * y]!);
 }
 
 /** Stable insertion sort of `order[lo..hi)` by (dst, src). */
-function insertionSort(order: number[], lo: number, hi: number, m: number[]): void {
+function insertionSort(order: Int32Array, lo: number, hi: number, m: Int32Array): void {
   for (let i = lo + 1; i < hi; i++) {
     const x = order[i]!;
     let j = i - 1;
@@ -201,12 +253,12 @@ function insertionSort(order: number[], lo: number, hi: number, m: number[]): vo
   }
 }
 
-function pushMove(out: number[], s: number[], i: number): void {
+function pushMove(out: MoveList, s: Int32Array, i: number): void {
   out.push(s[3 * i]!, s[3 * i + 1]!, s[3 * i + 2]!);
 }
 
 /** Index of the move whose destination is `dst` (moves sorted by destination), or -1. */
-function findByDest(s: number[], n: number, dst: number): number {
+function findByDest(s: Int32Array, n: number, dst: number): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
@@ -219,8 +271,8 @@ function findByDest(s: number[], n: number, dst: number): number {
   return -1;
 }
 
-function reverseTriples(a: number[]): void {
-  for (let i = 0, j = a.length - 3; i < j; i += 3, j -= 3) {
+function reverseTriples(a: Int32Array, len: number): void {
+  for (let i = 0, j = len - 3; i < j; i += 3, j -= 3) {
     for (let k = 0; k < 3; k++) {
       const t = a[i + k]!;
       a[i + k] = a[j + k]!;
@@ -230,10 +282,11 @@ function reverseTriples(a: number[]): void {
 }
 
 /** Replaces the scratch placeholder (ALLOC_NONE) in `moves` by `scratch`. */
-export function withScratch(moves: number[], scratch: Allocation): void {
+export function withScratch(moves: MoveList, scratch: Allocation): void {
+  const b = moves.buf;
   for (let i = 0; i < moves.length; i += 3) {
-    if (moves[i] === ALLOC_NONE) moves[i] = scratch;
-    if (moves[i + 1] === ALLOC_NONE) moves[i + 1] = scratch;
+    if (b[i] === ALLOC_NONE) b[i] = scratch;
+    if (b[i + 1] === ALLOC_NONE) b[i + 1] = scratch;
   }
 }
 
@@ -254,18 +307,19 @@ export interface ScratchHooks {
  * stack slot), then routes stack-to-stack moves through a register.
  * `moves` is the output of `resolve`; the result goes to `out`.
  */
-export function resolveScratch(moves: number[], needsScratch: boolean, hooks: ScratchHooks, out: number[]): void {
-  out.length = 0;
+export function resolveScratch(moves: MoveList, needsScratch: boolean, hooks: ScratchHooks, out: MoveList): void {
+  out.clear();
   if (needsScratch) withScratch(moves, hooks.findFreeReg() ?? hooks.getStackslot());
+  const mb = moves.buf;
   let stackToStack = false;
   for (let i = 0; i < moves.length; i += 3) {
-    if (hooks.isStackAlloc(moves[i]!) && hooks.isStackAlloc(moves[i + 1]!)) {
+    if (hooks.isStackAlloc(mb[i]!) && hooks.isStackAlloc(mb[i + 1]!)) {
       stackToStack = true;
       break;
     }
   }
   if (!stackToStack) {
-    for (let i = 0; i < moves.length; i++) out.push(moves[i]!);
+    out.copyFrom(moves);
     return;
   }
   let scratchReg: Allocation;
@@ -279,15 +333,16 @@ export function resolveScratch(moves: number[], needsScratch: boolean, hooks: Sc
   let scratchDirty = false;
   let saveDirty = true;
   for (let i = 0; i < moves.length; i += 3) {
-    const src = moves[i]!;
-    const dst = moves[i + 1]!;
-    const data = moves[i + 2]!;
+    const src = mb[i]!;
+    const dst = mb[i + 1]!;
+    const data = mb[i + 2]!;
     if (hooks.isStackAlloc(src) && hooks.isStackAlloc(dst)) {
       if (saveSlot !== undefined && saveDirty) {
         out.push(scratchReg, saveSlot, MOVE_DATA_NONE);
         saveDirty = false;
       }
-      out.push(src, scratchReg, data, scratchReg, dst, data);
+      out.push(src, scratchReg, data);
+      out.push(scratchReg, dst, data);
       scratchDirty = true;
     } else {
       if (src === scratchReg && scratchDirty) {
