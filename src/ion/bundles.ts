@@ -113,18 +113,19 @@ export class SpillSets {
  * regalloc2's `BinaryHeap<PrioQueueEntry>`.
  */
 export class PrioQueue {
-  private prio: number[] = [];
-  private bundle: number[] = [];
-  private hint: number[] = [];
+  // Parallel typed arrays: no objects per entry, no array reallocation as
+  // the queue shrinks and grows.
+  private prio = new Uint32Array(64);
+  private bundle = new Int32Array(64);
+  private hint = new Int32Array(64);
+  private n = 0;
 
   get size(): number {
-    return this.prio.length;
+    return this.n;
   }
 
   clear(): void {
-    this.prio.length = 0;
-    this.bundle.length = 0;
-    this.hint.length = 0;
+    this.n = 0;
   }
 
   private less(i: number, j: number): boolean {
@@ -136,18 +137,37 @@ export class PrioQueue {
   }
 
   private swap(i: number, j: number): void {
-    for (const a of [this.prio, this.bundle, this.hint]) {
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
+    const p = this.prio;
+    const b = this.bundle;
+    const h = this.hint;
+    let t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+    t = b[i]!;
+    b[i] = b[j]!;
+    b[j] = t;
+    t = h[i]!;
+    h[i] = h[j]!;
+    h[j] = t;
   }
 
   insert(bundle: number, prio: number, hint: number): void {
-    this.prio.push(prio);
-    this.bundle.push(bundle);
-    this.hint.push(hint);
-    let i = this.prio.length - 1;
+    if (this.n === this.prio.length) {
+      const cap = this.n * 2;
+      const p = new Uint32Array(cap);
+      p.set(this.prio);
+      this.prio = p;
+      const b = new Int32Array(cap);
+      b.set(this.bundle);
+      this.bundle = b;
+      const h = new Int32Array(cap);
+      h.set(this.hint);
+      this.hint = h;
+    }
+    let i = this.n++;
+    this.prio[i] = prio;
+    this.bundle[i] = bundle;
+    this.hint[i] = hint;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(parent, i)) break;
@@ -158,7 +178,7 @@ export class PrioQueue {
 
   /** Pops the greatest entry into `out` ([bundle, hint]); false when empty. */
   pop(out: [number, number]): boolean {
-    const n = this.prio.length;
+    const n = this.n;
     if (n === 0) return false;
     out[0] = this.bundle[0]!;
     out[1] = this.hint[0]!;
@@ -166,9 +186,7 @@ export class PrioQueue {
     this.prio[0] = this.prio[last]!;
     this.bundle[0] = this.bundle[last]!;
     this.hint[0] = this.hint[last]!;
-    this.prio.length = last;
-    this.bundle.length = last;
-    this.hint.length = last;
+    this.n = last;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;

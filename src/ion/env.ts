@@ -5,6 +5,8 @@ import type { Allocation } from '../model/allocation.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import { BitSet, LiveRanges, RangeMap, Uses } from './data.js';
+import { RedundantMoveEliminator } from './redundant_moves.js';
+import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
@@ -56,6 +58,11 @@ export class IonEnv {
   /** Output allocations, by operand slot. */
   allocs: Allocation[] = [];
   instAllocOffsets: number[] = [];
+  /** Move resolution buffers, reused across runs. */
+  readonly redundantMoves = new RedundantMoveEliminator();
+  readonly parallelMoves = new ParallelMoves();
+  readonly moveSeq = new MoveList();
+  readonly moveOut = new MoveList();
 
   constructor() {
     for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());

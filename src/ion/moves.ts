@@ -9,10 +9,10 @@ import { allocReg, allocStack, allocToString } from '../model/allocation.js';
 import type { Edit } from '../model/function.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
-import { MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
+import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
-import { RedundantMoveEliminator } from './redundant_moves.js';
+import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
 
@@ -26,10 +26,23 @@ const PRIO_OUT_EDGE = 5;
 
 /** Inserted moves as flat (pos, prio, from, to, vreg) records. */
 class InsertedMoves {
-  data: number[] = [];
+  data = new Int32Array(320);
+  length = 0;
   push(pos: number, prio: number, from: number, to: number, vreg: number): void {
     if (from === to) return;
-    this.data.push(pos, prio, from, to, vreg);
+    let d = this.data;
+    const n = this.length;
+    if (n + 5 > d.length) {
+      const grown = new Int32Array(d.length * 2);
+      grown.set(d);
+      this.data = d = grown;
+    }
+    d[n] = pos;
+    d[n + 1] = prio;
+    d[n + 2] = from;
+    d[n + 3] = to;
+    d[n + 4] = vreg;
+    this.length = n + 5;
   }
 }
 
@@ -252,44 +265,105 @@ function isStartOfBlock(e: IonEnv, pos: number): boolean {
   return pos === e.cfg.blockEntry[block];
 }
 
+/** The scratch hooks of one (point, class) group, reused for every group. */
+class GroupScratchHooks implements ScratchHooks {
+  e!: IonEnv;
+  inserted!: InsertedMoves;
+  order!: Int32Array;
+  probe: number[] = [];
+  probeLen = 0;
+  probeIdx = 0;
+  stackslotIdx = 0;
+  dedicated: number | null = null;
+  pos = 0;
+  cls = 0;
+  start = 0;
+  end = 0;
+  borrowedScratchReg = 0;
+
+  findFreeReg(): number | undefined {
+    if (this.dedicated !== null) {
+      const r = this.dedicated;
+      this.dedicated = null;
+      return allocReg(r);
+    }
+    const d = this.inserted.data;
+    const order = this.order;
+    while (this.probeIdx < this.probeLen) {
+      const p = this.probe[this.probeIdx++]!;
+      if (this.e.pregAllocations[p]!.findOverlap(this.pos, this.pos + 1) >= 0) continue;
+      const a = allocReg(p);
+      let used = false;
+      for (let k = this.start; k < this.end; k++) {
+        const m = 5 * order[k]!;
+        if ((d[m + 4]! & 3) !== this.cls) continue;
+        if (d[m + 2] === a || d[m + 3] === a) {
+          used = true;
+          break;
+        }
+      }
+      if (!used) return a;
+    }
+    return undefined;
+  }
+
+  getStackslot(): number {
+    return allocStack(SLOT_PLACEHOLDER - this.stackslotIdx++);
+  }
+
+  isStackAlloc(a: number): boolean {
+    return a >>> 28 === 1 ? this.e.pregIsStack[a & 0xff] === 1 : a >>> 28 === 2;
+  }
+}
+
+/**
+ * Orders the inserted moves by (point, priority), stably: numeric sort of
+ * packed keys (key * n + index) when they fit in a double's 53 bits.
+ */
+function sortInsertedMoves(d: Int32Array, n: number): Int32Array {
+  const order = new Int32Array(n);
+  let maxKey = 0;
+  for (let i = 0; i < n; i++) maxKey = Math.max(maxKey, d[5 * i]! * 8 + d[5 * i + 1]!);
+  if ((maxKey + 1) * n < 2 ** 53) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = (d[5 * i]! * 8 + d[5 * i + 1]!) * n + i;
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
+  } else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => d[5 * a]! - d[5 * b]! || d[5 * a + 1]! - d[5 * b + 1]! || a - b);
+    order.set(idx);
+  }
+  return order;
+}
+
 /** Resolves the inserted moves at each (point, priority) into sorted edits. */
 export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: MoveContext): Edit[] {
   const f = e.f;
   const d = inserted.data;
-  const n = d.length / 5;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => d[5 * a]! - d[5 * b]! || d[5 * a + 1]! - d[5 * b + 1]!);
-  const redundant = new RedundantMoveEliminator();
+  const n = inserted.length / 5;
+  const order = sortInsertedMoves(d, n);
+  const redundant = e.redundantMoves;
+  redundant.clear();
   const extraSlots: number[][] = [[], [], []];
-  const edits: [number, number, number, number][] = []; // [pos, prio, from, to]
-  const par = new ParallelMoves();
-  const seq = new MoveList();
-  const out = new MoveList();
-  const probe: number[] = [];
+  // Groups come in (point, priority) order, so edits are born sorted.
+  const edits: Edit[] = [];
+  const par = e.parallelMoves;
+  const seq = e.moveSeq;
+  const out = e.moveOut;
+  const hooks = new GroupScratchHooks();
+  hooks.e = e;
+  hooks.inserted = inserted;
+  hooks.order = order;
   let lastPos = 0;
   const scratchRegs = e.env.scratchByClass;
-  const sideEffects = (from: number, to: number) => {
-    if (e.cfg.insnBlock[from >>> 1] !== e.cfg.insnBlock[to >>> 1]) {
-      redundant.clear();
-      return;
-    }
-    const startInst = (from & 1) === 0 ? from >>> 1 : (from >>> 1) + 1;
-    const endInst = (to & 1) === 0 ? to >>> 1 : (to >>> 1) + 1;
-    for (let inst = startInst; inst < endInst; inst++) {
-      const ops = f.instOperands(inst);
-      const base = e.instAllocOffsets[inst]!;
-      for (let k = 0; k < ops.length; k++) if (operandIsDef(ops[k]!)) redundant.clearAlloc(e.allocs[base + k]!);
-      for (const p of f.instClobbers(inst).toArray()) redundant.clearAlloc(allocReg(p));
-      for (const s of scratchRegs) if (s !== null) redundant.clearAlloc(allocReg(s));
-    }
-  };
   let i = 0;
   while (i < n) {
     const start = i;
     const pos = d[5 * order[i]!]!;
     const prio = d[5 * order[i]! + 1]!;
     while (i < n && d[5 * order[i]!]! === pos && d[5 * order[i]! + 1]! === prio) i++;
-    sideEffects(lastPos, pos);
+    applySideEffects(e, redundant, lastPos, pos);
     lastPos = pos;
     for (let cls = 0 as RegClass; cls < 3; cls = (cls + 1) as RegClass) {
       par.clear();
@@ -302,61 +376,70 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
       }
       if (!any) continue;
       const needs = par.resolve(seq);
-      let dedicated = scratchRegs[cls];
-      const probeLen = regTraversal(e.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, probe);
-      let probeIdx = 0;
-      let stackslotIdx = 0;
-      const hooks: ScratchHooks = {
-        findFreeReg: () => {
-          if (dedicated !== null && dedicated !== undefined) {
-            const r = dedicated;
-            dedicated = null;
-            return allocReg(r);
-          }
-          while (probeIdx < probeLen) {
-            const p = probe[probeIdx++]!;
-            if (e.pregAllocations[p]!.findOverlap(pos, pos + 1) >= 0) continue;
-            const a = allocReg(p);
-            let used = false;
-            for (let k = start; k < i; k++) {
-              const m = 5 * order[k]!;
-              if ((d[m + 4]! & 3) !== cls) continue;
-              if (d[m + 2] === a || d[m + 3] === a) {
-                used = true;
-                break;
-              }
-            }
-            if (used) continue;
-            return a;
-          }
-          return undefined;
-        },
-        getStackslot: () => allocStack(SLOT_PLACEHOLDER - stackslotIdx++),
-        isStackAlloc: (a) => (a >>> 28 === 1 ? e.pregIsStack[a & 0xff] === 1 : a >>> 28 === 2),
-        borrowedScratchReg: e.preferredVictim[cls]!,
-      };
+      hooks.dedicated = scratchRegs[cls] ?? null;
+      hooks.probeLen = regTraversal(e.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, hooks.probe);
+      hooks.probeIdx = 0;
+      hooks.stackslotIdx = 0;
+      hooks.pos = pos;
+      hooks.cls = cls;
+      hooks.start = start;
+      hooks.end = i;
+      hooks.borrowedScratchReg = e.preferredVictim[cls]!;
       resolveScratch(seq, needs, hooks, out);
       const extra = extraSlots[cls]!;
-      for (let k = 0; k < stackslotIdx; k++) {
-        if (k >= extra.length) extra.push(allocateSpillslot(e, f.spillslotSize(cls), mc.numSpillslots));
-      }
-      const rewrite = (a: number) => (a >>> 28 === 2 && (a & 0xfffffff) > SLOT_PLACEHOLDER - stackslotIdx && (a & 0xfffffff) <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - (a & 0xfffffff)]! : a);
+      const used = hooks.stackslotIdx;
+      for (let k = extra.length; k < used; k++) extra.push(allocateSpillslot(e, f.spillslotSize(cls), mc.numSpillslots));
       const ob = out.buf;
       for (let k = 0; k < out.length; k += 3) {
-        const src = rewrite(ob[k]!);
-        const dst = rewrite(ob[k + 1]!);
+        let src = ob[k]!;
+        let dst = ob[k + 1]!;
+        // Placeholder slots (counting down from SLOT_PLACEHOLDER) become real ones.
+        if (used > 0) {
+          if (src >>> 28 === 2 && (src & 0xfffffff) > SLOT_PLACEHOLDER - used && (src & 0xfffffff) <= SLOT_PLACEHOLDER) src = extra[SLOT_PLACEHOLDER - (src & 0xfffffff)]!;
+          if (dst >>> 28 === 2 && (dst & 0xfffffff) > SLOT_PLACEHOLDER - used && (dst & 0xfffffff) <= SLOT_PLACEHOLDER) dst = extra[SLOT_PLACEHOLDER - (dst & 0xfffffff)]!;
+        }
         const elide = redundant.processMove(src, dst, ob[k + 2]!);
-        if (!elide && src !== dst) edits.push([pos, prio, src, dst]);
+        if (!elide && src !== dst) edits.push({ point: pos, from: src, to: dst });
       }
     }
   }
-  // Stable sort by (point, priority).
-  const idx = edits.map((_, k) => k);
-  idx.sort((a, b) => edits[a]![0] - edits[b]![0] || edits[a]![1] - edits[b]![1] || a - b);
   e.stats.edits_count = edits.length;
-  const result = idx.map((k) => ({ point: edits[k]![0], from: edits[k]![2], to: edits[k]![3] }));
-  if (e.annotations) for (const ed of result) e.annotate(ed.point, `move ${allocToString(ed.from)} -> ${allocToString(ed.to)}`);
-  return result;
+  if (e.annotations) for (const ed of edits) e.annotate(ed.point, `move ${allocToString(ed.from)} -> ${allocToString(ed.to)}`);
+  return edits;
+}
+
+/**
+ * What happens between two move points: in another block, every location
+ * is forgotten; in the same block, instructions' defs, clobbers and the
+ * scratch registers overwrite theirs.
+ */
+function applySideEffects(e: IonEnv, redundant: RedundantMoveEliminator, from: number, to: number): void {
+  if (e.cfg.insnBlock[from >>> 1] !== e.cfg.insnBlock[to >>> 1]) {
+    redundant.clear();
+    return;
+  }
+  const f = e.f;
+  const scratchRegs = e.env.scratchByClass;
+  const startInst = (from & 1) === 0 ? from >>> 1 : (from >>> 1) + 1;
+  const endInst = (to & 1) === 0 ? to >>> 1 : (to >>> 1) + 1;
+  for (let inst = startInst; inst < endInst; inst++) {
+    const ops = f.instOperands(inst);
+    const base = e.instAllocOffsets[inst]!;
+    for (let k = 0; k < ops.length; k++) if (operandIsDef(ops[k]!)) redundant.clearAlloc(e.allocs[base + k]!);
+    const clobbers = f.instClobbers(inst).bits;
+    for (let w = 0; w < clobbers.length; w++) {
+      let word = clobbers[w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        word &= word - 1;
+        redundant.clearAlloc(allocReg(w * 32 + bit));
+      }
+    }
+    for (let c = 0; c < 3; c++) {
+      const s = scratchRegs[c];
+      if (s !== null && s !== undefined) redundant.clearAlloc(allocReg(s));
+    }
+  }
 }
 
 export { INVALID };

@@ -9,7 +9,7 @@ import { RegAllocError } from '../model/errors.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeForUse, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -34,9 +34,12 @@ const RESULT_CONFLICT_HIGH_COST = 3;
 
 /** Scratch state for the allocation loop, reused across bundles. */
 export class ProcessScratch {
-  conflicts: number[] = [];
-  conflictSet = new Set<number>();
-  lowestEvictSet: number[] = [];
+  /** Bundles in conflict with the last probe, each once. */
+  conflicts = new IntColumn(16);
+  /** conflictStamp[bundle] === stamp: already in `conflicts` (no Set to clear). */
+  conflictStamp = new Int32Array(64);
+  stamp = 0;
+  lowestEvictSet = new IntColumn(16);
   probe: number[] = [];
   traversal = new RegTraversal();
   req: RequirementResult = { ok: true, req: 0, conflictKind: 0, conflictPoint: 0 };
@@ -60,8 +63,14 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
   const B = e.bundles;
   const R = e.ranges;
   const map = e.pregAllocations[preg]!;
-  if (s.conflicts.length !== 0) s.conflicts.length = 0;
-  if (s.conflictSet.size !== 0) s.conflictSet.clear();
+  s.conflicts.clear();
+  if (s.conflictStamp.length < B.length) {
+    const grown = new Int32Array(Math.max(B.length, 2 * s.conflictStamp.length));
+    grown.set(s.conflictStamp);
+    s.conflictStamp = grown;
+  }
+  const stamps = s.conflictStamp;
+  const stamp = ++s.stamp;
   let maxConflictWeight = 0;
   let firstConflict = -1;
   const ranges = B.ranges[bundle]!;
@@ -87,8 +96,8 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
       idx++;
       if (plr !== INVALID) {
         const cb = R.bundle.data[plr]!;
-        if (!s.conflictSet.has(cb)) {
-          s.conflictSet.add(cb);
+        if (stamps[cb] !== stamp) {
+          stamps[cb] = stamp;
           s.conflicts.push(cb);
           maxConflictWeight = Math.max(maxConflictWeight, B.spillWeight(cb));
           if (maxCost >= 0 && maxConflictWeight > maxCost) return RESULT_CONFLICT_HIGH_COST;
@@ -406,7 +415,7 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
       break;
     }
     let evictCost = -1;
-    evictSet.length = 0;
+    evictSet.clear();
     let splitCost = -1;
     let splitPoint = 0;
     let splitReg = PREG_INVALID;
@@ -426,11 +435,12 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
         break;
       } else if (r === RESULT_CONFLICT) {
         let conflictCost = 0;
-        for (const b of s.conflicts) conflictCost = Math.max(conflictCost, B.spillWeight(b));
+        const conflicts = s.conflicts;
+        for (let k = 0; k < conflicts.length; k++) conflictCost = Math.max(conflictCost, B.spillWeight(conflicts.data[k]!));
         if (evictCost < 0 || conflictCost < evictCost) {
           evictCost = conflictCost;
-          evictSet.length = 0;
-          evictSet.push(...s.conflicts);
+          evictSet.clear();
+          for (let k = 0; k < conflicts.length; k++) evictSet.push(conflicts.data[k]!);
         }
         const total = conflictCost + moveCostAt(e, s.point);
         if (splitCost < 0 || total < splitCost) {
@@ -498,8 +508,8 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
       break;
     } else {
       e.stats.evict_bundle_event++;
-      for (const b of evictSet.slice()) {
-        evictBundle(e, b);
+      for (let k = 0; k < evictSet.length; k++) {
+        evictBundle(e, evictSet.data[k]!);
         e.stats.evict_bundle_count++;
       }
     }

@@ -1,57 +1,123 @@
 // Redundant move elimination (regalloc2's redundant_moves.rs): tracks which
 // locations hold copies of which, within a block, to drop moves that would
 // copy a value onto itself.
+//
+// State lives in typed arrays indexed directly by location (registers, then
+// spill slots); clearing is a generation bump, since it happens at every
+// block boundary and must cost nothing.
 
 const NONE = 0;
 const COPY = 1;
 const ORIG = 2;
 
-interface MoveState {
-  kind: number;
-  /** For COPY: the source allocation. */
-  alloc: number;
-  /** The vreg, or -1. */
-  vreg: number;
+/** Dense index of an allocation: 0 for none, 1..256 registers, then slots. */
+function locIndex(a: number): number {
+  const kind = a >>> 28;
+  return kind === 1 ? (a & 0xff) + 1 : kind === 2 ? 257 + (a & 0xfffffff) : 0;
 }
 
 export class RedundantMoveEliminator {
-  private allocs = new Map<number, MoveState>();
-  private reverse = new Map<number, number[]>();
+  /** A location's state is valid only when its stamp equals `gen`. */
+  private stamp = new Int32Array(512);
+  private kind = new Uint8Array(512);
+  /** For COPY: the source allocation. */
+  private src = new Int32Array(512);
+  /** The vreg, or -1. */
+  private vreg = new Int32Array(512);
+  /** Reverse map: locations copied from this one, as a linked list of nodes. */
+  private head = new Int32Array(512);
+  private headStamp = new Int32Array(512);
+  private nodeTo = new Int32Array(256);
+  private nodeNext = new Int32Array(256);
+  private nodes = 0;
+  private gen = 1;
 
   clear(): void {
-    this.allocs.clear();
-    this.reverse.clear();
+    this.gen++;
+    this.nodes = 0;
+  }
+
+  private ensure(i: number): void {
+    if (i < this.stamp.length) return;
+    const cap = Math.max(i + 1, this.stamp.length * 2);
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.stamp = grow32(this.stamp);
+    this.src = grow32(this.src);
+    this.vreg = grow32(this.vreg);
+    this.head = grow32(this.head);
+    this.headStamp = grow32(this.headStamp);
+    const k = new Uint8Array(cap);
+    k.set(this.kind);
+    this.kind = k;
+  }
+
+  private kindAt(i: number): number {
+    return i < this.stamp.length && this.stamp[i] === this.gen ? this.kind[i]! : NONE;
+  }
+
+  private set(i: number, kind: number, src: number, vreg: number): void {
+    this.ensure(i);
+    this.stamp[i] = this.gen;
+    this.kind[i] = kind;
+    this.src[i] = src;
+    this.vreg[i] = vreg;
   }
 
   clearAlloc(a: number): void {
-    const copies = this.reverse.get(a);
-    if (copies) {
-      for (const c of copies) this.allocs.delete(c);
-      copies.length = 0;
+    const i = locIndex(a);
+    if (i >= this.stamp.length) return;
+    if (this.headStamp[i] === this.gen) {
+      for (let n = this.head[i]!; n >= 0; n = this.nodeNext[n]!) {
+        const c = this.nodeTo[n]!;
+        if (this.stamp[c] === this.gen) this.kind[c] = NONE;
+      }
+      this.head[i] = -1;
     }
-    this.allocs.delete(a);
+    if (this.stamp[i] === this.gen) this.kind[i] = NONE;
+  }
+
+  private addReverse(fromIdx: number, toIdx: number): void {
+    this.ensure(fromIdx);
+    if (this.nodes === this.nodeTo.length) {
+      const to = new Int32Array(this.nodes * 2);
+      to.set(this.nodeTo);
+      this.nodeTo = to;
+      const next = new Int32Array(this.nodes * 2);
+      next.set(this.nodeNext);
+      this.nodeNext = next;
+    }
+    const n = this.nodes++;
+    this.nodeTo[n] = toIdx;
+    if (this.headStamp[fromIdx] !== this.gen) {
+      this.headStamp[fromIdx] = this.gen;
+      this.head[fromIdx] = -1;
+    }
+    this.nodeNext[n] = this.head[fromIdx]!;
+    this.head[fromIdx] = n;
   }
 
   /** Records the move; returns true when it can be elided. */
   processMove(from: number, to: number, toVreg: number): boolean {
-    const fromState = this.allocs.get(from);
-    const toState = this.allocs.get(to);
+    const fi = locIndex(from);
+    const ti = locIndex(to);
     if (from === to && toVreg !== -1) {
       this.clearAlloc(to);
-      this.allocs.set(to, { kind: ORIG, alloc: 0, vreg: toVreg });
+      this.set(ti, ORIG, 0, toVreg);
       return true;
     }
-    const srcVreg = fromState && fromState.kind !== NONE ? fromState.vreg : -1;
+    const fromKind = this.kindAt(fi);
+    const toKind = this.kindAt(ti);
+    const srcVreg = fromKind !== NONE ? this.vreg[fi]! : -1;
     const dstVreg = toVreg !== -1 ? toVreg : srcVreg;
-    const elide =
-      (toState !== undefined && toState.kind === COPY && toState.alloc === from) ||
-      (fromState !== undefined && fromState.kind === COPY && fromState.alloc === to);
+    const elide = (toKind === COPY && this.src[ti] === from) || (fromKind === COPY && this.src[fi] === to);
     if (!elide) this.clearAlloc(to);
     if (from >>> 28 === 1 || to >>> 28 === 1) {
-      this.allocs.set(to, { kind: COPY, alloc: from, vreg: dstVreg });
-      const list = this.reverse.get(from);
-      if (list) list.push(to);
-      else this.reverse.set(from, [to]);
+      this.set(ti, COPY, from, dstVreg);
+      this.addReverse(fi, ti);
     }
     return elide;
   }

@@ -57,9 +57,12 @@ export class MoveList {
 
   /** Copies `src`'s moves over this list's. */
   copyFrom(src: MoveList): void {
-    if (this.buf.length < src.length) this.buf = new Int32Array(src.buf.length);
-    this.buf.set(src.buf.subarray(0, src.length));
-    this.length = src.length;
+    const n = src.length;
+    if (this.buf.length < n) this.buf = new Int32Array(src.buf.length);
+    const a = this.buf;
+    const b = src.buf;
+    for (let i = 0; i < n; i++) a[i] = b[i]!; // no subarray view to allocate
+    this.length = n;
   }
 
   /** The triples as a plain array (for tests and debugging). */
