@@ -10,7 +10,7 @@ import type { Edit } from '../model/function.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
-import { INVALID, LR_STARTS_AT_DEF } from './data.js';
+import { IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
@@ -61,14 +61,43 @@ function allocForRange(e: IonEnv, slots: SpillSlots, lr: number): number {
   return slots.alloc[e.spillsets.slot.data[e.bundles.spillset.data[b]!]!]!;
 }
 
-function chooseMoveLocation(e: IonEnv, from: number, to: number): [number, number] {
+/**
+ * Stable ascending order of `keys[0..n)` (non-negative integers below
+ * `bound`): a numeric sort of key * n + index when that fits in 53 bits.
+ */
+class StableKeySort {
+  private packed = new Float64Array(16);
+  private order = new Int32Array(16);
+
+  sort(keys: Float64Array, n: number, bound: number): Int32Array {
+    if (this.order.length < n) {
+      this.order = new Int32Array(n * 2);
+      this.packed = new Float64Array(n * 2);
+    }
+    const order = this.order;
+    if (bound * n < 2 ** 53) {
+      const packed = this.packed.subarray(0, n);
+      for (let i = 0; i < n; i++) packed[i] = keys[i]! * n + i;
+      packed.sort();
+      for (let i = 0; i < n; i++) order[i] = packed[i]! % n;
+    } else {
+      const idx = Array.from({ length: n }, (_, i) => i);
+      idx.sort((a, b) => keys[a]! - keys[b]! || a - b);
+      for (let i = 0; i < n; i++) order[i] = idx[i]!;
+    }
+    return order;
+  }
+}
+
+/** Where the move for edge from -> to goes, packed as point * 8 + priority. */
+function chooseMoveLocation(e: IonEnv, from: number, to: number): number {
   const f = e.f;
   const fromLast = f.blockInsns(from).end - 1;
   const toFirst = f.blockInsns(to).first;
   const fromOuts = f.blockSuccs(from).length + (f.isRet(fromLast) ? 1 : 0);
   const toIns = f.blockPreds(to).length + (f.entryBlock() === to ? 1 : 0);
-  if (toIns > 1 && fromOuts <= 1) return [fromLast * 2, PRIO_OUT_EDGE];
-  if (toIns <= 1) return [toFirst * 2, PRIO_IN_EDGE];
+  if (toIns > 1 && fromOuts <= 1) return fromLast * 16 + PRIO_OUT_EDGE;
+  if (toIns <= 1) return toFirst * 16 + PRIO_IN_EDGE;
   throw new Error(`critical edge between blocks ${from} and ${to}`);
 }
 
@@ -86,20 +115,31 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     for (let k = 1; k < list.length && sorted; k++) if (R.from.data[list[k - 1]!]! > R.from.data[list[k]!]!) sorted = false;
     if (!sorted) list.sort(byStart);
   }
-  const interSources = new Map<number, number>();
-  const interDests: [number, number, number][] = []; // [from, to, alloc]
-  const bpSources = new Map<number, number>(); // key from_block * 2^21 + to_vreg
-  const bpDests: [number, number, number, number][] = []; // [fromBlock, toBlock, toVreg, alloc]
+  // Per block, for the current vreg: the source of its inter-block moves
+  // (valid when interStamp matches) and the allocation at its entry.
+  const interSrc = new Int32Array(nb);
+  const interStamp = new Int32Array(nb);
+  // The current vreg's inter-block destinations: keys pred * nb + block
+  // (one block entry may be covered by two ranges that start there) and allocations.
+  let interKeys = new Float64Array(16);
+  let interAllocs = new Int32Array(16);
+  let interCount = 0;
+  const interSort = new StableKeySort();
+  // Per blockparam-out record: the source of its move (0 until set).
+  const outs = e.blockparamOuts;
+  const ins = e.blockparamIns;
+  const bpSrc = new Int32Array(outs.length);
+  const bpSrcSet = new Uint8Array(outs.length);
+  let bpSourceCount = 0;
+  const bpDests = new IntColumn(64); // (fromBlock, toBlock, toVreg, alloc) quads
   const labels = f.debugValueLabels();
   const reuseInsts: number[] = [];
   let bpInIdx = 0;
   let bpOutIdx = 0;
-  const outs = e.blockparamOuts;
-  const ins = e.blockparamIns;
   for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
     if (e.vregClass[vreg] === -1) continue;
     const vregFull = vreg * 4 + e.vregClass[vreg]!;
-    interSources.clear();
+    const stamp = vreg + 1;
     // The previous range, buffered so that ranges starting at one point see the right predecessor.
     let prev = -1;
     let prevInsIdx = bpInIdx;
@@ -131,8 +171,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       let block = cfg.insnBlock[from >>> 1]!;
       while (block < nb) {
         if (to < cfg.blockExit[block]! + 1) break;
-        const cur = interSources.get(block);
-        if (cur === undefined || cur >>> 28 !== 1) interSources.set(block, alloc);
+        if (interStamp[block] !== stamp || interSrc[block]! >>> 28 !== 1) {
+          interStamp[block] = stamp;
+          interSrc[block] = alloc;
+        }
         while (bpOutIdx < outs.length) {
           const [fv, fb, , tv] = outs[bpOutIdx]!;
           if (fv > vreg || (fv === vreg && fb > block)) break;
@@ -140,9 +182,11 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
             if (e.annotations) {
               e.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[bpOutIdx]![2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
             }
-            const key = fb * 2097152 + tv;
-            const c = bpSources.get(key);
-            if (c === undefined || c >>> 28 !== 1) bpSources.set(key, alloc);
+            if (!bpSrcSet[bpOutIdx]) {
+              bpSrcSet[bpOutIdx] = 1;
+              bpSourceCount++;
+              bpSrc[bpOutIdx] = alloc;
+            } else if (bpSrc[bpOutIdx]! >>> 28 !== 1) bpSrc[bpOutIdx] = alloc;
           }
           bpOutIdx++;
         }
@@ -158,7 +202,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const [tv, tb, fb] = ins[idx]!;
           if (tv > vreg || (tv === vreg && tb > block)) break;
           if (tv === vreg && tb === block) {
-            bpDests.push([fb, tb, tv, alloc]);
+            bpDests.push(fb);
+            bpDests.push(tb);
+            bpDests.push(tv);
+            bpDests.push(alloc);
             if (e.annotations) e.annotate(cfg.blockEntry[block]!, `blockparam-in: block${fb} to block${tb}:into v${tv} in ${allocToString(alloc)}`);
           }
           idx++;
@@ -173,7 +220,16 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const p = preds[k]!;
           const exit = cfg.blockExit[p]!;
           if (exit >= from && exit < to) continue;
-          interDests.push([p, block, alloc]);
+          if (interCount === interKeys.length) {
+            const grown = new Float64Array(interCount * 2);
+            grown.set(interKeys);
+            interKeys = grown;
+            const grownAllocs = new Int32Array(interCount * 2);
+            grownAllocs.set(interAllocs);
+            interAllocs = grownAllocs;
+          }
+          interAllocs[interCount] = alloc;
+          interKeys[interCount++] = p * nb + block;
         }
         block++;
       }
@@ -201,26 +257,49 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         }
       }
     }
-    if (interDests.length > 0) {
-      e.stats.halfmoves_count += interDests.length * 2;
-      interDests.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      for (const [from, to, alloc] of interDests) {
-        const src = interSources.get(from)!;
-        const [pos, prio] = chooseMoveLocation(e, from, to);
-        moves.push(pos, prio, src, alloc, vregFull);
+    if (interCount > 0) {
+      e.stats.halfmoves_count += interCount * 2;
+      const order = interSort.sort(interKeys, interCount, nb * nb);
+      for (let k = 0; k < interCount; k++) {
+        const i = order[k]!;
+        const key = interKeys[i]!;
+        const to = key % nb;
+        const from = (key - to) / nb;
+        const loc = chooseMoveLocation(e, from, to);
+        moves.push(loc >>> 3, loc & 7, interSrc[from]!, interAllocs[i]!, vregFull);
       }
-      interDests.length = 0;
+      interCount = 0;
     }
     bpInIdx = prevInsIdx;
     // The buffered index becomes the next vreg's starting point only through prev.
     void bufferedInsIdx;
   }
   if (bpDests.length > 0) {
-    e.stats.halfmoves_count += bpSources.size + bpDests.length;
-    for (const [fb, tb, tv, alloc] of bpDests) {
-      const src = bpSources.get(fb * 2097152 + tv)!;
-      const [pos, prio] = chooseMoveLocation(e, fb, tb);
-      moves.push(pos, prio, src, alloc, tv * 4 + e.vregClass[tv]!);
+    e.stats.halfmoves_count += bpSourceCount + bpDests.length / 4;
+    // Each param's outgoing records, by param vreg (counting sort), to find
+    // a destination's source by (from block, param).
+    const nv = e.vregClass.length;
+    const first = new Int32Array(nv + 1);
+    for (let o = 0; o < outs.length; o++) first[outs[o]![3] + 1]!++;
+    for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
+    const byParam = new Int32Array(outs.length);
+    const fill = first.slice(0, nv);
+    for (let o = 0; o < outs.length; o++) byParam[fill[outs[o]![3]]!++] = o;
+    const q = bpDests.data;
+    for (let k = 0; k < bpDests.length; k += 4) {
+      const fb = q[k]!;
+      const tb = q[k + 1]!;
+      const tv = q[k + 2]!;
+      let src = 0;
+      for (let j = first[tv]!; j < first[tv + 1]!; j++) {
+        const o = byParam[j]!;
+        if (outs[o]![1] === fb) {
+          src = bpSrc[o]!;
+          break;
+        }
+      }
+      const loc = chooseMoveLocation(e, fb, tb);
+      moves.push(loc >>> 3, loc & 7, src, q[k + 3]!, tv * 4 + e.vregClass[tv]!);
     }
   }
   // A secondary fixup whose source is its own slot (every fixed register of
@@ -316,25 +395,15 @@ class GroupScratchHooks implements ScratchHooks {
   }
 }
 
-/**
- * Orders the inserted moves by (point, priority), stably: numeric sort of
- * packed keys (key * n + index) when they fit in a double's 53 bits.
- */
+/** Orders the inserted moves by (point, priority), stably. */
 function sortInsertedMoves(d: Int32Array, n: number): Int32Array {
-  const order = new Int32Array(n);
+  const keys = new Float64Array(n);
   let maxKey = 0;
-  for (let i = 0; i < n; i++) maxKey = Math.max(maxKey, d[5 * i]! * 8 + d[5 * i + 1]!);
-  if ((maxKey + 1) * n < 2 ** 53) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = (d[5 * i]! * 8 + d[5 * i + 1]!) * n + i;
-    keys.sort();
-    for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
-  } else {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => d[5 * a]! - d[5 * b]! || d[5 * a + 1]! - d[5 * b + 1]! || a - b);
-    order.set(idx);
+  for (let i = 0; i < n; i++) {
+    keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;
+    if (keys[i]! > maxKey) maxKey = keys[i]!;
   }
-  return order;
+  return new StableKeySort().sort(keys, n, maxKey + 1);
 }
 
 /** Resolves the inserted moves at each (point, priority) into sorted edits. */
