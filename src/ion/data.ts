@@ -263,3 +263,69 @@ export class BitSet {
     }
   }
 }
+
+/** Lexicographic comparison of records `a` and `b` (width ints each) of `d`, from field `from`. */
+function compareRecords(d: Int32Array, width: number, a: number, b: number, from: number): number {
+  for (let f = from; f < width; f++) {
+    const x = d[a * width + f]!;
+    const y = d[b * width + f]!;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/**
+ * Sorts the fixed-width records of `col` (non-negative ints) lexicographically
+ * by all fields: a numeric sort of (field0, field1) packed with the record
+ * index when that fits in 53 bits, then the rare runs equal on both by the
+ * remaining fields; a comparator sort otherwise.
+ */
+export function sortRecords(col: IntColumn, width: number): void {
+  const d = col.data;
+  const n = col.length / width;
+  if (n < 2) return;
+  let max0 = 0;
+  let max1 = 0;
+  for (let i = 0; i < n; i++) {
+    if (d[i * width]! > max0) max0 = d[i * width]!;
+    if (d[i * width + 1]! > max1) max1 = d[i * width + 1]!;
+  }
+  const m1 = max1 + 1;
+  let order: Int32Array;
+  if ((max0 + 1) * m1 * n < 2 ** 53) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = (d[i * width]! * m1 + d[i * width + 1]!) * n + i;
+    keys.sort();
+    order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
+    if (width > 2) {
+      // Runs equal on the first two fields: by the rest, by insertion.
+      let s = 0;
+      while (s < n) {
+        let t = s + 1;
+        while (t < n && d[order[t]! * width] === d[order[s]! * width] && d[order[t]! * width + 1] === d[order[s]! * width + 1]) t++;
+        if (t - s > 64) {
+          const run = Array.from(order.subarray(s, t));
+          run.sort((a, b) => compareRecords(d, width, a, b, 2) || a - b);
+          order.set(run, s);
+        } else for (let i = s + 1; i < t; i++) {
+          const x = order[i]!;
+          let j = i - 1;
+          while (j >= s && compareRecords(d, width, order[j]!, x, 2) > 0) {
+            order[j + 1] = order[j]!;
+            j--;
+          }
+          order[j + 1] = x;
+        }
+        s = t;
+      }
+    }
+  } else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => compareRecords(d, width, a, b, 0) || a - b);
+    order = Int32Array.from(idx);
+  }
+  const sorted = new Int32Array(d.length);
+  for (let k = 0; k < n; k++) for (let f = 0; f < width; f++) sorted[k * width + f] = d[order[k]! * width + f]!;
+  col.data = sorted;
+}

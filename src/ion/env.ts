@@ -4,7 +4,7 @@ import { CFGInfo } from '../analysis/cfg.js';
 import type { Allocation } from '../model/allocation.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
-import { BitSet, LiveRanges, RangeMap, Uses } from './data.js';
+import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 
@@ -19,10 +19,6 @@ export interface MultiFixedRegFixup {
   vreg: number;
 }
 
-/** (from vreg, from block, to block, to vreg) of a branch arg feeding a block param. */
-export type BlockparamOut = [fromVreg: number, fromBlock: number, toBlock: number, toVreg: number];
-/** (to vreg, to block, from block) of a block param's incoming edge. */
-export type BlockparamIn = [toVreg: number, toBlock: number, fromBlock: number];
 
 export class IonEnv {
   f!: Function;
@@ -47,8 +43,10 @@ export class IonEnv {
   readonly pregIsStack = new Uint8Array(256);
   readonly preferredVictim = new Int32Array(3);
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
-  blockparamOuts: BlockparamOut[] = [];
-  blockparamIns: BlockparamIn[] = [];
+  /** Branch args feeding block params: (from vreg, from block, to block, to vreg) records, sorted. */
+  readonly blockparamOuts = new IntColumn();
+  /** Block params' incoming edges: (to vreg, to block, from block) records, sorted. */
+  readonly blockparamIns = new IntColumn();
   readonly bundles = new Bundles();
   readonly spillsets = new SpillSets();
   readonly queue = new PrioQueue();
@@ -105,8 +103,8 @@ export class IonEnv {
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? 63;
     }
     this.multiFixedRegFixups.length = 0;
-    this.blockparamOuts = [];
-    this.blockparamIns = [];
+    this.blockparamOuts.clear();
+    this.blockparamIns.clear();
     this.bundles.clear();
     this.spillsets.clear();
     this.queue.clear();

@@ -21,7 +21,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { allocReg } from '../model/allocation.js';
-import { INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightToBits } from './data.js';
+import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
 
 const MAX_SLOT = 0xffff;
@@ -169,7 +169,11 @@ export function buildLiveranges(e: IonEnv): void {
         const n = Math.min(ins.length, outs.length);
         for (let k = 0; k < n; k++) {
           const out = outs[k]! >>> 2;
-          e.blockparamOuts.push([out, block, succ, ins[k]! >>> 2]);
+          const bo = e.blockparamOuts;
+          bo.push(out);
+          bo.push(block);
+          bo.push(succ);
+          bo.push(ins[k]! >>> 2);
           live.set(out, true);
         }
       }
@@ -269,18 +273,21 @@ export function buildLiveranges(e: IonEnv): void {
       if (live.get(v)) live.set(v, false);
       else addLiverangeToVreg(e, v, blockFrom, blockFrom + 1);
       const preds = f.blockPreds(block);
-      for (let j = 0; j < preds.length; j++) e.blockparamIns.push([v, block, preds[j]!]);
+      for (let j = 0; j < preds.length; j++) {
+        e.blockparamIns.push(v);
+        e.blockparamIns.push(block);
+        e.blockparamIns.push(preds[j]!);
+      }
     }
   }
   // Ranges and uses were built backwards.
   for (const list of e.vregRanges) list.reverse();
   for (const u of R.uses) u.reverse();
-  const cmp4 = (a: readonly number[], b: readonly number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]! || (a[3] ?? 0) - (b[3] ?? 0);
-  e.blockparamIns.sort(cmp4);
-  e.blockparamOuts.sort(cmp4);
+  sortRecords(e.blockparamIns, 3);
+  sortRecords(e.blockparamOuts, 4);
   e.stats.initial_liverange_count = R.length;
-  e.stats.blockparam_ins_count = e.blockparamIns.length;
-  e.stats.blockparam_outs_count = e.blockparamOuts.length;
+  e.stats.blockparam_ins_count = e.blockparamIns.length / 3;
+  e.stats.blockparam_outs_count = e.blockparamOuts.length / 4;
 }
 
 /**

@@ -152,7 +152,10 @@ export function mergeVregBundles(e: IonEnv): void {
       mergeBundles(e, dstBundle, srcBundle);
     }
   }
-  for (const [fromVreg, , , toVreg] of e.blockparamOuts) {
+  const bo = e.blockparamOuts;
+  for (let k = 0; k < bo.length; k += 4) {
+    const fromVreg = bo.data[k]!;
+    const toVreg = bo.data[k + 3]!;
     const toBundle = R.bundle.data[e.vregRanges[toVreg]![0]!]!;
     const fromBundle = R.bundle.data[e.vregRanges[fromVreg]![0]!]!;
     mergeBundles(e, fromBundle, toBundle);

@@ -126,10 +126,13 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   let interCount = 0;
   const interSort = new StableKeySort();
   // Per blockparam-out record: the source of its move (0 until set).
-  const outs = e.blockparamOuts;
-  const ins = e.blockparamIns;
-  const bpSrc = new Int32Array(outs.length);
-  const bpSrcSet = new Uint8Array(outs.length);
+  // Flat records: outs (from vreg, from block, to block, to vreg), ins (to vreg, to block, from block).
+  const outs = e.blockparamOuts.data;
+  const numOuts = e.blockparamOuts.length / 4;
+  const ins = e.blockparamIns.data;
+  const numIns = e.blockparamIns.length / 3;
+  const bpSrc = new Int32Array(numOuts);
+  const bpSrcSet = new Uint8Array(numOuts);
   let bpSourceCount = 0;
   const bpDests = new IntColumn(64); // (fromBlock, toBlock, toVreg, alloc) quads
   const labels = f.debugValueLabels();
@@ -175,12 +178,14 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           interStamp[block] = stamp;
           interSrc[block] = alloc;
         }
-        while (bpOutIdx < outs.length) {
-          const [fv, fb, , tv] = outs[bpOutIdx]!;
+        while (bpOutIdx < numOuts) {
+          const fv = outs[4 * bpOutIdx]!;
+          const fb = outs[4 * bpOutIdx + 1]!;
+          const tv = outs[4 * bpOutIdx + 3]!;
           if (fv > vreg || (fv === vreg && fb > block)) break;
           if (fv === vreg && fb === block) {
             if (e.annotations) {
-              e.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[bpOutIdx]![2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
+              e.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[4 * bpOutIdx + 2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
             }
             if (!bpSrcSet[bpOutIdx]) {
               bpSrcSet[bpOutIdx] = 1;
@@ -198,8 +203,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       while (block < nb) {
         if (cfg.blockEntry[block]! >= to) break;
         let idx = prevInsIdx;
-        while (idx < ins.length) {
-          const [tv, tb, fb] = ins[idx]!;
+        while (idx < numIns) {
+          const tv = ins[3 * idx]!;
+          const tb = ins[3 * idx + 1]!;
+          const fb = ins[3 * idx + 2]!;
           if (tv > vreg || (tv === vreg && tb > block)) break;
           if (tv === vreg && tb === block) {
             bpDests.push(fb);
@@ -280,11 +287,11 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     // a destination's source by (from block, param).
     const nv = e.vregClass.length;
     const first = new Int32Array(nv + 1);
-    for (let o = 0; o < outs.length; o++) first[outs[o]![3] + 1]!++;
+    for (let o = 0; o < numOuts; o++) first[outs[4 * o + 3]! + 1]!++;
     for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
-    const byParam = new Int32Array(outs.length);
+    const byParam = new Int32Array(numOuts);
     const fill = first.slice(0, nv);
-    for (let o = 0; o < outs.length; o++) byParam[fill[outs[o]![3]]!++] = o;
+    for (let o = 0; o < numOuts; o++) byParam[fill[outs[4 * o + 3]!]!++] = o;
     const q = bpDests.data;
     for (let k = 0; k < bpDests.length; k += 4) {
       const fb = q[k]!;
@@ -293,7 +300,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       let src = 0;
       for (let j = first[tv]!; j < first[tv + 1]!; j++) {
         const o = byParam[j]!;
-        if (outs[o]![1] === fb) {
+        if (outs[4 * o + 1] === fb) {
           src = bpSrc[o]!;
           break;
         }
