@@ -37,14 +37,15 @@ export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
   const rf = B.ranges[from]!;
   const rt = B.ranges[to]!;
   // A fixed def makes the bundle start at the instruction's early point.
-  const start = (b: number, lr: number) => (B.fixedDef(b) ? R.from.data[lr]! & ~1 : R.from.data[lr]!);
+  const fromMask = B.fixedDef(from) ? ~1 : ~0;
+  const toMask = B.fixedDef(to) ? ~1 : ~0;
   let i = 0;
   let j = 0;
   let count = 0;
   while (i < rf.length && j < rt.length) {
     if (++count > 200) return false;
-    if (start(from, rf[i]!) >= R.to.data[rt[j]!]!) j++;
-    else if (start(to, rt[j]!) >= R.to.data[rf[i]!]!) i++;
+    if ((R.from.data[rf[i]!]! & fromMask) >= R.to.data[rt[j]!]!) j++;
+    else if ((R.from.data[rt[j]!]! & toMask) >= R.to.data[rf[i]!]!) i++;
     else return false;
   }
   if (B.stack(from) || B.fixed(from) || B.limit.data[from] !== INVALID || B.stack(to) || B.fixed(to) || B.limit.data[to] !== INVALID) {
@@ -57,7 +58,7 @@ export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
       if (e.annotations) e.annotate(R.from.data[lr]!, ` MERGE range${lr} v${R.vreg.data[lr]} from bundle${from} to bundle${to}`);
     }
     B.ranges[to] = rf;
-    B.ranges[from] = [];
+    B.ranges[from] = rt;
     mergeBundleProperties(e, from, to);
     return true;
   }
@@ -77,10 +78,17 @@ export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
     }
     rt.splice(lo, 0, lr);
   } else {
-    rt.push(...rf);
-    rt.sort((a, b) => R.from.data[a]! - R.from.data[b]!);
+    // Both lists are sorted by start: merge from the back, in place.
+    let a = rt.length - 1;
+    let b = rf.length - 1;
+    let w = rt.length + rf.length - 1;
+    for (let k = 0; k < rf.length; k++) rt.push(0); // grow, staying a packed array
+    while (b >= 0) {
+      if (a >= 0 && R.from.data[rt[a]!]! > R.from.data[rf[b]!]!) rt[w--] = rt[a--]!;
+      else rt[w--] = rf[b--]!;
+    }
   }
-  B.ranges[from] = [];
+  rf.length = 0;
   const sf = B.spillset.data[from]!;
   const st = B.spillset.data[to]!;
   if (sf !== st) {
@@ -190,13 +198,14 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
 }
 
 /** The smallest range a use needs: its own instruction's points. */
-export function minimalRangeForUse(pos: number, isDef: boolean): [number, number] {
-  const inst = pos >>> 1;
-  const early = inst * 2;
-  const late = inst * 2 + 1;
-  const nextEarly = inst * 2 + 2;
-  if ((pos & 1) === 0) return isDef ? [early, nextEarly] : [early, late];
-  return isDef ? [late, nextEarly] : [early, nextEarly];
+/** Start of the smallest range holding a use at `pos`: the late point only for a late def. */
+export function minimalRangeStart(pos: number, isDef: boolean): number {
+  return (pos & 1) === 1 && isDef ? pos : pos & ~1;
+}
+
+/** End of that range: the late point for an early use, else the next instruction. */
+export function minimalRangeEnd(pos: number, isDef: boolean): number {
+  return (pos & 1) === 0 && !isDef ? pos + 1 : (pos | 1) + 1;
 }
 
 export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
@@ -229,7 +238,10 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
     if (uses.length === 0) minimal = true;
     else if (uses.length === 1) {
       const u = uses[0]!;
-      const [mf, mt] = minimalRangeForUse(U.pos.data[u]!, operandIsDef(U.operand[u]!));
+      const upos = U.pos.data[u]!;
+      const udef = operandIsDef(U.operand[u]!);
+      const mf = minimalRangeStart(upos, udef);
+      const mt = minimalRangeEnd(upos, udef);
       minimal = R.from.data[first]! >= mf && R.to.data[first]! <= mt;
     } else minimal = false;
   } else {

@@ -11,7 +11,7 @@ import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
 import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
-import { minimalRangeForUse, recomputeBundleProperties } from './merge.js';
+import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
 import {
   computeRequirement,
@@ -26,6 +26,9 @@ import {
   reqPayload,
   type RequirementResult,
 } from './requirement.js';
+
+/** Bundle field of a range dropped by splitIntoMinimalBundles, until its vreg's list is filtered. */
+const REMOVED_RANGE = -2;
 
 const RESULT_ALLOCATED = 0;
 const RESULT_CONFLICT = 1;
@@ -311,9 +314,8 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
   const B = e.bundles;
   const R = e.ranges;
   const U = e.uses;
-  const removed = new Set<number>();
-  const removedVregs = new Set<number>();
-  const newLrs: [number, number][] = [];
+  // Removed ranges are marked by their bundle field, then dropped from their vregs' lists.
+  const removedVregs: number[] = [];
   const newBundles: number[] = [];
   const ss = B.spillset.data[bundle]!;
   const spill = getOrCreateSpillBundle(e, bundle, true);
@@ -322,8 +324,8 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
   B.ranges[bundle] = [];
   for (const lr of list) {
     const vreg = R.vreg.data[lr]!;
-    removed.add(lr);
-    removedVregs.add(vreg);
+    R.bundle.data[lr] = REMOVED_RANGE;
+    if (vreg !== INVALID && removedVregs[removedVregs.length - 1] !== vreg) removedVregs.push(vreg);
     let spillFrom = R.from.data[lr]!;
     const spillTo = R.to.data[lr]!;
     let spillStartsDef = false;
@@ -339,9 +341,8 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
       }
       const pos = U.pos.data[u]!;
       if (isDef) spillFrom = ((pos >>> 1) + 1) * 2;
-      const [cf, ct] = minimalRangeForUse(pos, isDef);
-      const nlr = R.add(cf, ct);
-      newLrs.push([vreg, nlr]);
+      const nlr = R.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
+      pushVregRange(e, vreg, nlr);
       R.uses[nlr]!.push(u);
       R.vreg.data[nlr] = vreg;
       const nb = B.add();
@@ -357,16 +358,18 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
       R.bundle.data[slr] = spill;
       R.uses[slr] = spillUses;
       spillUses = [];
-      newLrs.push([vreg, slr]);
+      pushVregRange(e, vreg, slr);
       if (spillStartsDef) R.setFlag(slr, LR_STARTS_AT_DEF);
       B.ranges[spill]!.push(slr);
     }
   }
+  // Filtering is idempotent, so a vreg listed twice costs time, not correctness.
   for (const v of removedVregs) {
-    if (v === INVALID) continue;
-    e.vregRanges[v] = e.vregRanges[v]!.filter((lr) => !removed.has(lr));
+    const ranges = e.vregRanges[v]!;
+    let w = 0;
+    for (let k = 0; k < ranges.length; k++) if (R.bundle.data[ranges[k]!] !== REMOVED_RANGE) ranges[w++] = ranges[k]!;
+    ranges.length = w;
   }
-  for (const [v, lr] of newLrs) pushVregRange(e, v, lr);
   for (const nb of newBundles) {
     if (B.ranges[nb]!.length > 0) {
       recomputeBundleProperties(e, nb);
