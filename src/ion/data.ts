@@ -325,7 +325,7 @@ export function sortRecords(col: IntColumn, width: number): void {
     idx.sort((a, b) => compareRecords(d, width, a, b, 0) || a - b);
     order = Int32Array.from(idx);
   }
-  const sorted = new Int32Array(d.length);
+  const sorted = new Int32Array(n * width); // the used part only, not the capacity
   for (let k = 0; k < n; k++) for (let f = 0; f < width; f++) sorted[k * width + f] = d[order[k]! * width + f]!;
-  col.data = sorted;
+  d.set(sorted);
 }

@@ -285,7 +285,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     e.stats.halfmoves_count += bpSourceCount + bpDests.length / 4;
     // Each param's outgoing records, by param vreg (counting sort), to find
     // a destination's source by (from block, param).
-    const nv = e.vregClass.length;
+    const nv = f.numVregs(); // not the reused buffer's capacity
     const first = new Int32Array(nv + 1);
     for (let o = 0; o < numOuts; o++) first[outs[4 * o + 3]! + 1]!++;
     for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
