@@ -33,6 +33,27 @@ export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDep
   return Math.fround(Math.fround(hot + def) + c);
 }
 
+/** A growable Uint32 column. */
+export class UintColumn {
+  data: Uint32Array;
+  length = 0;
+  constructor(capacity = 64) {
+    this.data = new Uint32Array(capacity);
+  }
+  clear(): void {
+    this.length = 0;
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+}
+
 /** A growable Int32 column. */
 export class IntColumn {
   data: Int32Array;
@@ -113,13 +134,14 @@ export class LiveRanges {
 
 /** Uses: operand, program point, operand slot and 16-bit weight, by use id. */
 export class Uses {
-  operand: number[] = [];
+  /** Packed operands (uint32: the top bit is used, so not a plain array of small ints). */
+  operand = new UintColumn();
   pos = new IntColumn();
   slot = new IntColumn();
   weight = new IntColumn();
 
   clear(): void {
-    this.operand.length = 0;
+    this.operand.clear();
     this.pos.clear();
     this.slot.clear();
     this.weight.clear();

@@ -327,7 +327,7 @@ function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extra
   let maxFixedReg = 0;
   for (let k = start; k < end; k++) {
     const u = uses[k]!;
-    const op = U.operand[u]!;
+    const op = U.operand.data[u]!;
     const slot = U.slot.data[u]!;
     switch (operandConstraintKind(op)) {
       case ConstraintKind.Any:
@@ -370,7 +370,7 @@ function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extra
   let firstPreg = -1;
   for (let k = start; k < end; k++) {
     const u = uses[k]!;
-    const op = U.operand[u]!;
+    const op = U.operand.data[u]!;
     if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
     const preg = operandFixedReg(op);
     // The first fixed register keeps its constraint (decided only among
@@ -386,7 +386,7 @@ function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extra
     // is then reserved over the whole instruction.
     const movePos = pos & ~1;
     e.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: U.slot.data[u]!, toPreg: preg, vreg: operandVReg(op) >>> 2, level: 1 });
-    U.operand[u] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
+    U.operand.data[u] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
     extraClobbers.push([preg, movePos, pos + 1]);
   }
 }

@@ -122,7 +122,7 @@ export function mergeVregBundles(e: IonEnv): void {
     let limit = INVALID;
     outer: for (const lr of list) {
       for (const u of R.uses[lr]!) {
-        const op = U.operand[u]!;
+        const op = U.operand.data[u]!;
         switch (operandConstraintKind(op)) {
           case ConstraintKind.FixedReg:
             fixed = true;
@@ -184,7 +184,7 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
   const U = e.uses;
   for (const lr of e.bundles.ranges[bundle]!) {
     for (const u of R.uses[lr]!) {
-      const op = U.operand[u]!;
+      const op = U.operand.data[u]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.Limit) {
         const cur = operandLimit(op);
@@ -226,7 +226,7 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
   } else if (ranges.length === 1) {
     const uses = R.uses[first]!;
     for (const u of uses) {
-      const op = U.operand[u]!;
+      const op = U.operand.data[u]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.FixedReg) {
         fixed = true;
@@ -239,7 +239,7 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
     else if (uses.length === 1) {
       const u = uses[0]!;
       const upos = U.pos.data[u]!;
-      const udef = operandIsDef(U.operand[u]!);
+      const udef = operandIsDef(U.operand.data[u]!);
       const mf = minimalRangeStart(upos, udef);
       const mt = minimalRangeEnd(upos, udef);
       minimal = R.from.data[first]! >= mf && R.to.data[first]! <= mt;

@@ -242,7 +242,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       }
       for (const u of R.uses[lr]!) {
         const pos = U.pos.data[u]!;
-        const op = U.operand[u]!;
+        const op = U.operand.data[u]!;
         e.setAlloc(pos >>> 1, U.slot.data[u]!, alloc);
         if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pos >>> 1);
       }

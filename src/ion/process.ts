@@ -140,7 +140,7 @@ function recomputeRangeProperties(e: IonEnv, lr: number): void {
   const uses = R.uses[lr]!;
   for (const u of uses) w = Math.fround(w + weightFromBits(U.weight.data[u]!));
   R.setUsesWeight(lr, w);
-  if (uses.length > 0 && operandIsDef(U.operand[uses[0]!]!)) R.setFlag(lr, LR_STARTS_AT_DEF);
+  if (uses.length > 0 && operandIsDef(U.operand.data[uses[0]!]!)) R.setFlag(lr, LR_STARTS_AT_DEF);
 }
 
 function getOrCreateSpillBundle(e: IonEnv, bundle: number, create: boolean): number {
@@ -209,7 +209,7 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
         for (const u of R.uses[lr]!) {
           const pos = U.pos.data[u]!;
           if (pos < splitAt) continue;
-          if (operandConstraintKind(U.operand[u]!) === ConstraintKind.FixedReg) {
+          if (operandConstraintKind(U.operand.data[u]!) === ConstraintKind.FixedReg) {
             splitAt = (pos >>> 1) * 2;
             if (splitAt > R.from.data[lr]!) lastOld = i;
             trim = false;
@@ -332,7 +332,7 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
     const uses = R.uses[lr]!;
     R.uses[lr] = [];
     for (const u of uses) {
-      const op = U.operand[u]!;
+      const op = U.operand.data[u]!;
       const isDef = operandIsDef(op);
       if (operandConstraintKind(op) === ConstraintKind.Any) {
         spillUses.push(u);

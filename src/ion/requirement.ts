@@ -87,7 +87,7 @@ export function computeRequirement(e: IonEnv, bundle: number, out: RequirementRe
   const U = e.uses;
   for (const lr of e.bundles.ranges[bundle]!) {
     for (const u of R.uses[lr]!) {
-      const ur = requirementFromOperand(e, U.operand[u]!);
+      const ur = requirementFromOperand(e, U.operand.data[u]!);
       const m = mergeReq(r, ur);
       const pos = U.pos.data[u]!;
       if (m === REQ_CONFLICT) {
