@@ -84,7 +84,9 @@ const WEIGHT_MASK = 0x1fffffff;
 /**
  * Live ranges, uses and their containers. Every range has `from`, `to`
  * (program points, half-open), its vreg, its bundle, a packed word of
- * spill weight (f32 bits >> 2) and flags, and a list of use ids.
+ * spill weight (f32 bits >> 2) and flags, and its uses: a contiguous run
+ * [useStart, useEnd) of use ids in `usePool`, in position order. Splitting a
+ * range only splits its run; no per-range arrays exist.
  */
 export class LiveRanges {
   from = new IntColumn();
@@ -92,7 +94,11 @@ export class LiveRanges {
   vreg = new IntColumn();
   bundle = new IntColumn();
   weightFlags = new IntColumn();
-  uses: number[][] = [];
+  useStart = new IntColumn();
+  useEnd = new IntColumn();
+  readonly usePool = new IntColumn(256);
+  /** While liveness runs: each range's uses as a list through `Uses.next`, newest first. */
+  useHead = new IntColumn();
 
   get length(): number {
     return this.from.length;
@@ -104,7 +110,10 @@ export class LiveRanges {
     this.vreg.clear();
     this.bundle.clear();
     this.weightFlags.clear();
-    this.uses.length = 0;
+    this.useStart.clear();
+    this.useEnd.clear();
+    this.usePool.clear();
+    this.useHead.clear();
   }
 
   add(from: number, to: number): number {
@@ -113,8 +122,39 @@ export class LiveRanges {
     this.vreg.push(INVALID);
     this.bundle.push(INVALID);
     this.weightFlags.push(0);
-    this.uses.push([]);
+    this.useStart.push(0);
+    this.useEnd.push(0);
+    this.useHead.push(INVALID);
     return i;
+  }
+
+  /** Number of uses of range `lr`. */
+  useCount(lr: number): number {
+    return this.useEnd.data[lr]! - this.useStart.data[lr]!;
+  }
+  /** The use id at index `k` of the pool. */
+  useAt(k: number): number {
+    return this.usePool.data[k]!;
+  }
+  /** Gives range `lr` the pool run [start, end). */
+  setUses(lr: number, start: number, end: number): void {
+    this.useStart.data[lr] = start;
+    this.useEnd.data[lr] = end;
+  }
+  /** Gives range `lr` a fresh run holding `ids`. */
+  appendUses(lr: number, ids: readonly number[]): void {
+    const start = this.usePool.length;
+    for (let k = 0; k < ids.length; k++) this.usePool.push(ids[k]!);
+    this.setUses(lr, start, this.usePool.length);
+  }
+  /** Lays out every range's building list (newest first, i.e. in position order) as its pool run. */
+  finishUseLists(next: IntColumn): void {
+    const n = this.length;
+    for (let lr = 0; lr < n; lr++) {
+      const start = this.usePool.length;
+      for (let u = this.useHead.data[lr]!; u !== INVALID; u = next.data[u]!) this.usePool.push(u);
+      this.setUses(lr, start, this.usePool.length);
+    }
   }
 
   usesWeight(lr: number): number {
@@ -139,18 +179,22 @@ export class Uses {
   pos = new IntColumn();
   slot = new IntColumn();
   weight = new IntColumn();
+  /** While liveness runs: the next (older) use of the same range. */
+  next = new IntColumn();
 
   clear(): void {
     this.operand.clear();
     this.pos.clear();
     this.slot.clear();
     this.weight.clear();
+    this.next.clear();
   }
 
   add(operand: number, pos: number, slot: number, weight: number): number {
     this.operand.push(operand);
     this.pos.push(pos);
     this.slot.push(slot);
+    this.next.push(INVALID);
     return this.weight.push(weight);
   }
 }

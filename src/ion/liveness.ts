@@ -136,7 +136,8 @@ function insertUse(e: IonEnv, lr: number, operand: Operand, pos: number, slot: n
   const ck = kind === ConstraintKind.Any ? 'any' : kind === ConstraintKind.Reg || kind === ConstraintKind.FixedReg ? 'reg' : 'other';
   const w = spillWeightFromConstraint(ck, depth, !operandIsUse(operand));
   const u = e.uses.add(operand, pos, slot, weightToBits(w));
-  e.ranges.uses[lr]!.push(u);
+  e.uses.next.data[u] = e.ranges.useHead.data[lr]!;
+  e.ranges.useHead.data[lr] = u;
   e.ranges.setUsesWeight(lr, Math.fround(e.ranges.usesWeight(lr) + w));
 }
 
@@ -282,7 +283,7 @@ export function buildLiveranges(e: IonEnv): void {
   }
   // Ranges and uses were built backwards.
   for (const list of e.vregRanges) list.reverse();
-  for (const u of R.uses) u.reverse();
+  R.finishUseLists(e.uses.next);
   sortRecords(e.blockparamIns, 3);
   sortRecords(e.blockparamOuts, 4);
   e.stats.initial_liverange_count = R.length;
@@ -302,11 +303,12 @@ export function fixupMultiFixedVregs(e: IonEnv): void {
   const extraClobbers: [number, number, number][] = [];
   for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
     for (const lr of e.vregRanges[vreg]!) {
-      const uses = R.uses[lr]!;
-      let i = 0;
-      while (i < uses.length) {
+      const uses = R.usePool.data;
+      const end = R.useEnd.data[lr]!;
+      let i = R.useStart.data[lr]!;
+      while (i < end) {
         let j = i + 1;
-        while (j < uses.length && U.pos.data[uses[j]!] === U.pos.data[uses[i]!]) j++;
+        while (j < end && U.pos.data[uses[j]!] === U.pos.data[uses[i]!]) j++;
         if (j - i >= 2) fixupGroup(e, uses, i, j, extraClobbers);
         i = j;
       }
@@ -316,7 +318,7 @@ export function fixupMultiFixedVregs(e: IonEnv): void {
   }
 }
 
-function fixupGroup(e: IonEnv, uses: number[], start: number, end: number, extraClobbers: [number, number, number][]): void {
+function fixupGroup(e: IonEnv, uses: Int32Array, start: number, end: number, extraClobbers: [number, number, number][]): void {
   const U = e.uses;
   let requiresReg = false;
   let numFixedReg = 0;

@@ -121,8 +121,8 @@ export function mergeVregBundles(e: IonEnv): void {
     let stack = false;
     let limit = INVALID;
     outer: for (const lr of list) {
-      for (const u of R.uses[lr]!) {
-        const op = U.operand.data[u]!;
+      for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
+        const op = U.operand.data[R.useAt(k)]!;
         switch (operandConstraintKind(op)) {
           case ConstraintKind.FixedReg:
             fixed = true;
@@ -183,8 +183,8 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
   const R = e.ranges;
   const U = e.uses;
   for (const lr of e.bundles.ranges[bundle]!) {
-    for (const u of R.uses[lr]!) {
-      const op = U.operand.data[u]!;
+    for (let i = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; i < end; i++) {
+      const op = U.operand.data[R.useAt(i)]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.Limit) {
         const cur = operandLimit(op);
@@ -224,9 +224,9 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
     minimal = true;
     fixed = true;
   } else if (ranges.length === 1) {
-    const uses = R.uses[first]!;
-    for (const u of uses) {
-      const op = U.operand.data[u]!;
+    const useCount = R.useCount(first);
+    for (let i = R.useStart.data[first]!, end = R.useEnd.data[first]!; i < end; i++) {
+      const op = U.operand.data[R.useAt(i)]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.FixedReg) {
         fixed = true;
@@ -235,9 +235,9 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
       if (k === ConstraintKind.Stack) stack = true;
       if (stack && fixed) break;
     }
-    if (uses.length === 0) minimal = true;
-    else if (uses.length === 1) {
-      const u = uses[0]!;
+    if (useCount === 0) minimal = true;
+    else if (useCount === 1) {
+      const u = R.useAt(R.useStart.data[first]!);
       const upos = U.pos.data[u]!;
       const udef = operandIsDef(U.operand.data[u]!);
       const mf = minimalRangeStart(upos, udef);

@@ -240,7 +240,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         }
         block++;
       }
-      for (const u of R.uses[lr]!) {
+      for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
+        const u = R.useAt(k);
         const pos = U.pos.data[u]!;
         const op = U.operand.data[u]!;
         e.setAlloc(pos >>> 1, U.slot.data[u]!, alloc);

@@ -137,10 +137,11 @@ function recomputeRangeProperties(e: IonEnv, lr: number): void {
   const R = e.ranges;
   const U = e.uses;
   let w = 0;
-  const uses = R.uses[lr]!;
-  for (const u of uses) w = Math.fround(w + weightFromBits(U.weight.data[u]!));
+  const start = R.useStart.data[lr]!;
+  const end = R.useEnd.data[lr]!;
+  for (let k = start; k < end; k++) w = Math.fround(w + weightFromBits(U.weight.data[R.useAt(k)]!));
   R.setUsesWeight(lr, w);
-  if (uses.length > 0 && operandIsDef(U.operand.data[uses[0]!]!)) R.setFlag(lr, LR_STARTS_AT_DEF);
+  if (end > start && operandIsDef(U.operand.data[R.useAt(start)]!)) R.setFlag(lr, LR_STARTS_AT_DEF);
 }
 
 function getOrCreateSpillBundle(e: IonEnv, bundle: number, create: boolean): number {
@@ -184,8 +185,8 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
   if (splitAt === bundleStart) {
     let firstUse = -1;
     for (const lr of ranges) {
-      if (R.uses[lr]!.length > 0) {
-        firstUse = U.pos.data[R.uses[lr]![0]!]!;
+      if (R.useCount(lr) > 0) {
+        firstUse = U.pos.data[R.useAt(R.useStart.data[lr]!)]!;
         break;
       }
     }
@@ -206,7 +207,8 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
     if (splitAt < R.to.data[lr]!) {
       firstNew = i;
       if (B.fixed(bundle)) {
-        for (const u of R.uses[lr]!) {
+        for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
+          const u = R.useAt(k);
           const pos = U.pos.data[u]!;
           if (pos < splitAt) continue;
           if (operandConstraintKind(U.operand.data[u]!) === ConstraintKind.FixedReg) {
@@ -226,16 +228,18 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
     const orig = newList[0]!;
     const nlr = R.add(splitAt, R.to.data[orig]!);
     R.vreg.data[nlr] = R.vreg.data[orig]!;
-    const uses = R.uses[orig]!;
-    let firstUseIdx = uses.length;
-    for (let k = 0; k < uses.length; k++) {
-      if (U.pos.data[uses[k]!]! >= splitAt) {
-        firstUseIdx = k;
+    // The run of uses splits in two at the first use at or after splitAt.
+    const start = R.useStart.data[orig]!;
+    const end = R.useEnd.data[orig]!;
+    let mid = end;
+    for (let k = start; k < end; k++) {
+      if (U.pos.data[R.useAt(k)]! >= splitAt) {
+        mid = k;
         break;
       }
     }
-    R.uses[nlr] = uses.slice(firstUseIdx);
-    uses.length = firstUseIdx;
+    R.setUses(nlr, mid, end);
+    R.setUses(orig, start, mid);
     recomputeRangeProperties(e, orig);
     recomputeRangeProperties(e, nlr);
     newList[0] = nlr;
@@ -252,15 +256,14 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
       const lr = ranges[ranges.length - 1]!;
       const end = R.to.data[lr]!;
       const vreg = R.vreg.data[lr]!;
-      const uses = R.uses[lr]!;
-      if (uses.length === 0) {
+      if (R.useCount(lr) === 0) {
         const spill = getOrCreateSpillBundle(e, bundle, true);
         B.ranges[spill]!.push(lr);
         ranges.pop();
         R.bundle.data[lr] = spill;
         continue;
       }
-      const lastUse = U.pos.data[uses[uses.length - 1]!]!;
+      const lastUse = U.pos.data[R.useAt(R.useEnd.data[lr]! - 1)]!;
       const split = ((lastUse >>> 1) + 1) * 2;
       if (split < end) {
         const spill = getOrCreateSpillBundle(e, bundle, true);
@@ -279,15 +282,14 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
       if (R.hasFlag(lr, LR_STARTS_AT_DEF)) break;
       const start = R.from.data[lr]!;
       const vreg = R.vreg.data[lr]!;
-      const uses = R.uses[lr]!;
-      if (uses.length === 0) {
+      if (R.useCount(lr) === 0) {
         const spill = getOrCreateSpillBundle(e, newBundle, true);
         B.ranges[spill]!.push(lr);
         nl.shift();
         R.bundle.data[lr] = spill;
         continue;
       }
-      const firstUse = U.pos.data[uses[0]!]!;
+      const firstUse = U.pos.data[R.useAt(R.useStart.data[lr]!)]!;
       const split = (firstUse >>> 1) * 2;
       if (split > start) {
         const spill = getOrCreateSpillBundle(e, newBundle, true);
@@ -319,7 +321,7 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
   const newBundles: number[] = [];
   const ss = B.spillset.data[bundle]!;
   const spill = getOrCreateSpillBundle(e, bundle, true);
-  let spillUses: number[] = [];
+  const spillUses: number[] = [];
   const list = B.ranges[bundle]!;
   B.ranges[bundle] = [];
   for (const lr of list) {
@@ -329,9 +331,9 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
     let spillFrom = R.from.data[lr]!;
     const spillTo = R.to.data[lr]!;
     let spillStartsDef = false;
-    const uses = R.uses[lr]!;
-    R.uses[lr] = [];
-    for (const u of uses) {
+    const usesEnd = R.useEnd.data[lr]!;
+    for (let k = R.useStart.data[lr]!; k < usesEnd; k++) {
+      const u = R.useAt(k);
       const op = U.operand.data[u]!;
       const isDef = operandIsDef(op);
       if (operandConstraintKind(op) === ConstraintKind.Any) {
@@ -343,7 +345,7 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
       if (isDef) spillFrom = ((pos >>> 1) + 1) * 2;
       const nlr = R.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
       pushVregRange(e, vreg, nlr);
-      R.uses[nlr]!.push(u);
+      R.setUses(nlr, k, k + 1); // its one use, in place in the pool
       R.vreg.data[nlr] = vreg;
       const nb = B.add();
       R.bundle.data[nlr] = nb;
@@ -356,8 +358,8 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
       const slr = R.add(spillFrom, spillTo);
       R.vreg.data[slr] = vreg;
       R.bundle.data[slr] = spill;
-      R.uses[slr] = spillUses;
-      spillUses = [];
+      R.appendUses(slr, spillUses);
+      spillUses.length = 0;
       pushVregRange(e, vreg, slr);
       if (spillStartsDef) R.setFlag(slr, LR_STARTS_AT_DEF);
       B.ranges[spill]!.push(slr);

@@ -86,7 +86,8 @@ export function computeRequirement(e: IonEnv, bundle: number, out: RequirementRe
   const R = e.ranges;
   const U = e.uses;
   for (const lr of e.bundles.ranges[bundle]!) {
-    for (const u of R.uses[lr]!) {
+    for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
+      const u = R.useAt(k);
       const ur = requirementFromOperand(e, U.operand.data[u]!);
       const m = mergeReq(r, ur);
       const pos = U.pos.data[u]!;
