@@ -50,6 +50,17 @@ test('PRegSet iterates in ascending index order and counts', () => {
   assert.ok(PRegSet.empty().isEmptyClass(RegClass.Int));
 });
 
+test('PRegSet.nextFrom walks the members in order, across words, without allocating', () => {
+  const members = [preg(0, 0), preg(31, 0), preg(32, 0), preg(5, 1), preg(63, 2)];
+  const s = PRegSet.of(members);
+  const seen: number[] = [];
+  for (let p = s.nextFrom(0); p >= 0; p = s.nextFrom(p + 1)) seen.push(p);
+  assert.deepEqual(seen, s.toArray());
+  assert.equal(s.nextFrom(preg(32, 0) + 1), preg(5, 1));
+  assert.equal(s.nextFrom(preg(63, 2) + 1), -1);
+  assert.equal(PRegSet.empty().nextFrom(0), -1);
+});
+
 test('operands round-trip every field', () => {
   const v = vreg(123456, RegClass.Float);
   const cases: [number, string][] = [

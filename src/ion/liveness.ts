@@ -195,7 +195,7 @@ export function buildLiveranges(e: IonEnv): void {
 
     for (let inst = last; inst >= first; inst--) {
       const clobbers = f.instClobbers(inst);
-      if (!clobbers.isEmpty()) for (const p of clobbers.toArray()) addLiverangeToPreg(e, inst * 2 + 1, inst * 2 + 2, p);
+      for (let p = clobbers.nextFrom(0); p >= 0; p = clobbers.nextFrom(p + 1)) addLiverangeToPreg(e, inst * 2 + 1, inst * 2 + 2, p);
       const ops = f.instOperands(inst);
       let reusedInput = -1;
       for (let k = 0; k < ops.length; k++) {

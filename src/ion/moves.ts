@@ -109,11 +109,26 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   const nb = f.numBlocks();
   const moves = new InsertedMoves();
   const byStart = (a: number, b: number) => R.from.data[a]! - R.from.data[b]!;
-  for (const list of e.vregRanges) {
+  for (let v = 0; v < e.vregRanges.length; v++) {
+    const list = e.vregRanges[v]!;
     if (list.length < 2) continue;
     let sorted = true;
     for (let k = 1; k < list.length && sorted; k++) if (R.from.data[list[k - 1]!]! > R.from.data[list[k]!]!) sorted = false;
-    if (!sorted) list.sort(byStart);
+    if (sorted) continue;
+    if (list.length > 32) {
+      list.sort(byStart);
+      continue;
+    }
+    // Short lists, nearly in order after splits: insertion sort, no temporary.
+    for (let k = 1; k < list.length; k++) {
+      const x = list[k]!;
+      let j = k - 1;
+      while (j >= 0 && R.from.data[list[j]!]! > R.from.data[x]!) {
+        list[j + 1] = list[j]!;
+        j--;
+      }
+      list[j + 1] = x;
+    }
   }
   // Per block, for the current vreg: the source of its inter-block moves
   // (valid when interStamp matches) and the allocation at its entry.
@@ -148,7 +163,9 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     let prevInsIdx = bpInIdx;
     let buffered = -1;
     let bufferedInsIdx = bpInIdx;
-    for (const lr of e.vregRanges[vreg]!) {
+    const vregList = e.vregRanges[vreg]!;
+    for (let li = 0; li < vregList.length; li++) {
+      const lr = vregList[li]!;
       const alloc = allocForRange(e, mc.slots, lr);
       const from = R.from.data[lr]!;
       const to = R.to.data[lr]!;
@@ -503,15 +520,8 @@ function applySideEffects(e: IonEnv, redundant: RedundantMoveEliminator, from: n
     const ops = f.instOperands(inst);
     const base = e.instAllocOffsets[inst]!;
     for (let k = 0; k < ops.length; k++) if (operandIsDef(ops[k]!)) redundant.clearAlloc(e.allocs[base + k]!);
-    const clobbers = f.instClobbers(inst).bits;
-    for (let w = 0; w < clobbers.length; w++) {
-      let word = clobbers[w]!;
-      while (word !== 0) {
-        const bit = 31 - Math.clz32(word & -word);
-        word &= word - 1;
-        redundant.clearAlloc(allocReg(w * 32 + bit));
-      }
-    }
+    const clobbers = f.instClobbers(inst);
+    for (let p = clobbers.nextFrom(0); p >= 0; p = clobbers.nextFrom(p + 1)) redundant.clearAlloc(allocReg(p));
     for (let c = 0; c < 3; c++) {
       const s = scratchRegs[c];
       if (s !== null && s !== undefined) redundant.clearAlloc(allocReg(s));

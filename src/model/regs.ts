@@ -144,6 +144,19 @@ export class PRegSet {
     }
   }
 
+  /**
+   * The smallest register in the set at or above `from`, or -1: iterate with
+   * `for (let p = s.nextFrom(0); p >= 0; p = s.nextFrom(p + 1))`.
+   */
+  nextFrom(from: number): number {
+    for (let w = from >>> 5; w < 8; w++) {
+      let b = this.bits[w]!;
+      if (w === from >>> 5) b &= ~0 << (from & 31);
+      if (b !== 0) return w * 32 + (31 - Math.clz32(b & -b));
+    }
+    return -1;
+  }
+
   /** True when the set holds no register of class `cls`. */
   isEmptyClass(cls: RegClass): boolean {
     return this.bits[2 * cls] === 0 && this.bits[2 * cls + 1] === 0;
