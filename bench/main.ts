@@ -1,6 +1,9 @@
-// `npm run bench [-- --algorithm ion|fastalloc|both] [--folder F]... [--min-ms N] [--json]`:
+// `npm run bench [-- --algorithm ion|fastalloc|both] [--folder F]... [--min-ms N] [--warmup-ms N] [--json]`:
 // allocates every corpus function repeatedly in one process and compares our
-// median time with the corpus's native regalloc2 `time_ns`.
+// median time with the corpus's native regalloc2 `time_ns` (itself a median).
+// Each function is first allocated untimed for --warmup-ms (at least twice),
+// so the figures are the steady state a long-running compiler sees, not the
+// JIT's first encounters with a new function's shapes.
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +16,7 @@ const { values } = parseArgs({
     algorithm: { type: 'string', default: 'both' },
     folder: { type: 'string', multiple: true },
     'min-ms': { type: 'string', default: '20' },
+    'warmup-ms': { type: 'string', default: '5' },
     'max-iterations': { type: 'string', default: '200' },
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
@@ -22,6 +26,7 @@ const corpus = resolve(process.env.REGALLOC_CORPUS ?? join(import.meta.dirname ?
 const folders = values.folder ?? ['fuzz', 'fuzzgen', 'cranelift', 'variants'];
 const algorithms = values.algorithm === 'both' ? (['ion', 'fastalloc'] as const) : ([values.algorithm] as ('ion' | 'fastalloc')[]);
 const minNs = Number(values['min-ms']) * 1e6;
+const warmupNs = Number(values['warmup-ms']) * 1e6;
 const maxIter = Number(values['max-iterations']);
 
 interface Row {
@@ -63,6 +68,11 @@ for (const folder of folders) {
       const times: number[] = [];
       let spent = 0;
       try {
+        for (let runs = 0, warm = 0; runs < 2 || (warm < warmupNs && runs < maxIter); runs++) {
+          const t0 = process.hrtime.bigint();
+          allocate(c.func, c.env, { algorithm, validateSsa: false });
+          warm += Number(process.hrtime.bigint() - t0);
+        }
         while ((spent < minNs || times.length < 3) && times.length < maxIter) {
           const t0 = process.hrtime.bigint();
           allocate(c.func, c.env, { algorithm, validateSsa: false });

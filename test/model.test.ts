@@ -27,6 +27,8 @@ import {
   pointToString,
   RegClass,
   VREG_MAX_INDEX,
+  emptyStats,
+  outputWithPackedEdits,
 } from '../src/model/index.js';
 
 test('PReg and VReg pack class and index', () => {
@@ -96,3 +98,21 @@ test('allocations and program points', () => {
   assert.ok(pointBefore(3) < pointAfter(3) && pointAfter(3) < pointBefore(4));
   assert.equal(pointToString(pointAfter(17)), '17:after');
 });
+
+test('allocator outputs: edit objects made on first read from the packed triples; spread and assignment work', () => {
+  const packed = Int32Array.from([2, allocReg(preg(1, 0)), allocStack(0), 5, allocStack(0), allocReg(preg(2, 0))]);
+  const out = outputWithPackedEdits({ numSpillslots: 1, allocs: [], instAllocOffsets: [], debugLocations: [], stats: emptyStats() }, packed);
+  assert.equal(out.packedEdits, packed);
+  const first = out.edits;
+  assert.deepEqual(first, [
+    { point: 2, from: allocReg(preg(1, 0)), to: allocStack(0) },
+    { point: 5, from: allocStack(0), to: allocReg(preg(2, 0)) },
+  ]);
+  assert.equal(out.edits, first, 'built once');
+  const copy = { ...out, edits: out.edits.slice(1) };
+  assert.equal(copy.edits.length, 1);
+  assert.equal(out.edits.length, 2);
+  out.edits = [];
+  assert.equal(out.edits.length, 0);
+});
+

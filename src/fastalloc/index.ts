@@ -10,14 +10,7 @@ import { CFGInfo } from '../analysis/cfg.js';
 import { validateSsa } from '../analysis/ssa.js';
 import { type Allocation, ALLOC_NONE, allocReg, allocStack } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
-import {
-  type Edit,
-  emptyStats,
-  type Function,
-  type MachineEnv,
-  type Output,
-  type RegallocOptions,
-} from '../model/function.js';
+import { emptyStats, type Function, type MachineEnv, type Output, outputWithPackedEdits, type RegallocOptions } from '../model/function.js';
 import {
   CONSTRAINT_REG,
   CONSTRAINT_STACK,
@@ -845,22 +838,29 @@ class Fastalloc {
       for (let i = end - 1; i >= first; i--) this.allocInst(b, i);
       this.reloadAtBegin(b);
     }
-    return {
-      numSpillslots: this.numSpillslots,
-      edits: this.buildEdits(),
-      allocs: this.allocs,
-      instAllocOffsets: this.instAllocOffsets,
-      debugLocations: this.buildDebugLocations(),
-      stats: emptyStats(),
-    };
+    return outputWithPackedEdits(
+      {
+        numSpillslots: this.numSpillslots,
+        allocs: this.allocs,
+        instAllocOffsets: this.instAllocOffsets,
+        debugLocations: this.buildDebugLocations(),
+        stats: emptyStats(),
+      },
+      this.packEdits(),
+    );
   }
 
-  /** The edits in program order (they were recorded in reverse). */
-  private buildEdits(): Edit[] {
+  /** The edits in program order (they were recorded in reverse), packed. */
+  private packEdits(): Int32Array {
     const e = this.edits;
-    const edits: Edit[] = new Array(this.editsLen / 3);
-    for (let i = this.editsLen - 3, k = 0; i >= 0; i -= 3, k++) edits[k] = { point: e[i]!, from: e[i + 1]!, to: e[i + 2]! };
-    return edits;
+    const n = this.editsLen;
+    const packed = new Int32Array(n);
+    for (let i = n - 3, k = 0; i >= 0; i -= 3, k += 3) {
+      packed[k] = e[i]!;
+      packed[k + 1] = e[i + 1]!;
+      packed[k + 2] = e[i + 2]!;
+    }
+    return packed;
   }
 
   private buildDebugLocations(): [number, number, number, Allocation][] {

@@ -4,7 +4,7 @@
 
 import { CFGInfo } from '../analysis/cfg.js';
 import { validateSsa } from '../analysis/ssa.js';
-import type { Function, MachineEnv, Output, RegallocOptions } from '../model/function.js';
+import { type Function, type MachineEnv, type Output, outputWithPackedEdits, type RegallocOptions } from '../model/function.js';
 import { IonEnv } from './env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from './liveness.js';
 import { mergeVregBundles, queueBundles } from './merge.js';
@@ -36,15 +36,17 @@ export class IonContext {
     allocateSpillslots(e, mc.slots, mc.numSpillslots);
     const inserted = applyAllocationsAndInsertMoves(e, mc);
     const edits = resolveInsertedMoves(e, inserted, mc);
-    return {
-      numSpillslots: mc.numSpillslots.n,
+    return outputWithPackedEdits(
+      {
+        numSpillslots: mc.numSpillslots.n,
+        allocs: e.allocs,
+        instAllocOffsets: e.instAllocOffsets,
+        debugLocations: mc.debugLocations,
+        stats: e.stats,
+        ...(e.annotations ? { annotations: e.annotations } : {}),
+      },
       edits,
-      allocs: e.allocs,
-      instAllocOffsets: e.instAllocOffsets,
-      debugLocations: mc.debugLocations,
-      stats: e.stats,
-      ...(e.annotations ? { annotations: e.annotations } : {}),
-    };
+    );
   }
 }
 

@@ -6,7 +6,6 @@
 // dropped.
 
 import { allocReg, allocStack, allocToString } from '../model/allocation.js';
-import type { Edit } from '../model/function.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
@@ -431,8 +430,8 @@ function sortInsertedMoves(d: Int32Array, n: number): Int32Array {
   return new StableKeySort().sort(keys, n, maxKey + 1);
 }
 
-/** Resolves the inserted moves at each (point, priority) into sorted edits. */
-export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: MoveContext): Edit[] {
+/** Resolves the inserted moves at each (point, priority) into sorted, packed edits. */
+export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: MoveContext): Int32Array {
   const f = e.f;
   const d = inserted.data;
   const n = inserted.length / 5;
@@ -441,7 +440,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   redundant.clear();
   const extraSlots: number[][] = [[], [], []];
   // Groups come in (point, priority) order, so edits are born sorted.
-  const edits: Edit[] = [];
+  const edits = new IntColumn(3 * 64);
   const par = e.parallelMoves;
   const seq = e.moveSeq;
   const out = e.moveOut;
@@ -493,13 +492,18 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
           if (dst >>> 28 === 2 && (dst & 0xfffffff) > SLOT_PLACEHOLDER - used && (dst & 0xfffffff) <= SLOT_PLACEHOLDER) dst = extra[SLOT_PLACEHOLDER - (dst & 0xfffffff)]!;
         }
         const elide = redundant.processMove(src, dst, ob[k + 2]!);
-        if (!elide && src !== dst) edits.push({ point: pos, from: src, to: dst });
+        if (!elide && src !== dst) {
+          edits.push(pos);
+          edits.push(src);
+          edits.push(dst);
+        }
       }
     }
   }
-  e.stats.edits_count = edits.length;
-  if (e.annotations) for (const ed of edits) e.annotate(ed.point, `move ${allocToString(ed.from)} -> ${allocToString(ed.to)}`);
-  return edits;
+  e.stats.edits_count = edits.length / 3;
+  const packed = edits.data.slice(0, edits.length);
+  if (e.annotations) for (let k = 0; k < packed.length; k += 3) e.annotate(packed[k]!, `move ${allocToString(packed[k + 1]!)} -> ${allocToString(packed[k + 2]!)}`);
+  return packed;
 }
 
 /**

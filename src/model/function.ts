@@ -169,8 +169,17 @@ export function emptyStats(): Stats {
 /** The result of allocation (regalloc2's `Output`). */
 export interface Output {
   numSpillslots: number;
-  /** Moves, sorted by program point. */
+  /**
+   * Moves, sorted by program point. In the allocators' outputs these objects
+   * are made on first access; a compiler on a hot path reads `packedEdits`.
+   */
   edits: Edit[];
+  /**
+   * The same moves without objects: (point, from, to) triples, three entries
+   * per move (allocators' outputs always have it; a hand-built or parsed
+   * output may not).
+   */
+  packedEdits?: Int32Array;
   /** Allocation of every operand, instruction by instruction. */
   allocs: Allocation[];
   /** Index into `allocs` of each instruction's first operand. */
@@ -179,6 +188,28 @@ export interface Output {
   stats: Stats;
   /** With `annotate` (Ion): what happened at each program point, for debugging. */
   annotations?: Map<ProgPoint, string[]>;
+}
+
+/**
+ * An output whose `edits` objects are built from `packedEdits` only when
+ * first read (they cost more than the allocation itself on large functions).
+ */
+export function outputWithPackedEdits(fields: Omit<Output, 'edits' | 'packedEdits'>, packedEdits: Int32Array): Output {
+  let edits: Edit[] | undefined;
+  return {
+    ...fields,
+    packedEdits,
+    get edits(): Edit[] {
+      if (edits === undefined) {
+        edits = new Array<Edit>(packedEdits.length / 3);
+        for (let i = 0, k = 0; i < packedEdits.length; i += 3, k++) edits[k] = { point: packedEdits[i]!, from: packedEdits[i + 1]!, to: packedEdits[i + 2]! };
+      }
+      return edits;
+    },
+    set edits(v: Edit[]) {
+      edits = v;
+    },
+  };
 }
 
 /** The allocations of instruction `inst`'s operands. */
