@@ -21,7 +21,7 @@ function output(allocs: Allocation[][], edits: Edit[] = [], numSpillslots = 2): 
     offsets.push(flat.length);
     flat.push(...a);
   }
-  return { numSpillslots, edits, allocs: flat, instAllocOffsets: offsets, debugLocations: [], stats: emptyStats() };
+  return { numSpillslots, edits, allocs: Int32Array.from(flat), instAllocOffsets: Uint32Array.from(offsets), debugLocations: [], stats: emptyStats() };
 }
 
 function rejects(fn: () => void, kind: CheckerErrorKind, inst?: number): void {

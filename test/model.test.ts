@@ -101,7 +101,7 @@ test('allocations and program points', () => {
 
 test('allocator outputs: edit objects made on first read from the packed triples; spread and assignment work', () => {
   const packed = Int32Array.from([2, allocReg(preg(1, 0)), allocStack(0), 5, allocStack(0), allocReg(preg(2, 0))]);
-  const out = outputWithPackedEdits({ numSpillslots: 1, allocs: [], instAllocOffsets: [], debugLocations: [], stats: emptyStats() }, packed);
+  const out = outputWithPackedEdits({ numSpillslots: 1, allocs: new Int32Array(0), instAllocOffsets: new Uint32Array(0), debugLocations: [], stats: emptyStats() }, packed);
   assert.equal(out.packedEdits, packed);
   const first = out.edits;
   assert.deepEqual(first, [

@@ -79,8 +79,8 @@ class Fastalloc {
   multiSlotLast = false;
   readonly slotSize: [number, number, number] = [1, 1, 1];
   // Output.
-  private allocs: Allocation[] = [];
-  private instAllocOffsets: number[] = [];
+  private allocs = new Int32Array(0);
+  private instAllocOffsets = new Uint32Array(0);
   /** Edits in reverse program order: (point, from, to) triples. */
   private edits = new Int32Array(3 * 1024);
   private editsLen = 0;
@@ -188,7 +188,7 @@ class Fastalloc {
     let maxOps = 0;
     let total = 0;
     const ni = f.numInsts();
-    const offsets = new Array<number>(ni);
+    const offsets = new Uint32Array(ni);
     for (let i = 0; i < ni; i++) {
       const n = f.instOperands(i).length;
       offsets[i] = total;
@@ -196,7 +196,7 @@ class Fastalloc {
       if (n > maxOps) maxOps = n;
     }
     this.instAllocOffsets = offsets;
-    this.allocs = new Array<Allocation>(total).fill(ALLOC_NONE);
+    this.allocs = new Int32Array(total); // all ALLOC_NONE (0)
     if (this.reusedInputToReuseOp.length < maxOps) this.reusedInputToReuseOp = new Int32Array(maxOps * 2).fill(NO_REUSE);
     const nv = f.numVregs();
     if (this.vregAllocs.length < nv) {

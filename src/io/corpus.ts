@@ -320,7 +320,14 @@ export function parseResult(x: unknown, path: string): ResultRecord {
   const rec: ResultRecord = {
     ok,
     error,
-    output: { numSpillslots, edits, allocs, instAllocOffsets, debugLocations, stats: stats ?? ({} as Stats) },
+    output: {
+      numSpillslots,
+      edits,
+      allocs: Int32Array.from(allocs),
+      instAllocOffsets: Uint32Array.from(instAllocOffsets),
+      debugLocations,
+      stats: stats ?? ({} as Stats),
+    },
     stats,
     checker: str(field(o, 'checker', path), `${path}.checker`),
   };
@@ -398,7 +405,7 @@ export function allocsByInst(out: Output): string[][] {
   const lists: string[][] = [];
   for (let i = 0; i < n; i++) {
     const end = i + 1 < n ? out.instAllocOffsets[i + 1]! : out.allocs.length;
-    lists.push(out.allocs.slice(out.instAllocOffsets[i]!, end).map(allocToString));
+    lists.push(Array.from(out.allocs.subarray(out.instAllocOffsets[i]!, end), allocToString));
   }
   return lists;
 }

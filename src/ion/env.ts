@@ -54,8 +54,8 @@ export class IonEnv {
   /** Debug annotations by program point, when asked for. */
   annotations: Map<number, string[]> | null = null;
   /** Output allocations, by operand slot. */
-  allocs: Allocation[] = [];
-  instAllocOffsets: number[] = [];
+  allocs = new Int32Array(0);
+  instAllocOffsets = new Uint32Array(0);
   /** Move resolution buffers, reused across runs. */
   readonly redundantMoves = new RedundantMoveEliminator();
   readonly parallelMoves = new ParallelMoves();
@@ -111,13 +111,13 @@ export class IonEnv {
     this.spilledBundles.length = 0;
     let total = 0;
     const ni = f.numInsts();
-    const offsets = new Array<number>(ni);
+    const offsets = new Uint32Array(ni);
     for (let i = 0; i < ni; i++) {
       offsets[i] = total;
       total += f.instOperands(i).length;
     }
     this.instAllocOffsets = offsets;
-    this.allocs = new Array<Allocation>(total).fill(0);
+    this.allocs = new Int32Array(total);
   }
 
   annotate(point: number, text: string): void {

@@ -180,10 +180,10 @@ export interface Output {
    * output may not).
    */
   packedEdits?: Int32Array;
-  /** Allocation of every operand, instruction by instruction. */
-  allocs: Allocation[];
+  /** Allocation of every operand, instruction by instruction (packed, no objects). */
+  allocs: Int32Array;
   /** Index into `allocs` of each instruction's first operand. */
-  instAllocOffsets: number[];
+  instAllocOffsets: Uint32Array;
   debugLocations: DebugLocation[];
   stats: Stats;
   /** With `annotate` (Ion): what happened at each program point, for debugging. */
@@ -217,7 +217,7 @@ export function instAllocs(out: Output, inst: Inst): Allocation[] {
   const start = out.instAllocOffsets[inst]!;
   const end =
     inst + 1 < out.instAllocOffsets.length ? out.instAllocOffsets[inst + 1]! : out.allocs.length;
-  return out.allocs.slice(start, end);
+  return Array.from(out.allocs.subarray(start, end));
 }
 
 export type Algorithm = 'ion' | 'fastalloc';
