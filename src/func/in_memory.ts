@@ -45,6 +45,12 @@ export class InMemoryFunction implements Function {
   /** Each instruction's operands as a view into one Uint32Array, made once. */
   private readonly operands: Uint32Array[];
   private readonly ranges: InstRange[];
+  /**
+   * Each instruction's clobbers, equal sets sharing one object (most
+   * instructions have none, calls share a few), so the allocators' reads stay
+   * in cache. Read-only: callers must not modify what instClobbers returns.
+   */
+  private readonly clobbers: PRegSet[];
 
   constructor(data: FunctionData) {
     this.data = data;
@@ -66,6 +72,15 @@ export class InMemoryFunction implements Function {
       at += ops.length;
     }
     this.ranges = data.blocks.map((b) => ({ first: b.first, end: b.end }));
+    const distinct = new Map<string, PRegSet>();
+    this.clobbers = new Array<PRegSet>(n);
+    for (let i = 0; i < n; i++) {
+      const set = data.insts[i]!.clobbers;
+      const key = set.bits.join(',');
+      let shared = distinct.get(key);
+      if (shared === undefined) distinct.set(key, (shared = set.clone()));
+      this.clobbers[i] = shared;
+    }
   }
 
   numInsts(): number {
@@ -102,7 +117,7 @@ export class InMemoryFunction implements Function {
     return this.operands[inst]!;
   }
   instClobbers(inst: Inst): PRegSet {
-    return this.data.insts[inst]!.clobbers;
+    return this.clobbers[inst]!;
   }
   numVregs(): number {
     return this.data.numVregs;
