@@ -157,6 +157,18 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     if (e.vregClass[vreg] === -1) continue;
     const vregFull = vreg * 4 + e.vregClass[vreg]!;
     const stamp = vreg + 1;
+    // The first label of this vreg: a binary search, as the labels are sorted by vreg.
+    let labelStart = labels.length;
+    if (labels.length > 0) {
+      let lo = 0;
+      let hi = labels.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (labels[mid]![0] >>> 2 < vreg) lo = mid + 1;
+        else hi = mid;
+      }
+      labelStart = lo;
+    }
     // The previous range, buffered so that ranges starting at one point see the right predecessor.
     let prev = -1;
     let prevInsIdx = bpInIdx;
@@ -263,22 +275,14 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         e.setAlloc(pos >>> 1, U.slot.data[u]!, alloc);
         if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pos >>> 1);
       }
-      if (labels.length > 0) {
-        let lo = 0;
-        let hi = labels.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (labels[mid]![0] >>> 2 < vreg) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < labels.length; i++) {
-          const [lv, lf, lt, label] = labels[i]!;
-          if (lv >>> 2 !== vreg) break;
-          const lfrom = lf * 2;
-          const lto = lt * 2;
-          if (!(lto > from && lfrom < to)) continue;
-          mc.debugLocations.push([label, Math.max(lfrom, from), Math.min(lto, to), alloc]);
-        }
+      // This vreg's labels (their start is found once per vreg, above).
+      for (let i = labelStart; i < labels.length; i++) {
+        const lab = labels[i]!;
+        if (lab[0] >>> 2 !== vreg) break;
+        const lfrom = lab[1] * 2;
+        const lto = lab[2] * 2;
+        if (!(lto > from && lfrom < to)) continue;
+        mc.debugLocations.push([lab[3], Math.max(lfrom, from), Math.min(lto, to), alloc]);
       }
     }
     if (interCount > 0) {
