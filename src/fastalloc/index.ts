@@ -32,6 +32,7 @@ import {
 } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg, VREG_MAX_INDEX } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
+import { withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -238,13 +239,8 @@ class Fastalloc {
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
-    let e = this.edits;
     const n = this.editsLen;
-    if (n + 3 > e.length) {
-      const grown = new Int32Array(e.length * 2);
-      grown.set(e);
-      this.edits = e = grown;
-    }
+    const e = (this.edits = withRoom(this.edits, n + 3));
     e[n] = inst * 2 + pos;
     e[n + 1] = from;
     e[n + 2] = to;

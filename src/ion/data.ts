@@ -2,6 +2,10 @@
 // per-register allocation maps, in growable typed arrays indexed by number.
 // Spill weights are f32 values handled bit-exactly, as regalloc2 does.
 
+import { IntColumn, UintColumn } from '../util/int_buffers.js';
+
+export { IntColumn, UintColumn };
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -33,47 +37,6 @@ export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDep
   return Math.fround(Math.fround(hot + def) + c);
 }
 
-/** A growable Uint32 column. */
-export class UintColumn {
-  data: Uint32Array;
-  length = 0;
-  constructor(capacity = 64) {
-    this.data = new Uint32Array(capacity);
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
-  }
-}
-
-/** A growable Int32 column. */
-export class IntColumn {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 64) {
-    this.data = new Int32Array(capacity);
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
-  }
-}
 
 export const INVALID = -1;
 

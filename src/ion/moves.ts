@@ -14,6 +14,7 @@ import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
+import { withRoom } from '../util/int_buffers.js';
 
 // Move priorities at one program point, in regalloc2's order.
 const PRIO_IN_EDGE = 0;
@@ -29,13 +30,8 @@ class InsertedMoves {
   length = 0;
   push(pos: number, prio: number, from: number, to: number, vreg: number): void {
     if (from === to) return;
-    let d = this.data;
     const n = this.length;
-    if (n + 5 > d.length) {
-      const grown = new Int32Array(d.length * 2);
-      grown.set(d);
-      this.data = d = grown;
-    }
+    const d = (this.data = withRoom(this.data, n + 5));
     d[n] = pos;
     d[n + 1] = prio;
     d[n + 2] = from;

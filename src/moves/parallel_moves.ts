@@ -18,6 +18,7 @@
 
 import { type Allocation, ALLOC_NONE, allocReg } from '../model/allocation.js';
 import type { PReg } from '../model/regs.js';
+import { withRoom } from '../util/int_buffers.js';
 
 export const MOVE_DATA_NONE = -1;
 
@@ -42,13 +43,8 @@ export class MoveList {
   }
 
   push(from: number, to: number, data: number): void {
-    let b = this.buf;
     const n = this.length;
-    if (n + 3 > b.length) {
-      const grown = new Int32Array(b.length * 2);
-      grown.set(b);
-      this.buf = b = grown;
-    }
+    const b = (this.buf = withRoom(this.buf, n + 3));
     b[n] = from;
     b[n + 1] = to;
     b[n + 2] = data;
@@ -69,10 +65,6 @@ export class MoveList {
   toArray(): number[] {
     return Array.from(this.buf.subarray(0, this.length));
   }
-}
-
-function growInts(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
 }
 
 export class ParallelMoves {
@@ -141,8 +133,8 @@ export class ParallelMoves {
     const m = this.moves.buf;
     // Sort by (dst, src), stably; drop exact duplicates and self-moves.
     if (this.order.length < n0) {
-      this.order = growInts(this.order, n0);
-      this.tmp = growInts(this.tmp, n0);
+      this.order = withRoom(this.order, n0);
+      this.tmp = withRoom(this.tmp, n0);
     }
     const unsorted = this.order;
     for (let i = 0; i < n0; i++) unsorted[i] = i;
@@ -175,7 +167,7 @@ export class ParallelMoves {
     const n = w / 3;
 
     // For each move, the move that overwrites its source (must come after it).
-    const before = (this.mustComeBefore = growInts(this.mustComeBefore, n));
+    const before = (this.mustComeBefore = withRoom(this.mustComeBefore, n));
     let overlap = false;
     for (let i = 0; i < n; i++) {
       const j = findByDest(s, n, s[3 * i]!);
@@ -190,7 +182,7 @@ export class ParallelMoves {
     if (this.state.length < n) this.state = new Uint8Array(n * 2);
     const state = this.state;
     state.fill(TODO, 0, n);
-    const stack = (this.stack = growInts(this.stack, n));
+    const stack = (this.stack = withRoom(this.stack, n));
     let sp = 0;
     let scratchUsed = false;
     let cursor = 0;

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IntColumn, UintColumn, withRoom } from '../src/util/int_buffers.js';
+
+test('withRoom keeps a buffer that fits and grows one that does not, contents and type kept', () => {
+  const a = Int32Array.from([1, -2, 3]);
+  assert.equal(withRoom(a, 3), a);
+  const b = withRoom(a, 4);
+  assert.ok(b instanceof Int32Array && b.length >= 6);
+  assert.deepEqual(Array.from(b.subarray(0, 3)), [1, -2, 3]);
+  const u = withRoom(Uint32Array.from([0xffffffff]), 10);
+  assert.ok(u instanceof Uint32Array && u.length >= 10 && u[0] === 0xffffffff);
+});
+
+test('columns push past their capacity, clear by length, and keep full 32-bit values', () => {
+  const c = new IntColumn(2);
+  for (let i = 0; i < 100; i++) assert.equal(c.push(-i), i);
+  assert.equal(c.length, 100);
+  assert.equal(c.data[99], -99);
+  c.clear();
+  assert.equal(c.length, 0);
+  assert.equal(c.push(7), 0);
+  const u = new UintColumn(1);
+  u.push(0x80000001);
+  u.push(3);
+  assert.equal(u.data[0], 0x80000001);
+  assert.equal(u.length, 2);
+});
