@@ -26,3 +26,23 @@ test('columns push past their capacity, clear by length, and keep full 32-bit va
   assert.equal(u.data[0], 0x80000001);
   assert.equal(u.length, 2);
 });
+
+test('Ion record sort: lexicographic on every field, for random records with many ties', async () => {
+  const { sortRecords } = await import('../src/ion/data.js');
+  const { Rng } = await import('../src/fuzz/rng.js');
+  const rng = new Rng(99);
+  for (let round = 0; round < 200; round++) {
+    const width = rng.int(3, 4);
+    const n = rng.int(0, 300);
+    const col = new IntColumn(4);
+    const recs: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const r = Array.from({ length: width }, () => rng.int(0, round % 2 === 0 ? 3 : 500));
+      recs.push(r);
+      for (const v of r) col.push(v);
+    }
+    sortRecords(col, width);
+    recs.sort((a, b) => { for (let f = 0; f < width; f++) if (a[f] !== b[f]) return a[f]! - b[f]!; return 0; });
+    assert.deepEqual(Array.from(col.data.subarray(0, col.length)), recs.flat(), `round ${round}`);
+  }
+});

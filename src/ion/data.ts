@@ -303,11 +303,22 @@ function compareRecords(d: Int32Array, width: number, a: number, b: number, from
   return 0;
 }
 
+/** Stable counting sort of the record indices `from` by field `f` (values 0..max) into `to`. */
+function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array): void {
+  const n = from.length;
+  const start = new Int32Array(max + 2);
+  for (let i = 0; i < n; i++) start[d[from[i]! * width + f]! + 1]!++;
+  for (let v = 0; v <= max; v++) start[v + 1]! += start[v]!;
+  for (let i = 0; i < n; i++) {
+    const r = from[i]!;
+    to[start[d[r * width + f]!]!++] = r;
+  }
+}
+
 /**
  * Sorts the fixed-width records of `col` (non-negative ints) lexicographically
- * by all fields: a numeric sort of (field0, field1) packed with the record
- * index when that fits in 53 bits, then the rare runs equal on both by the
- * remaining fields; a comparator sort otherwise.
+ * by all fields: two stable counting sorts (field 1, then field 0), then the
+ * runs equal on both, which are short, by the remaining fields.
  */
 export function sortRecords(col: IntColumn, width: number): void {
   const d = col.data;
@@ -319,25 +330,23 @@ export function sortRecords(col: IntColumn, width: number): void {
     if (d[i * width]! > max0) max0 = d[i * width]!;
     if (d[i * width + 1]! > max1) max1 = d[i * width + 1]!;
   }
-  const m1 = max1 + 1;
-  let order: Int32Array;
-  if ((max0 + 1) * m1 * n < 2 ** 53) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = (d[i * width]! * m1 + d[i * width + 1]!) * n + i;
-    keys.sort();
-    order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
-    if (width > 2) {
-      // Runs equal on the first two fields: by the rest, by insertion.
-      let s = 0;
-      while (s < n) {
-        let t = s + 1;
-        while (t < n && d[order[t]! * width] === d[order[s]! * width] && d[order[t]! * width + 1] === d[order[s]! * width + 1]) t++;
-        if (t - s > 64) {
-          const run = Array.from(order.subarray(s, t));
-          run.sort((a, b) => compareRecords(d, width, a, b, 2) || a - b);
-          order.set(run, s);
-        } else for (let i = s + 1; i < t; i++) {
+  const identity = new Int32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  const byField1 = new Int32Array(n);
+  countingSortBy(d, width, 1, max1, identity, byField1);
+  const order = identity; // reused as the output of the second pass
+  countingSortBy(d, width, 0, max0, byField1, order);
+  if (width > 2) {
+    let s = 0;
+    while (s < n) {
+      let t = s + 1;
+      while (t < n && d[order[t]! * width] === d[order[s]! * width] && d[order[t]! * width + 1] === d[order[s]! * width + 1]) t++;
+      if (t - s > 64) {
+        const run = Array.from(order.subarray(s, t));
+        run.sort((a, b) => compareRecords(d, width, a, b, 2) || a - b);
+        order.set(run, s);
+      } else {
+        for (let i = s + 1; i < t; i++) {
           const x = order[i]!;
           let j = i - 1;
           while (j >= s && compareRecords(d, width, order[j]!, x, 2) > 0) {
@@ -346,13 +355,9 @@ export function sortRecords(col: IntColumn, width: number): void {
           }
           order[j + 1] = x;
         }
-        s = t;
       }
+      s = t;
     }
-  } else {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => compareRecords(d, width, a, b, 0) || a - b);
-    order = Int32Array.from(idx);
   }
   const sorted = new Int32Array(n * width); // the used part only, not the capacity
   for (let k = 0; k < n; k++) for (let f = 0; f < width; f++) sorted[k * width + f] = d[order[k]! * width + f]!;
