@@ -304,7 +304,7 @@ function compareRecords(d: Int32Array, width: number, a: number, b: number, from
 }
 
 /** Stable counting sort of the record indices `from` by field `f` (values 0..max) into `to`. */
-function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array): void {
+export function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array): void {
   const n = from.length;
   const start = new Int32Array(max + 2);
   for (let i = 0; i < n; i++) start[d[from[i]! * width + f]! + 1]!++;

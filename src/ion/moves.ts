@@ -9,7 +9,7 @@ import { allocReg, allocStack, allocToString } from '../model/allocation.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
-import { IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
+import { countingSortBy, IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
@@ -306,22 +306,27 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     const first = new Int32Array(nv + 1);
     for (let o = 0; o < numOuts; o++) first[outs[4 * o + 3]! + 1]!++;
     for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
-    const byParam = new Int32Array(numOuts);
-    const fill = first.slice(0, nv);
-    for (let o = 0; o < numOuts; o++) byParam[fill[outs[4 * o + 3]!]!++] = o;
+    // Out-records by (param, from block): counting sorts by block, then param.
+    const ident = new Int32Array(numOuts);
+    for (let o = 0; o < numOuts; o++) ident[o] = o;
+    const byBlock = new Int32Array(numOuts);
+    countingSortBy(outs, 4, 1, nb - 1, ident, byBlock);
+    const byParam = ident;
+    countingSortBy(outs, 4, 3, nv - 1, byBlock, byParam);
     const q = bpDests.data;
     for (let k = 0; k < bpDests.length; k += 4) {
       const fb = q[k]!;
       const tb = q[k + 1]!;
       const tv = q[k + 2]!;
-      let src = 0;
-      for (let j = first[tv]!; j < first[tv + 1]!; j++) {
-        const o = byParam[j]!;
-        if (outs[4 * o + 1] === fb) {
-          src = bpSrc[o]!;
-          break;
-        }
+      // The param's record from block fb: a binary search (a join may have many preds).
+      let lo = first[tv]!;
+      let hi = first[tv + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (outs[4 * byParam[mid]! + 1]! < fb) lo = mid + 1;
+        else hi = mid;
       }
+      const src = lo < first[tv + 1]! && outs[4 * byParam[lo]! + 1] === fb ? bpSrc[byParam[lo]!]! : 0;
       const loc = chooseMoveLocation(e, fb, tb);
       moves.push(loc >>> 3, loc & 7, src, q[k + 3]!, tv * 4 + e.vregClass[tv]!);
     }
