@@ -3,7 +3,10 @@
 // median time with the corpus's native regalloc2 `time_ns` (itself a median).
 // Each function is first allocated untimed for --warmup-ms (at least twice),
 // so the figures are the steady state a long-running compiler sees, not the
-// JIT's first encounters with a new function's shapes.
+// JIT's first encounters with a new function's shapes. The bench does not
+// read `edits`, so the Edit objects (made on first read) are not built: a
+// compiler on a hot path reads `packedEdits` instead. With BENCH_TRACE=1,
+// the single times of functions above 8x native go to stderr.
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -49,10 +52,13 @@ const rows: Row[] = [];
 let errors = 0;
 for (const folder of folders) {
   const files = readdirSync(join(corpus, folder)).filter((f) => f.endsWith('.json.gz') || f.endsWith('.json')).sort();
-  const loaded = files.map((f) => readCorpusFile(join(corpus, folder, f)));
+  // One function in memory at a time: a whole folder of parsed functions
+  // would make every garbage collection (and so the allocators) slower.
+  const load = (f: string) => readCorpusFile(join(corpus, folder, f));
   // Warm up: one untimed allocation of every function, so the JIT has
   // compiled the allocators before anything is measured.
-  for (const c of loaded) {
+  for (const f of files) {
+    const c = load(f);
     for (const algorithm of algorithms) {
       try {
         allocate(c.func, c.env, { algorithm, validateSsa: false });
@@ -61,7 +67,8 @@ for (const folder of folders) {
       }
     }
   }
-  for (const c of loaded) {
+  for (const f of files) {
+    const c = load(f);
     for (const algorithm of algorithms) {
       const ref = c.reference[algorithm];
       if (!ref?.ok || ref.timeNs === undefined) continue;
@@ -86,6 +93,7 @@ for (const folder of folders) {
         continue;
       }
       const oursNs = median(times);
+      if (process.env.BENCH_TRACE && oursNs / ref.timeNs > 8) process.stderr.write(`${c.name} ${algorithm} ${times.map((t) => (t / 1e3).toFixed(0)).join(" ")}\n`);
       const row = { folder, name: c.name, algorithm, insts: c.func.numInsts(), oursNs, nativeNs: ref.timeNs, ratio: oursNs / ref.timeNs };
       rows.push(row);
       if (values.json) process.stdout.write(JSON.stringify(row) + '\n');
