@@ -241,15 +241,19 @@ export class RangeMap {
 
 /** A dense bitset over vreg indices, with union-and-report-change. */
 export class BitSet {
+  /** The set's words: a view of `store` sized for the current function. */
   words: Uint32Array;
+  private store: Uint32Array;
   constructor(bits: number) {
-    this.words = new Uint32Array((bits + 31) >>> 5);
+    this.store = new Uint32Array((bits + 31) >>> 5);
+    this.words = this.store;
   }
-  /** Empties the set and sizes it for `bits` bits, reusing its words when they fit. */
+  /** Empties the set and sizes it for `bits` bits, reusing its storage when it fits. */
   reset(bits: number): void {
     const n = (bits + 31) >>> 5;
-    if (this.words.length !== n) this.words = new Uint32Array(n);
-    else this.words.fill(0);
+    if (this.store.length < n) this.store = new Uint32Array(n);
+    if (this.words.length !== n) this.words = this.store.subarray(0, n);
+    this.words.fill(0);
   }
   get(i: number): boolean {
     return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;

@@ -5,6 +5,8 @@ import type { Allocation } from '../model/allocation.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
+import { GroupScratchHooks, InsertedMoves, StableKeySort } from './moves.js';
+import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 
@@ -58,6 +60,12 @@ export class IonEnv {
   instAllocOffsets = new Uint32Array(0);
   /** Move resolution buffers, reused across runs. */
   readonly redundantMoves = new RedundantMoveEliminator();
+  /** The allocation loop's scratch state (conflict lists, traversal), reused. */
+  readonly processScratch = new ProcessScratch();
+  /** Move insertion's sorter and per-group scratch hooks, reused. */
+  readonly keySort = new StableKeySort();
+  readonly insertedMoves = new InsertedMoves();
+  readonly groupHooks = new GroupScratchHooks();
   readonly parallelMoves = new ParallelMoves();
   readonly moveSeq = new MoveList();
   readonly moveOut = new MoveList();
@@ -86,7 +94,8 @@ export class IonEnv {
     this.ranges.clear();
     this.uses.clear();
     const vr = this.vregRanges;
-    for (let i = 0; i < Math.min(vr.length, nv); i++) vr[i]!.length = 0;
+    // A fresh empty list is cheaper than truncating (which frees the storage anyway).
+    for (let i = 0; i < Math.min(vr.length, nv); i++) if (vr[i]!.length !== 0) vr[i] = [];
     while (vr.length < nv) vr.push([]);
     vr.length = nv;
     if (this.vregClass.length < nv) {

@@ -25,9 +25,12 @@ const PRIO_REUSED_INPUT = 4;
 const PRIO_OUT_EDGE = 5;
 
 /** Inserted moves as flat (pos, prio, from, to, vreg) records. */
-class InsertedMoves {
+export class InsertedMoves {
   data = new Int32Array(320);
   length = 0;
+  clear(): void {
+    this.length = 0;
+  }
   push(pos: number, prio: number, from: number, to: number, vreg: number): void {
     if (from === to) return;
     const n = this.length;
@@ -60,7 +63,7 @@ function allocForRange(e: IonEnv, slots: SpillSlots, lr: number): number {
  * Stable ascending order of `keys[0..n)` (non-negative integers below
  * `bound`): a numeric sort of key * n + index when that fits in 53 bits.
  */
-class StableKeySort {
+export class StableKeySort {
   private packed = new Float64Array(16);
   private order = new Int32Array(16);
 
@@ -102,7 +105,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   const U = e.uses;
   const cfg = e.cfg;
   const nb = f.numBlocks();
-  const moves = new InsertedMoves();
+  const moves = e.insertedMoves;
+  moves.clear();
   const byStart = (a: number, b: number) => R.from.data[a]! - R.from.data[b]!;
   for (let v = 0; v < e.vregRanges.length; v++) {
     const list = e.vregRanges[v]!;
@@ -134,7 +138,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   let interKeys = new Float64Array(16);
   let interAllocs = new Int32Array(16);
   let interCount = 0;
-  const interSort = new StableKeySort();
+  const interSort = e.keySort;
   // Per blockparam-out record: the source of its move (0 until set).
   // Flat records: outs (from vreg, from block, to block, to vreg), ins (to vreg, to block, from block).
   const outs = e.blockparamOuts.data;
@@ -374,7 +378,7 @@ function isStartOfBlock(e: IonEnv, pos: number): boolean {
 }
 
 /** The scratch hooks of one (point, class) group, reused for every group. */
-class GroupScratchHooks implements ScratchHooks {
+export class GroupScratchHooks implements ScratchHooks {
   e!: IonEnv;
   inserted!: InsertedMoves;
   order!: Int32Array;
@@ -425,14 +429,14 @@ class GroupScratchHooks implements ScratchHooks {
 }
 
 /** Orders the inserted moves by (point, priority), stably. */
-function sortInsertedMoves(d: Int32Array, n: number): Int32Array {
+function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort): Int32Array {
   const keys = new Float64Array(n);
   let maxKey = 0;
   for (let i = 0; i < n; i++) {
     keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;
     if (keys[i]! > maxKey) maxKey = keys[i]!;
   }
-  return new StableKeySort().sort(keys, n, maxKey + 1);
+  return sorter.sort(keys, n, maxKey + 1);
 }
 
 /** Resolves the inserted moves at each (point, priority) into sorted, packed edits. */
@@ -440,7 +444,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const f = e.f;
   const d = inserted.data;
   const n = inserted.length / 5;
-  const order = sortInsertedMoves(d, n);
+  const order = sortInsertedMoves(d, n, e.keySort);
   const redundant = e.redundantMoves;
   redundant.clear();
   const extraSlots: number[][] = [[], [], []];
@@ -449,7 +453,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const par = e.parallelMoves;
   const seq = e.moveSeq;
   const out = e.moveOut;
-  const hooks = new GroupScratchHooks();
+  const hooks = e.groupHooks;
   hooks.e = e;
   hooks.inserted = inserted;
   hooks.order = order;

@@ -522,7 +522,7 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
 }
 
 export function processBundles(e: IonEnv): void {
-  const s = new ProcessScratch();
+  const s = e.processScratch;
   const next: [number, number] = [0, 0];
   while (e.queue.pop(next)) {
     e.stats.process_bundle_count++;

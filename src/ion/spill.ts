@@ -6,7 +6,7 @@ import { allocStack } from '../model/allocation.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
 import { INVALID, RangeMap } from './data.js';
 import type { IonEnv } from './env.js';
-import { ProcessScratch, tryToAllocateBundleToReg } from './process.js';
+import { tryToAllocateBundleToReg } from './process.js';
 
 const MAX_ATTEMPTS = 10;
 
@@ -14,7 +14,7 @@ export function tryAllocatingRegsForSpilledBundles(e: IonEnv): void {
   const B = e.bundles;
   const R = e.ranges;
   const S = e.spillsets;
-  const s = new ProcessScratch();
+  const s = e.processScratch;
   for (let i = 0; i < e.spilledBundles.length; i++) {
     const bundle = e.spilledBundles[i]!;
     const ranges = B.ranges[bundle]!;

@@ -191,25 +191,40 @@ export interface Output {
 }
 
 /**
- * An output whose `edits` objects are built from `packedEdits` only when
- * first read (they cost more than the allocation itself on large functions).
+ * The allocators' output: the `edits` objects are built from `packedEdits`
+ * only when first read (on large functions they cost more than the
+ * allocation itself). `edits` is an accessor on the prototype: a spread copy
+ * (`{ ...out }`) must name `edits` itself.
  */
+class AllocatorOutput implements Output {
+  private editObjects: Edit[] | undefined = undefined;
+  constructor(
+    public numSpillslots: number,
+    public allocs: Int32Array,
+    public instAllocOffsets: Uint32Array,
+    public debugLocations: DebugLocation[],
+    public stats: Stats,
+    public packedEdits: Int32Array,
+    public annotations?: Map<ProgPoint, string[]>,
+  ) {}
+
+  get edits(): Edit[] {
+    if (this.editObjects === undefined) {
+      const p = this.packedEdits;
+      const edits = new Array<Edit>(p.length / 3);
+      for (let i = 0, k = 0; i < p.length; i += 3, k++) edits[k] = { point: p[i]!, from: p[i + 1]!, to: p[i + 2]! };
+      this.editObjects = edits;
+    }
+    return this.editObjects;
+  }
+  set edits(v: Edit[]) {
+    this.editObjects = v;
+  }
+}
+
+/** An allocator's output, with edits given as packed (point, from, to) triples. */
 export function outputWithPackedEdits(fields: Omit<Output, 'edits' | 'packedEdits'>, packedEdits: Int32Array): Output {
-  let edits: Edit[] | undefined;
-  return {
-    ...fields,
-    packedEdits,
-    get edits(): Edit[] {
-      if (edits === undefined) {
-        edits = new Array<Edit>(packedEdits.length / 3);
-        for (let i = 0, k = 0; i < packedEdits.length; i += 3, k++) edits[k] = { point: packedEdits[i]!, from: packedEdits[i + 1]!, to: packedEdits[i + 2]! };
-      }
-      return edits;
-    },
-    set edits(v: Edit[]) {
-      edits = v;
-    },
-  };
+  return new AllocatorOutput(fields.numSpillslots, fields.allocs, fields.instAllocOffsets, fields.debugLocations, fields.stats, packedEdits, fields.annotations);
 }
 
 /** The allocations of instruction `inst`'s operands. */
