@@ -26,6 +26,16 @@ describe('regalloc CLI', () => {
     for (const l of lines) assert.match(l, /: error [A-Za-z]+: /);
   });
 
+  it('a reader that stops early (| head -1) gets its line and no crash', () => {
+    const cmd = `"${process.execPath}" --import tsx "${join(root, 'src/cli/main.ts')}" validate "${join(CORPUS_DIR, 'invalid')}" | head -1; echo "status \${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8', cwd: root });
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, r.stdout);
+    assert.match(lines[0]!, /: error [A-Za-z]+: /);
+    assert.equal(lines[1], 'status 1');
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+
   it('validate --json gives one object per function, with the error place', () => {
     const r = cli('validate', '--json', join(CORPUS_DIR, 'invalid'));
     const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));

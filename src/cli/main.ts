@@ -115,4 +115,11 @@ function main(argv: string[]): void {
   if (r.failures > 0) process.exitCode = 1;
 }
 
+// A reader that stops early (`| head`) closes the pipe: nothing more can be
+// delivered, so stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2));
