@@ -5,7 +5,7 @@ import type { Allocation } from '../model/allocation.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
-import { GroupScratchHooks, InsertedMoves, StableKeySort } from './moves.js';
+import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
 import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
@@ -65,6 +65,9 @@ export class IonEnv {
   /** Move insertion's sorter and per-group scratch hooks, reused. */
   readonly keySort = new StableKeySort();
   readonly insertedMoves = new InsertedMoves();
+  readonly moveScratch = new MoveScratch();
+  /** Liveness's per-vreg current range, reused. */
+  vregLrScratch = new Int32Array(16);
   readonly groupHooks = new GroupScratchHooks();
   readonly parallelMoves = new ParallelMoves();
   readonly moveSeq = new MoveList();

@@ -23,6 +23,7 @@ import {
 import { allocReg } from '../model/allocation.js';
 import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
+import { withRoom } from '../util/int_buffers.js';
 
 const MAX_SLOT = 0xffff;
 
@@ -150,7 +151,8 @@ export function buildLiveranges(e: IonEnv): void {
   const cfg = e.cfg;
   const R = e.ranges;
   const nv = f.numVregs();
-  const vregLr = new Int32Array(nv).fill(INVALID);
+  const vregLr = (e.vregLrScratch = withRoom(e.vregLrScratch, nv));
+  vregLr.fill(INVALID, 0, nv);
   // Operands rewritten to `any` at the current instruction, by operand index.
   const rewrites: (Operand | undefined)[] = [];
   const rewritten: number[] = [];

@@ -59,6 +59,21 @@ function allocForRange(e: IonEnv, slots: SpillSlots, lr: number): number {
   return slots.alloc[e.spillsets.slot.data[e.bundles.spillset.data[b]!]!]!;
 }
 
+/** Move insertion's buffers, kept on the env and reused across runs. */
+export class MoveScratch {
+  interSrc = new Int32Array(16);
+  interStamp = new Int32Array(16);
+  /** Added to vreg + 1 to stamp interStamp; grows across runs so old stamps never match. */
+  stampBase = 0;
+  interKeys = new Float64Array(16);
+  interAllocs = new Int32Array(16);
+  sortKeys = new Float64Array(16);
+  bpSrc = new Int32Array(16);
+  bpSrcSet = new Int32Array(16);
+  bpDests = new IntColumn(64);
+  edits = new IntColumn(3 * 64);
+}
+
 /**
  * Stable ascending order of `keys[0..n)` (non-negative integers below
  * `bound`): a numeric sort of key * n + index when that fits in 53 bits.
@@ -129,14 +144,23 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       list[j + 1] = x;
     }
   }
-  // Per block, for the current vreg: the source of its inter-block moves
-  // (valid when interStamp matches) and the allocation at its entry.
-  const interSrc = new Int32Array(nb);
-  const interStamp = new Int32Array(nb);
+  // Buffers reused across runs (tiny functions would otherwise spend most
+  // of their time allocating them).
+  const ms = e.moveScratch;
+  // Per block, for the current vreg: the source of its inter-block moves,
+  // valid when interStamp holds this vreg's stamp (stamps grow across runs).
+  const interSrc = (ms.interSrc = withRoom(ms.interSrc, nb));
+  const interStamp = (ms.interStamp = withRoom(ms.interStamp, nb));
+  if (ms.stampBase > 0x3fffffff) {
+    interStamp.fill(0);
+    ms.stampBase = 0;
+  }
+  const stampBase = ms.stampBase;
+  ms.stampBase += e.vregRanges.length + 1;
   // The current vreg's inter-block destinations: keys pred * nb + block
   // (one block entry may be covered by two ranges that start there) and allocations.
-  let interKeys = new Float64Array(16);
-  let interAllocs = new Int32Array(16);
+  let interKeys = ms.interKeys;
+  let interAllocs = ms.interAllocs;
   let interCount = 0;
   const interSort = e.keySort;
   // Per blockparam-out record: the source of its move (0 until set).
@@ -145,10 +169,13 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   const numOuts = e.blockparamOuts.length / 4;
   const ins = e.blockparamIns.data;
   const numIns = e.blockparamIns.length / 3;
-  const bpSrc = new Int32Array(numOuts);
-  const bpSrcSet = new Uint8Array(numOuts);
+  const bpSrc = (ms.bpSrc = withRoom(ms.bpSrc, numOuts));
+  const bpSrcSet = (ms.bpSrcSet = withRoom(ms.bpSrcSet, numOuts));
+  bpSrc.fill(0, 0, numOuts);
+  bpSrcSet.fill(0, 0, numOuts);
   let bpSourceCount = 0;
-  const bpDests = new IntColumn(64); // (fromBlock, toBlock, toVreg, alloc) quads
+  const bpDests = ms.bpDests; // (fromBlock, toBlock, toVreg, alloc) quads
+  bpDests.clear();
   const labels = f.debugValueLabels();
   const reuseInsts: number[] = [];
   let bpInIdx = 0;
@@ -156,7 +183,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
     if (e.vregClass[vreg] === -1) continue;
     const vregFull = vreg * 4 + e.vregClass[vreg]!;
-    const stamp = vreg + 1;
+    const stamp = stampBase + vreg + 1;
     // The first label of this vreg: a binary search, as the labels are sorted by vreg.
     let labelStart = labels.length;
     if (labels.length > 0) {
@@ -262,6 +289,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
             const grownAllocs = new Int32Array(interCount * 2);
             grownAllocs.set(interAllocs);
             interAllocs = grownAllocs;
+            ms.interKeys = interKeys;
+            ms.interAllocs = interAllocs;
           }
           interAllocs[interCount] = alloc;
           interKeys[interCount++] = p * nb + block;
@@ -429,8 +458,9 @@ export class GroupScratchHooks implements ScratchHooks {
 }
 
 /** Orders the inserted moves by (point, priority), stably. */
-function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort): Int32Array {
-  const keys = new Float64Array(n);
+function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort, ms: MoveScratch): Int32Array {
+  if (ms.sortKeys.length < n) ms.sortKeys = new Float64Array(n * 2);
+  const keys = ms.sortKeys;
   let maxKey = 0;
   for (let i = 0; i < n; i++) {
     keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;
@@ -444,12 +474,13 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const f = e.f;
   const d = inserted.data;
   const n = inserted.length / 5;
-  const order = sortInsertedMoves(d, n, e.keySort);
+  const order = sortInsertedMoves(d, n, e.keySort, e.moveScratch);
   const redundant = e.redundantMoves;
   redundant.clear();
   const extraSlots: number[][] = [[], [], []];
   // Groups come in (point, priority) order, so edits are born sorted.
-  const edits = new IntColumn(3 * 64);
+  const edits = e.moveScratch.edits;
+  edits.clear();
   const par = e.parallelMoves;
   const seq = e.moveSeq;
   const out = e.moveOut;
