@@ -2,7 +2,7 @@
 // per-register allocation maps, in growable typed arrays indexed by number.
 // Spill weights are f32 values handled bit-exactly, as regalloc2 does.
 
-import { IntColumn, UintColumn } from '../util/int_buffers.js';
+import { IntColumn, UintColumn, withRoom } from '../util/int_buffers.js';
 
 export { IntColumn, UintColumn };
 
@@ -307,10 +307,16 @@ function compareRecords(d: Int32Array, width: number, a: number, b: number, from
   return 0;
 }
 
-/** Stable counting sort of the record indices `from` by field `f` (values 0..max) into `to`. */
-export function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array): void {
-  const n = from.length;
-  const start = new Int32Array(max + 2);
+// Sorting scratch, reused by every call (one thread runs one call at a time).
+let countStarts = new Int32Array(64);
+let recordOrder = new Int32Array(64);
+let recordOrder2 = new Int32Array(64);
+let recordCopy = new Int32Array(64);
+
+/** Stable counting sort of the `n` record indices `from` by field `f` (values 0..max) into `to`. */
+export function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array, n = from.length): void {
+  const start = (countStarts = withRoom(countStarts, max + 2));
+  start.fill(0, 0, max + 2);
   for (let i = 0; i < n; i++) start[d[from[i]! * width + f]! + 1]!++;
   for (let v = 0; v <= max; v++) start[v + 1]! += start[v]!;
   for (let i = 0; i < n; i++) {
@@ -334,12 +340,12 @@ export function sortRecords(col: IntColumn, width: number): void {
     if (d[i * width]! > max0) max0 = d[i * width]!;
     if (d[i * width + 1]! > max1) max1 = d[i * width + 1]!;
   }
-  const identity = new Int32Array(n);
+  const identity = (recordOrder = withRoom(recordOrder, n));
   for (let i = 0; i < n; i++) identity[i] = i;
-  const byField1 = new Int32Array(n);
-  countingSortBy(d, width, 1, max1, identity, byField1);
+  const byField1 = (recordOrder2 = withRoom(recordOrder2, n));
+  countingSortBy(d, width, 1, max1, identity, byField1, n);
   const order = identity; // reused as the output of the second pass
-  countingSortBy(d, width, 0, max0, byField1, order);
+  countingSortBy(d, width, 0, max0, byField1, order, n);
   if (width > 2) {
     let s = 0;
     while (s < n) {
@@ -363,7 +369,7 @@ export function sortRecords(col: IntColumn, width: number): void {
       s = t;
     }
   }
-  const sorted = new Int32Array(n * width); // the used part only, not the capacity
+  const sorted = (recordCopy = withRoom(recordCopy, n * width));
   for (let k = 0; k < n; k++) for (let f = 0; f < width; f++) sorted[k * width + f] = d[order[k]! * width + f]!;
-  d.set(sorted);
+  for (let i = 0; i < n * width; i++) d[i] = sorted[i]!; // the used part only, not the capacity
 }
