@@ -192,8 +192,8 @@ export interface Output {
 
 /**
  * The allocators' output: the `edits` objects are built from `packedEdits`
- * only when first read (on large functions they cost more than the
- * allocation itself). `edits` is an accessor on the prototype: a spread copy
+ * only when first read (on large functions, building them took about a
+ * quarter of Fastalloc's time). `edits` is an accessor on the prototype: a spread copy
  * (`{ ...out }`) must name `edits` itself.
  */
 class AllocatorOutput implements Output {
