@@ -21,7 +21,6 @@ export interface MultiFixedRegFixup {
   vreg: number;
 }
 
-
 export class IonEnv {
   f!: Function;
   env!: MachineEnv;
@@ -58,20 +57,23 @@ export class IonEnv {
   /** Output allocations, by operand slot. */
   allocs = new Int32Array(0);
   instAllocOffsets = new Uint32Array(0);
-  /** Move resolution buffers, reused across runs. */
-  readonly redundantMoves = new RedundantMoveEliminator();
-  /** The allocation loop's scratch state (conflict lists, traversal), reused. */
+
+  // Scratch state of the stages, kept here so that a context reuses it
+  // across runs (on small functions, allocating it dominated the time).
+  /** Liveness: each vreg's current range. */
+  vregLrScratch = new Int32Array(16);
+  /** The allocation loop: conflict lists, register traversal. */
   readonly processScratch = new ProcessScratch();
-  /** Move insertion's sorter and per-group scratch hooks, reused. */
-  readonly keySort = new StableKeySort();
+  /** Move insertion: the inserted moves, their buffers and sorter. */
   readonly insertedMoves = new InsertedMoves();
   readonly moveScratch = new MoveScratch();
-  /** Liveness's per-vreg current range, reused. */
-  vregLrScratch = new Int32Array(16);
-  readonly groupHooks = new GroupScratchHooks();
+  readonly keySort = new StableKeySort();
+  /** Move resolution: parallel moves, scratch hooks, redundant-move state. */
   readonly parallelMoves = new ParallelMoves();
   readonly moveSeq = new MoveList();
   readonly moveOut = new MoveList();
+  readonly groupHooks = new GroupScratchHooks();
+  readonly redundantMoves = new RedundantMoveEliminator();
 
   constructor() {
     for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());
