@@ -3,6 +3,7 @@
 // allocation queue.
 
 import { IntColumn, INVALID } from './data.js';
+import { withRoom } from '../util/int_buffers.js';
 
 export const BUNDLE_MAX_SPILL_WEIGHT = (1 << 28) - 1;
 export const MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT = BUNDLE_MAX_SPILL_WEIGHT;
@@ -153,16 +154,9 @@ export class PrioQueue {
 
   insert(bundle: number, prio: number, hint: number): void {
     if (this.n === this.prio.length) {
-      const cap = this.n * 2;
-      const p = new Uint32Array(cap);
-      p.set(this.prio);
-      this.prio = p;
-      const b = new Int32Array(cap);
-      b.set(this.bundle);
-      this.bundle = b;
-      const h = new Int32Array(cap);
-      h.set(this.hint);
-      this.hint = h;
+      this.prio = withRoom(this.prio, this.n + 1);
+      this.bundle = withRoom(this.bundle, this.n + 1);
+      this.hint = withRoom(this.hint, this.n + 1);
     }
     let i = this.n++;
     this.prio[i] = prio;

@@ -83,11 +83,8 @@ export class StableKeySort {
   private order = new Int32Array(16);
 
   sort(keys: Float64Array, n: number, bound: number): Int32Array {
-    if (this.order.length < n) {
-      this.order = new Int32Array(n * 2);
-      this.packed = new Float64Array(n * 2);
-    }
-    const order = this.order;
+    const order = (this.order = withRoom(this.order, n));
+    this.packed = withRoom(this.packed, n);
     if (bound * n < 2 ** 53) {
       const packed = this.packed.subarray(0, n);
       for (let i = 0; i < n; i++) packed[i] = keys[i]! * n + i;
@@ -283,14 +280,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const exit = cfg.blockExit[p]!;
           if (exit >= from && exit < to) continue;
           if (interCount === interKeys.length) {
-            const grown = new Float64Array(interCount * 2);
-            grown.set(interKeys);
-            interKeys = grown;
-            const grownAllocs = new Int32Array(interCount * 2);
-            grownAllocs.set(interAllocs);
-            interAllocs = grownAllocs;
-            ms.interKeys = interKeys;
-            ms.interAllocs = interAllocs;
+            interKeys = ms.interKeys = withRoom(interKeys, interCount + 1);
+            interAllocs = ms.interAllocs = withRoom(interAllocs, interCount + 1);
           }
           interAllocs[interCount] = alloc;
           interKeys[interCount++] = p * nb + block;
@@ -459,8 +450,7 @@ export class GroupScratchHooks implements ScratchHooks {
 
 /** Orders the inserted moves by (point, priority), stably. */
 function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort, ms: MoveScratch): Int32Array {
-  if (ms.sortKeys.length < n) ms.sortKeys = new Float64Array(n * 2);
-  const keys = ms.sortKeys;
+  const keys = (ms.sortKeys = withRoom(ms.sortKeys, n));
   let maxKey = 0;
   for (let i = 0; i < n; i++) {
     keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;

@@ -13,6 +13,7 @@ import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weight
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
+import { withRoom } from '../util/int_buffers.js';
 import {
   computeRequirement,
   CONFLICT_OTHER,
@@ -67,12 +68,7 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
   const R = e.ranges;
   const map = e.pregAllocations[preg]!;
   s.conflicts.clear();
-  if (s.conflictStamp.length < B.length) {
-    const grown = new Int32Array(Math.max(B.length, 2 * s.conflictStamp.length));
-    grown.set(s.conflictStamp);
-    s.conflictStamp = grown;
-  }
-  const stamps = s.conflictStamp;
+  const stamps = (s.conflictStamp = withRoom(s.conflictStamp, B.length));
   const stamp = ++s.stamp;
   let maxConflictWeight = 0;
   let firstConflict = -1;

@@ -6,6 +6,8 @@
 // spill slots); clearing is a generation bump, since it happens at every
 // block boundary and must cost nothing.
 
+import { withRoom } from '../util/int_buffers.js';
+
 const NONE = 0;
 const COPY = 1;
 const ORIG = 2;
@@ -37,22 +39,15 @@ export class RedundantMoveEliminator {
     this.nodes = 0;
   }
 
+  /** Room for location `i` in every per-location array (they grow together). */
   private ensure(i: number): void {
     if (i < this.stamp.length) return;
-    const cap = Math.max(i + 1, this.stamp.length * 2);
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.stamp = grow32(this.stamp);
-    this.src = grow32(this.src);
-    this.vreg = grow32(this.vreg);
-    this.head = grow32(this.head);
-    this.headStamp = grow32(this.headStamp);
-    const k = new Uint8Array(cap);
-    k.set(this.kind);
-    this.kind = k;
+    this.stamp = withRoom(this.stamp, i + 1);
+    this.kind = withRoom(this.kind, i + 1);
+    this.src = withRoom(this.src, i + 1);
+    this.vreg = withRoom(this.vreg, i + 1);
+    this.head = withRoom(this.head, i + 1);
+    this.headStamp = withRoom(this.headStamp, i + 1);
   }
 
   private kindAt(i: number): number {
@@ -82,15 +77,9 @@ export class RedundantMoveEliminator {
 
   private addReverse(fromIdx: number, toIdx: number): void {
     this.ensure(fromIdx);
-    if (this.nodes === this.nodeTo.length) {
-      const to = new Int32Array(this.nodes * 2);
-      to.set(this.nodeTo);
-      this.nodeTo = to;
-      const next = new Int32Array(this.nodes * 2);
-      next.set(this.nodeNext);
-      this.nodeNext = next;
-    }
     const n = this.nodes++;
+    this.nodeTo = withRoom(this.nodeTo, n + 1);
+    this.nodeNext = withRoom(this.nodeNext, n + 1);
     this.nodeTo[n] = toIdx;
     if (this.headStamp[fromIdx] !== this.gen) {
       this.headStamp[fromIdx] = this.gen;

@@ -179,8 +179,7 @@ export class ParallelMoves {
       return false;
     }
 
-    if (this.state.length < n) this.state = new Uint8Array(n * 2);
-    const state = this.state;
+    const state = (this.state = withRoom(this.state, n));
     state.fill(TODO, 0, n);
     const stack = (this.stack = withRoom(this.stack, n));
     let sp = 0;

@@ -2,7 +2,7 @@
 // that live across runs: clearing is a length reset, growth doubles.
 
 /** `a` if it holds `need` entries, else a copy of it with at least twice the room. */
-export function withRoom<A extends Int32Array | Uint32Array>(a: A, need: number): A {
+export function withRoom<A extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: A, need: number): A {
   if (need <= a.length) return a;
   const grown = new (a.constructor as new (n: number) => A)(Math.max(need, a.length * 2));
   grown.set(a);
