@@ -93,7 +93,9 @@ for (const folder of folders) {
         continue;
       }
       const oursNs = median(times);
-      if (process.env.BENCH_TRACE && oursNs / ref.timeNs > 8) process.stderr.write(`${c.name} ${algorithm} ${times.map((t) => (t / 1e3).toFixed(0)).join(" ")}\n`);
+      if (process.env.BENCH_TRACE && oursNs / ref.timeNs > 8) {
+        process.stderr.write(`${c.name} ${algorithm} ${times.map((t) => (t / 1e3).toFixed(0)).join(' ')}\n`);
+      }
       const row = { folder, name: c.name, algorithm, insts: c.func.numInsts(), oursNs, nativeNs: ref.timeNs, ratio: oursNs / ref.timeNs };
       rows.push(row);
       if (values.json) process.stdout.write(JSON.stringify(row) + '\n');

@@ -10,6 +10,7 @@ import { RegAllocError } from '../model/errors.js';
 import {
   type DebugLocation,
   type Edit,
+  instAllocs,
   type MachineEnv,
   type Output,
   STATS_FIELDS,
@@ -401,12 +402,8 @@ export function functionToJson(func: InMemoryFunction, env: MachineEnv): Record<
 
 /** The per-instruction allocation lists of an output. */
 export function allocsByInst(out: Output): string[][] {
-  const n = out.instAllocOffsets.length;
   const lists: string[][] = [];
-  for (let i = 0; i < n; i++) {
-    const end = i + 1 < n ? out.instAllocOffsets[i + 1]! : out.allocs.length;
-    lists.push(Array.from(out.allocs.subarray(out.instAllocOffsets[i]!, end), allocToString));
-  }
+  for (let i = 0; i < out.instAllocOffsets.length; i++) lists.push(instAllocs(out, i).map(allocToString));
   return lists;
 }
 

@@ -37,7 +37,6 @@ export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDep
   return Math.fround(Math.fround(hot + def) + c);
 }
 
-
 export const INVALID = -1;
 
 /** Live-range flag: the range begins at its vreg's def. */

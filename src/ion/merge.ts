@@ -197,8 +197,10 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
   return limit;
 }
 
-/** The smallest range a use needs: its own instruction's points. */
-/** Start of the smallest range holding a use at `pos`: the late point only for a late def. */
+/**
+ * Start of the smallest range holding a use at `pos` (its own instruction's
+ * points): the late point only for a late def.
+ */
 export function minimalRangeStart(pos: number, isDef: boolean): number {
   return (pos & 1) === 1 && isDef ? pos : pos & ~1;
 }

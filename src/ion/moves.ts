@@ -514,13 +514,8 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
       for (let k = extra.length; k < used; k++) extra.push(allocateSpillslot(e, f.spillslotSize(cls), mc.numSpillslots));
       const ob = out.buf;
       for (let k = 0; k < out.length; k += 3) {
-        let src = ob[k]!;
-        let dst = ob[k + 1]!;
-        // Placeholder slots (counting down from SLOT_PLACEHOLDER) become real ones.
-        if (used > 0) {
-          if (src >>> 28 === 2 && (src & 0xfffffff) > SLOT_PLACEHOLDER - used && (src & 0xfffffff) <= SLOT_PLACEHOLDER) src = extra[SLOT_PLACEHOLDER - (src & 0xfffffff)]!;
-          if (dst >>> 28 === 2 && (dst & 0xfffffff) > SLOT_PLACEHOLDER - used && (dst & 0xfffffff) <= SLOT_PLACEHOLDER) dst = extra[SLOT_PLACEHOLDER - (dst & 0xfffffff)]!;
-        }
+        const src = used > 0 ? realSlot(ob[k]!, used, extra) : ob[k]!;
+        const dst = used > 0 ? realSlot(ob[k + 1]!, used, extra) : ob[k + 1]!;
         const elide = redundant.processMove(src, dst, ob[k + 2]!);
         if (!elide && src !== dst) {
           edits.push(pos);
@@ -534,6 +529,12 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
   const packed = edits.data.slice(0, edits.length);
   if (e.annotations) for (let k = 0; k < packed.length; k += 3) e.annotate(packed[k]!, `move ${allocToString(packed[k + 1]!)} -> ${allocToString(packed[k + 2]!)}`);
   return packed;
+}
+
+/** A placeholder slot (counting down from SLOT_PLACEHOLDER, `used` of them) as its real slot. */
+function realSlot(a: number, used: number, extra: readonly number[]): number {
+  const slot = a & 0xfffffff;
+  return a >>> 28 === 2 && slot > SLOT_PLACEHOLDER - used && slot <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - slot]! : a;
 }
 
 /**
