@@ -71,6 +71,10 @@ export class MoveScratch {
   bpSrc = new Int32Array(16);
   bpSrcSet = new Int32Array(16);
   bpDests = new IntColumn(64);
+  /** Block-param out-records grouped by param: group starts, and two orderings. */
+  paramFirst = new Int32Array(16);
+  outOrder = new Int32Array(16);
+  outOrder2 = new Int32Array(16);
   edits = new IntColumn(3 * 64);
 }
 
@@ -327,16 +331,17 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     // Each param's outgoing records, by param vreg (counting sort), to find
     // a destination's source by (from block, param).
     const nv = f.numVregs(); // not the reused buffer's capacity
-    const first = new Int32Array(nv + 1);
+    const first = (ms.paramFirst = withRoom(ms.paramFirst, nv + 1));
+    first.fill(0, 0, nv + 1);
     for (let o = 0; o < numOuts; o++) first[outs[4 * o + 3]! + 1]!++;
     for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
     // Out-records by (param, from block): counting sorts by block, then param.
-    const ident = new Int32Array(numOuts);
+    const ident = (ms.outOrder = withRoom(ms.outOrder, numOuts));
     for (let o = 0; o < numOuts; o++) ident[o] = o;
-    const byBlock = new Int32Array(numOuts);
-    countingSortBy(outs, 4, 1, nb - 1, ident, byBlock);
+    const byBlock = (ms.outOrder2 = withRoom(ms.outOrder2, numOuts));
+    countingSortBy(outs, 4, 1, nb - 1, ident, byBlock, numOuts);
     const byParam = ident;
-    countingSortBy(outs, 4, 3, nv - 1, byBlock, byParam);
+    countingSortBy(outs, 4, 3, nv - 1, byBlock, byParam, numOuts);
     const q = bpDests.data;
     for (let k = 0; k < bpDests.length; k += 4) {
       const fb = q[k]!;
