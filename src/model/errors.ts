@@ -22,7 +22,9 @@ export type RegAllocErrorKind =
   | 'InvalidOperand'
   | 'InvalidEnv'
   | 'InvalidStructure'
-  | 'Format';
+  | 'Format'
+  /** An allocator output that cannot be emitted (e.g. a move after a block's terminator). */
+  | 'InvalidOutput';
 
 /** Where an error lies in the function; every field is optional. */
 export interface ErrorPlace {
