@@ -2,6 +2,7 @@
 
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Allocation } from '../model/allocation.js';
+import { PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
@@ -41,7 +42,7 @@ export class IonEnv {
   vregBlockparam = new Int32Array(0);
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
   readonly pregAllocations: RangeMap[] = [];
-  readonly pregIsStack = new Uint8Array(256);
+  readonly pregIsStack = new Uint8Array(PREG_NUM_INDEX);
   readonly preferredVictim = new Int32Array(3);
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
   /** Branch args feeding block params: (from vreg, from block, to block, to vreg) records, sorted. */
@@ -76,7 +77,7 @@ export class IonEnv {
   readonly redundantMoves = new RedundantMoveEliminator();
 
   constructor() {
-    for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());
+    for (let i = 0; i < PREG_NUM_INDEX; i++) this.pregAllocations.push(new RangeMap());
   }
 
   /** Prepares for allocating `f`, reusing every buffer that fits. */
@@ -114,7 +115,7 @@ export class IonEnv {
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
     for (let c = 0; c < 3; c++) {
       this.preferredVictim[c] =
-        env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? 63;
+        env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
     }
     this.multiFixedRegFixups.length = 0;
     this.blockparamOuts.clear();

@@ -3,7 +3,9 @@
 // overlap and their requirements agree; then every bundle is queued.
 
 import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
-import { PREG_INVALID } from '../model/regs.js';
+import { pointInst } from '../model/allocation.js';
+import { pointInstStart, pointIsAfter, pointNext, pointNextInstStart } from '../model/location.js';
+import { PREG_INVALID, vregIndex } from '../model/regs.js';
 import {
   BUNDLE_MAX_NORMAL_SPILL_WEIGHT,
   MINIMAL_BUNDLE_SPILL_WEIGHT,
@@ -37,15 +39,17 @@ export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
   const rf = B.ranges[from]!;
   const rt = B.ranges[to]!;
   // A fixed def makes the bundle start at the instruction's early point.
-  const fromMask = B.fixedDef(from) ? ~1 : ~0;
-  const toMask = B.fixedDef(to) ? ~1 : ~0;
+  const fromFixedDef = B.fixedDef(from);
+  const toFixedDef = B.fixedDef(to);
   let i = 0;
   let j = 0;
   let count = 0;
   while (i < rf.length && j < rt.length) {
     if (++count > 200) return false;
-    if ((R.from.data[rf[i]!]! & fromMask) >= R.to.data[rt[j]!]!) j++;
-    else if ((R.from.data[rt[j]!]! & toMask) >= R.to.data[rf[i]!]!) i++;
+    const fromStart = R.from.data[rf[i]!]!;
+    const toStart = R.from.data[rt[j]!]!;
+    if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= R.to.data[rt[j]!]!) j++;
+    else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= R.to.data[rf[i]!]!) i++;
     else return false;
   }
   if (B.stack(from) || B.fixed(from) || B.limit.data[from] !== INVALID || B.stack(to) || B.fixed(to) || B.limit.data[to] !== INVALID) {
@@ -153,8 +157,8 @@ export function mergeVregBundles(e: IonEnv): void {
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.Reuse) continue;
-      const src = operandVReg(op) >>> 2;
-      const dst = operandVReg(ops[operandReuseIndex(op)]!) >>> 2;
+      const src = vregIndex(operandVReg(op));
+      const dst = vregIndex(operandVReg(ops[operandReuseIndex(op)]!));
       const srcBundle = R.bundle.data[e.vregRanges[src]![0]!]!;
       const dstBundle = R.bundle.data[e.vregRanges[dst]![0]!]!;
       mergeBundles(e, dstBundle, srcBundle);
@@ -174,7 +178,7 @@ export function mergeVregBundles(e: IonEnv): void {
 export function computeBundlePrio(e: IonEnv, bundle: number): number {
   let total = 0;
   const R = e.ranges;
-  for (const lr of e.bundles.ranges[bundle]!) total += (R.to.data[lr]! >>> 1) - (R.from.data[lr]! >>> 1);
+  for (const lr of e.bundles.ranges[bundle]!) total += pointInst(R.to.data[lr]!) - pointInst(R.from.data[lr]!);
   return total;
 }
 
@@ -202,12 +206,12 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
  * points): the late point only for a late def.
  */
 export function minimalRangeStart(pos: number, isDef: boolean): number {
-  return (pos & 1) === 1 && isDef ? pos : pos & ~1;
+  return pointIsAfter(pos) && isDef ? pos : pointInstStart(pos);
 }
 
 /** End of that range: the late point for an early use, else the next instruction. */
 export function minimalRangeEnd(pos: number, isDef: boolean): number {
-  return (pos & 1) === 0 && !isDef ? pos + 1 : (pos | 1) + 1;
+  return !pointIsAfter(pos) && !isDef ? pointNext(pos) : pointNextInstStart(pos);
 }
 
 export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
@@ -252,7 +256,7 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
   let weight: number;
   if (minimal) {
     if (fixed) weight = MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT;
-    else if (B.limit.data[bundle] !== INVALID) weight = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - (B.limit.data[bundle]! & 0xff);
+    else if (B.limit.data[bundle] !== INVALID) weight = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - (B.limit.data[bundle]! % 256); // a u8 in regalloc2
     else weight = MINIMAL_BUNDLE_SPILL_WEIGHT;
   } else {
     let total = 0;

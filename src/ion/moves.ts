@@ -5,9 +5,10 @@
 // moves at each point are resolved as parallel moves and redundant ones are
 // dropped.
 
-import { allocReg, allocStack, allocToString } from '../model/allocation.js';
+import { allocIsReg, allocIsStack, allocReg, allocStack, allocToString, pointBefore, pointInst } from '../model/allocation.js';
+import { allocPReg, allocSlot, pointInstCeil } from '../model/location.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
-import { PREG_INVALID, type RegClass } from '../model/regs.js';
+import { PREG_INVALID, type RegClass, vreg as makeVReg, vregClass, vregIndex } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { countingSortBy, IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
@@ -23,6 +24,12 @@ const PRIO_MULTI_FIXED_INITIAL = 2;
 const PRIO_MULTI_FIXED_SECONDARY = 3;
 const PRIO_REUSED_INPUT = 4;
 const PRIO_OUT_EDGE = 5;
+/** Sort key of a move: its point, then its priority (below 8). */
+function moveKey(point: number, prio: number): number {
+  return point * 8 + prio;
+}
+const moveKeyPoint = (key: number) => Math.floor(key / 8);
+const moveKeyPrio = (key: number) => key % 8;
 
 /** Inserted moves as flat (pos, prio, from, to, vreg) records. */
 export class InsertedMoves {
@@ -103,15 +110,15 @@ export class StableKeySort {
   }
 }
 
-/** Where the move for edge from -> to goes, packed as point * 8 + priority. */
+/** Where the move for edge from -> to goes, as a `moveKey` (point and priority). */
 function chooseMoveLocation(e: IonEnv, from: number, to: number): number {
   const f = e.f;
   const fromLast = f.blockInsns(from).end - 1;
   const toFirst = f.blockInsns(to).first;
   const fromOuts = f.blockSuccs(from).length + (f.isRet(fromLast) ? 1 : 0);
   const toIns = f.blockPreds(to).length + (f.entryBlock() === to ? 1 : 0);
-  if (toIns > 1 && fromOuts <= 1) return fromLast * 16 + PRIO_OUT_EDGE;
-  if (toIns <= 1) return toFirst * 16 + PRIO_IN_EDGE;
+  if (toIns > 1 && fromOuts <= 1) return moveKey(pointBefore(fromLast), PRIO_OUT_EDGE);
+  if (toIns <= 1) return moveKey(pointBefore(toFirst), PRIO_IN_EDGE);
   throw new Error(`critical edge between blocks ${from} and ${to}`);
 }
 
@@ -183,7 +190,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   let bpOutIdx = 0;
   for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
     if (e.vregClass[vreg] === -1) continue;
-    const vregFull = vreg * 4 + e.vregClass[vreg]!;
+    const vregFull = makeVReg(vreg, e.vregClass[vreg]! as RegClass);
     const stamp = stampBase + vreg + 1;
     // The first label of this vreg: a binary search, as the labels are sorted by vreg.
     let labelStart = labels.length;
@@ -192,7 +199,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       let hi = labels.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (labels[mid]![0] >>> 2 < vreg) lo = mid + 1;
+        if (vregIndex(labels[mid]![0]) < vreg) lo = mid + 1;
         else hi = mid;
       }
       labelStart = lo;
@@ -227,10 +234,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         }
       }
       // Blocks this range covers to their end: sources of inter-block moves and block-param args.
-      let block = cfg.insnBlock[from >>> 1]!;
+      let block = cfg.insnBlock[pointInst(from)]!;
       while (block < nb) {
         if (to < cfg.blockExit[block]! + 1) break;
-        if (interStamp[block] !== stamp || interSrc[block]! >>> 28 !== 1) {
+        if (interStamp[block] !== stamp || !allocIsReg(interSrc[block]!)) {
           interStamp[block] = stamp;
           interSrc[block] = alloc;
         }
@@ -247,14 +254,14 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
               bpSrcSet[bpOutIdx] = 1;
               bpSourceCount++;
               bpSrc[bpOutIdx] = alloc;
-            } else if (bpSrc[bpOutIdx]! >>> 28 !== 1) bpSrc[bpOutIdx] = alloc;
+            } else if (!allocIsReg(bpSrc[bpOutIdx]!)) bpSrc[bpOutIdx] = alloc;
           }
           bpOutIdx++;
         }
         block++;
       }
       // Blocks whose start this range covers: destinations.
-      block = cfg.insnBlock[from >>> 1]!;
+      block = cfg.insnBlock[pointInst(from)]!;
       if (cfg.blockEntry[block]! < from) block++;
       while (block < nb) {
         if (cfg.blockEntry[block]! >= to) break;
@@ -296,15 +303,15 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         const u = R.useAt(k);
         const pos = U.pos.data[u]!;
         const op = U.operand.data[u]!;
-        e.setAlloc(pos >>> 1, U.slot.data[u]!, alloc);
-        if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pos >>> 1);
+        e.setAlloc(pointInst(pos), U.slot.data[u]!, alloc);
+        if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pointInst(pos));
       }
       // This vreg's labels (their start is found once per vreg, above).
       for (let i = labelStart; i < labels.length; i++) {
         const lab = labels[i]!;
-        if (lab[0] >>> 2 !== vreg) break;
-        const lfrom = lab[1] * 2;
-        const lto = lab[2] * 2;
+        if (vregIndex(lab[0]) !== vreg) break;
+        const lfrom = pointBefore(lab[1]);
+        const lto = pointBefore(lab[2]);
         if (!(lto > from && lfrom < to)) continue;
         mc.debugLocations.push([lab[3], Math.max(lfrom, from), Math.min(lto, to), alloc]);
       }
@@ -318,7 +325,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         const to = key % nb;
         const from = (key - to) / nb;
         const loc = chooseMoveLocation(e, from, to);
-        moves.push(loc >>> 3, loc & 7, interSrc[from]!, interAllocs[i]!, vregFull);
+        moves.push(moveKeyPoint(loc), moveKeyPrio(loc), interSrc[from]!, interAllocs[i]!, vregFull);
       }
       interCount = 0;
     }
@@ -357,7 +364,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       }
       const src = lo < first[tv + 1]! && outs[4 * byParam[lo]! + 1] === fb ? bpSrc[byParam[lo]!]! : 0;
       const loc = chooseMoveLocation(e, fb, tb);
-      moves.push(loc >>> 3, loc & 7, src, q[k + 3]!, tv * 4 + e.vregClass[tv]!);
+      moves.push(moveKeyPoint(loc), moveKeyPrio(loc), src, q[k + 3]!, makeVReg(tv, e.vregClass[tv]! as RegClass));
     }
   }
   // A secondary fixup whose source is its own slot (every fixed register of
@@ -367,10 +374,10 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   // copies then read the fixed register before it is written.
   const deferred: [number, number, number][] = [];
   for (const fx of e.multiFixedRegFixups) {
-    const inst = fx.pos >>> 1;
+    const inst = pointInst(fx.pos);
     const fromAlloc = e.allocs[e.instAllocOffsets[inst]! + fx.fromSlot]!;
     const toAlloc = allocReg(fx.toPreg);
-    moves.push(fx.pos, fx.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY, fromAlloc, toAlloc, fx.vreg * 4 + e.vregClass[fx.vreg]!);
+    moves.push(fx.pos, fx.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY, fromAlloc, toAlloc, makeVReg(fx.vreg, e.vregClass[fx.vreg]! as RegClass));
     if (fx.level === 1 && fx.fromSlot === fx.toSlot) deferred.push([inst, fx.toSlot, toAlloc]);
     else e.setAlloc(inst, fx.toSlot, toAlloc);
   }
@@ -386,8 +393,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       const inAlloc = e.allocs[base + input]!;
       const outAlloc = e.allocs[base + k]!;
       if (inAlloc !== outAlloc) {
-        if (e.annotations) e.annotate(inst * 2, ` reuse-input-copy: ${allocToString(inAlloc)} -> ${allocToString(outAlloc)}`);
-        moves.push(inst * 2, PRIO_REUSED_INPUT, inAlloc, outAlloc, operandVReg(ops[input]!));
+        if (e.annotations) e.annotate(pointBefore(inst), ` reuse-input-copy: ${allocToString(inAlloc)} -> ${allocToString(outAlloc)}`);
+        moves.push(pointBefore(inst), PRIO_REUSED_INPUT, inAlloc, outAlloc, operandVReg(ops[input]!));
         e.setAlloc(inst, input, outAlloc);
       }
     }
@@ -398,7 +405,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
 }
 
 function isStartOfBlock(e: IonEnv, pos: number): boolean {
-  const block = e.cfg.insnBlock[pos >>> 1]!;
+  const block = e.cfg.insnBlock[pointInst(pos)]!;
   return pos === e.cfg.blockEntry[block];
 }
 
@@ -433,7 +440,7 @@ export class GroupScratchHooks implements ScratchHooks {
       let used = false;
       for (let k = this.start; k < this.end; k++) {
         const m = 5 * order[k]!;
-        if ((d[m + 4]! & 3) !== this.cls) continue;
+        if (vregClass(d[m + 4]!) !== this.cls) continue;
         if (d[m + 2] === a || d[m + 3] === a) {
           used = true;
           break;
@@ -449,7 +456,7 @@ export class GroupScratchHooks implements ScratchHooks {
   }
 
   isStackAlloc(a: number): boolean {
-    return a >>> 28 === 1 ? this.e.pregIsStack[a & 0xff] === 1 : a >>> 28 === 2;
+    return allocIsReg(a) ? this.e.pregIsStack[allocPReg(a)] === 1 : allocIsStack(a);
   }
 }
 
@@ -458,7 +465,7 @@ function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort, ms: 
   const keys = (ms.sortKeys = withRoom(ms.sortKeys, n));
   let maxKey = 0;
   for (let i = 0; i < n; i++) {
-    keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;
+    keys[i] = moveKey(d[5 * i]!, d[5 * i + 1]!);
     if (keys[i]! > maxKey) maxKey = keys[i]!;
   }
   return sorter.sort(keys, n, maxKey + 1);
@@ -498,7 +505,7 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
       let any = false;
       for (let k = start; k < i; k++) {
         const m = 5 * order[k]!;
-        if ((d[m + 4]! & 3) !== cls) continue;
+        if (vregClass(d[m + 4]!) !== cls) continue;
         par.add(d[m + 2]!, d[m + 3]!, d[m + 4]!);
         any = true;
       }
@@ -538,8 +545,9 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
 
 /** A placeholder slot (counting down from SLOT_PLACEHOLDER, `used` of them) as its real slot. */
 function realSlot(a: number, used: number, extra: readonly number[]): number {
-  const slot = a & 0xfffffff;
-  return a >>> 28 === 2 && slot > SLOT_PLACEHOLDER - used && slot <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - slot]! : a;
+  if (!allocIsStack(a)) return a;
+  const slot = allocSlot(a);
+  return slot > SLOT_PLACEHOLDER - used && slot <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - slot]! : a;
 }
 
 /**
@@ -548,14 +556,14 @@ function realSlot(a: number, used: number, extra: readonly number[]): number {
  * scratch registers overwrite theirs.
  */
 function applySideEffects(e: IonEnv, redundant: RedundantMoveEliminator, from: number, to: number): void {
-  if (e.cfg.insnBlock[from >>> 1] !== e.cfg.insnBlock[to >>> 1]) {
+  if (e.cfg.insnBlock[pointInst(from)] !== e.cfg.insnBlock[pointInst(to)]) {
     redundant.clear();
     return;
   }
   const f = e.f;
   const scratchRegs = e.env.scratchByClass;
-  const startInst = (from & 1) === 0 ? from >>> 1 : (from >>> 1) + 1;
-  const endInst = (to & 1) === 0 ? to >>> 1 : (to >>> 1) + 1;
+  const startInst = pointInstCeil(from);
+  const endInst = pointInstCeil(to);
   for (let inst = startInst; inst < endInst; inst++) {
     const ops = f.instOperands(inst);
     const base = e.instAllocOffsets[inst]!;

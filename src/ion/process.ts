@@ -4,7 +4,8 @@
 // among evicting lighter bundles and splitting this one (where the
 // requirement conflict or the first interference suggests).
 
-import { allocReg } from '../model/allocation.js';
+import { allocIsReg, allocReg, pointInst } from '../model/allocation.js';
+import { allocPReg, pointInstStart, pointIsAfter, pointNext, pointNextInstStart, pointPrev, pregBelowLimit } from '../model/location.js';
 import { RegAllocError } from '../model/errors.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/operand.js';
 import { PREG_INVALID, type RegClass } from '../model/regs.js';
@@ -58,7 +59,7 @@ function toInt(x: number): number {
 }
 
 function moveCostAt(e: IonEnv, point: number): number {
-  const depth = e.cfg.approxLoopDepth[e.cfg.insnBlock[point >>> 1]!]!;
+  const depth = e.cfg.approxLoopDepth[e.cfg.insnBlock[pointInst(point)]!]!;
   return toInt(spillWeightFromConstraint('reg', depth, true));
 }
 
@@ -122,8 +123,8 @@ export function evictBundle(e: IonEnv, bundle: number): void {
   const B = e.bundles;
   const R = e.ranges;
   const a = B.allocation.data[bundle]!;
-  if (a >>> 28 !== 1) return;
-  const map = e.pregAllocations[a & 0xff]!;
+  if (!allocIsReg(a)) return;
+  const map = e.pregAllocations[allocPReg(a)]!;
   B.allocation.data[bundle] = 0;
   for (const lr of B.ranges[bundle]!) map.remove(R.from.data[lr]!, R.to.data[lr]!);
   e.queue.insert(bundle, B.prio.data[bundle]!, PREG_INVALID);
@@ -174,7 +175,7 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
   let ranges = B.ranges[bundle]!;
   const bundleStart = R.from.data[ranges[0]!]!;
   const bundleEnd = R.to.data[ranges[ranges.length - 1]!]!;
-  if ((bundleEnd - 1) >>> 1 === bundleStart >>> 1) {
+  if (pointInst(pointPrev(bundleEnd)) === pointInst(bundleStart)) {
     splitIntoMinimalBundles(e, bundle, hint);
     return;
   }
@@ -186,11 +187,11 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
         break;
       }
     }
-    if (firstUse >= 0) splitAt = firstUse >>> 1 === bundleStart >>> 1 ? ((firstUse >>> 1) + 1) * 2 : (firstUse >>> 1) * 2;
-    else splitAt = ((R.from.data[ranges[0]!]! >>> 1) + 1) * 2;
+    if (firstUse >= 0) splitAt = pointInst(firstUse) === pointInst(bundleStart) ? pointNextInstStart(firstUse) : pointInstStart(firstUse);
+    else splitAt = pointNextInstStart(R.from.data[ranges[0]!]!);
   } else {
-    if (splitAt & 1) splitAt++;
-    if (splitAt >= bundleEnd) splitAt -= 2;
+    if (pointIsAfter(splitAt)) splitAt = pointNext(splitAt);
+    if (splitAt >= bundleEnd) splitAt = pointPrev(pointPrev(splitAt));
   }
   let lastOld = 0;
   let firstNew = 0;
@@ -208,7 +209,7 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
           const pos = U.pos.data[u]!;
           if (pos < splitAt) continue;
           if (operandConstraintKind(U.operand.data[u]!) === ConstraintKind.FixedReg) {
-            splitAt = (pos >>> 1) * 2;
+            splitAt = pointInstStart(pos);
             if (splitAt > R.from.data[lr]!) lastOld = i;
             trim = false;
             break;
@@ -260,7 +261,7 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
         continue;
       }
       const lastUse = U.pos.data[R.useAt(R.useEnd.data[lr]! - 1)]!;
-      const split = ((lastUse >>> 1) + 1) * 2;
+      const split = pointNextInstStart(lastUse);
       if (split < end) {
         const spill = getOrCreateSpillBundle(e, bundle, true);
         R.to.data[lr] = split;
@@ -286,7 +287,7 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
         continue;
       }
       const firstUse = U.pos.data[R.useAt(R.useStart.data[lr]!)]!;
-      const split = (firstUse >>> 1) * 2;
+      const split = pointInstStart(firstUse);
       if (split > start) {
         const spill = getOrCreateSpillBundle(e, newBundle, true);
         R.from.data[lr] = split;
@@ -338,7 +339,7 @@ export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number)
         continue;
       }
       const pos = U.pos.data[u]!;
-      if (isDef) spillFrom = ((pos >>> 1) + 1) * 2;
+      if (isDef) spillFrom = pointNextInstStart(pos);
       const nlr = R.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
       pushVregRange(e, vreg, nlr);
       R.setUses(nlr, k, k + 1); // its one use, in place in the pool
@@ -420,7 +421,7 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
     let splitCost = -1;
     let splitPoint = 0;
     let splitReg = PREG_INVALID;
-    const scanOffset = (R.from.data[B.ranges[bundle]![0]!]! >>> 1) + bundle;
+    const scanOffset = pointInst(R.from.data[B.ranges[bundle]![0]!]!) + bundle;
     e.stats.process_bundle_reg_probe_start_any++;
     const limit = B.limit.data[bundle]!;
     const it = s.traversal.init(e.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
@@ -479,23 +480,23 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
                 if (B.minimal(R.bundle.data[lr]!)) minAssigned++;
               } else fixedAssigned++;
             }
-            if (kind === REQ_LIMIT && (p & 63) >= reqPayload(req)) continue;
+            if (kind === REQ_LIMIT && !pregBelowLimit(p, reqPayload(req))) continue;
             total++;
           }
         }
         if (minAssigned + fixedAssigned >= total) {
-          throw new RegAllocError('TooManyLiveRegs', `too many values need a register at ${rf >>> 1}`, { inst: rf >>> 1 });
+          throw new RegAllocError('TooManyLiveRegs', `too many values need a register at ${pointInst(rf)}`, { inst: pointInst(rf) });
         }
       }
-      throw new RegAllocError('TooManyLiveRegs', `could not allocate a minimal bundle at inst ${R.from.data[B.ranges[bundle]![0]!]! >>> 1}`, {
-        inst: R.from.data[B.ranges[bundle]![0]!]! >>> 1,
+      throw new RegAllocError('TooManyLiveRegs', `could not allocate a minimal bundle at inst ${pointInst(R.from.data[B.ranges[bundle]![0]!]!)}`, {
+        inst: pointInst(R.from.data[B.ranges[bundle]![0]!]!),
       });
     }
     if (!B.minimal(bundle) && (attempts >= 2 || evictCost < 0 || ourWeight <= evictCost)) {
       const bundleStart = R.from.data[B.ranges[bundle]![0]!]!;
       let splitAt = Math.max(splitPoint, bundleStart);
-      const startBlock = cfg.insnBlock[bundleStart >>> 1]!;
-      const splitBlock = cfg.insnBlock[splitAt >>> 1]!;
+      const startBlock = cfg.insnBlock[pointInst(bundleStart)]!;
+      const splitBlock = cfg.insnBlock[pointInst(splitAt)]!;
       const startDepth = cfg.approxLoopDepth[startBlock]!;
       if (cfg.approxLoopDepth[splitBlock]! > startDepth) {
         for (let b = startBlock + 1; b <= splitBlock; b++) {

@@ -3,6 +3,7 @@
 // its uses conflict (regalloc2's requirement.rs).
 
 import { ConstraintKind, operandConstraintKind, operandFixedReg, operandLimit, type Operand } from '../model/operand.js';
+import { pregBelowLimit } from '../model/location.js';
 import type { IonEnv } from './env.js';
 
 // A requirement is packed as kind << 16 | payload (preg or limit).
@@ -40,8 +41,8 @@ export function mergeReq(a: number, b: number): number {
   if (ka === REQ_FIXED_STACK && kb === REQ_FIXED_STACK && a === b) return a;
   if (ka === REQ_LIMIT && kb === REQ_REGISTER) return a;
   if (ka === REQ_REGISTER && kb === REQ_LIMIT) return b;
-  if (ka === REQ_LIMIT && kb === REQ_FIXED_REG && reqPayload(a) > (reqPayload(b) & 63)) return b;
-  if (ka === REQ_FIXED_REG && kb === REQ_LIMIT && reqPayload(b) > (reqPayload(a) & 63)) return a;
+  if (ka === REQ_LIMIT && kb === REQ_FIXED_REG && pregBelowLimit(reqPayload(b), reqPayload(a))) return b;
+  if (ka === REQ_FIXED_REG && kb === REQ_LIMIT && pregBelowLimit(reqPayload(a), reqPayload(b))) return a;
   if (ka === REQ_REGISTER && kb === REQ_FIXED_REG) return b;
   if (ka === REQ_FIXED_REG && kb === REQ_REGISTER) return a;
   if (ka === REQ_STACK && kb === REQ_FIXED_STACK) return b;
