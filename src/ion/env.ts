@@ -5,6 +5,7 @@ import type { Allocation } from '../model/allocation.js';
 import { PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
+import type { BundleId, RangeId } from './ids.js';
 import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
 import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
 import { ProcessScratch } from './process.js';
@@ -35,7 +36,7 @@ export class IonEnv {
   readonly ranges = new LiveRanges();
   readonly uses = new Uses();
   /** Per vreg: its live ranges, in order of position once liveness is built. */
-  vregRanges: number[][] = [];
+  vregRanges: RangeId[][] = [];
   /** Per vreg: its class, or -1 when never seen. */
   vregClass = new Int8Array(0);
   /** Per vreg: the block it is a param of, or -1. */
@@ -52,7 +53,7 @@ export class IonEnv {
   readonly bundles = new Bundles();
   readonly spillsets = new SpillSets();
   readonly queue = new PrioQueue();
-  readonly spilledBundles: number[] = [];
+  readonly spilledBundles: BundleId[] = [];
   /** Debug annotations by program point, when asked for. */
   annotations: Map<number, string[]> | null = null;
   /** Output allocations, by operand slot. */
