@@ -22,7 +22,6 @@ export interface MountedView {
 export function mountView(root: HTMLElement, model: ViewModel): MountedView {
   const ROW = 16;
   const COL = 18;
-  const GUTTER = 330;
   const HEAD = 46;
   const CHUNK = 64; // rows per index bucket
   const doc = root.ownerDocument;
@@ -46,6 +45,9 @@ export function mountView(root: HTMLElement, model: ViewModel): MountedView {
   const cols = model.columns;
   const bars = model.bars;
   const numRows = rows.length;
+  let longest = 24;
+  for (const r of rows) longest = Math.max(longest, Math.min(52, r.text.length));
+  const GUTTER = Math.ceil(longest * 6.7) + 12;
   const numChunks = Math.max(1, Math.ceil(numRows / CHUNK));
   spacer.style.width = `${GUTTER + cols.length * COL + 8}px`;
   spacer.style.height = `${HEAD + numRows * ROW + 8}px`;
