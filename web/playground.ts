@@ -6,13 +6,8 @@ import { allocate, checkerVerdict, RegAllocError, type Algorithm } from '../src/
 import { mountView, type MountedView } from '../src/view/client.js';
 import { buildView } from '../src/view/model.js';
 import { type ParsedSource, parseSource } from './source.js';
+import type { PlaygroundState } from './state.js';
 
-declare global {
-  interface Window {
-    /** The playground's state, for tests: the last run's outcome. */
-    regallocPlayground?: { runs: number; error: string | null; errorLine: number | null; summary: unknown };
-  }
-}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const editor = $<HTMLTextAreaElement>('source');
@@ -21,7 +16,7 @@ const algorithmSelect = $<HTMLSelectElement>('algorithm');
 const status = $<HTMLDivElement>('status');
 const errors = $<HTMLDivElement>('errors');
 const viewRoot = $<HTMLDivElement>('view');
-const state = { runs: 0, error: null as string | null, errorLine: null as number | null, summary: null as unknown };
+const state: PlaygroundState = { runs: 0, error: null, errorLine: null, summary: null };
 window.regallocPlayground = state;
 let mounted: MountedView | null = null;
 
