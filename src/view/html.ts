@@ -35,6 +35,7 @@ ${VIEW_CSS}
 var __name = function (f) { return f; };
 var mountView = ${mountView.toString()};
 mountView(document.getElementById("view"), ${scriptJson(model)});
+performance.mark("regalloc-view-ready");
 </script>
 </body>
 </html>
