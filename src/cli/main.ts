@@ -11,9 +11,17 @@ import { expandPaths, INPUT_EXTENSIONS } from './files.js';
 import { fuzzCommand } from './fuzz.js';
 import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
+import { viewCommand } from './view.js';
 
 /** Every subcommand, in the order `regalloc --help` lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand, convertCommand];
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  checkCommand,
+  allocateCommand,
+  fuzzCommand,
+  convertCommand,
+  viewCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
