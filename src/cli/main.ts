@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { allocateCommand } from './allocate.js';
+import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
 import { expandPaths, INPUT_EXTENSIONS } from './files.js';
@@ -12,7 +13,7 @@ import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `regalloc --help` lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand];
+const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, benchCommand, fuzzCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
