@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { allocateCommand } from './allocate.js';
+import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   checkCommand,
   allocateCommand,
+  benchCommand,
   fuzzCommand,
   convertCommand,
   viewCommand,
