@@ -83,6 +83,8 @@ function usedCalleeSaved(out: Output): number[] {
   return [...used].sort((a, b) => a - b);
 }
 
+const BYTE_NAMES = ['al', 'cl', 'dl', 'bl', 'spl', 'bpl', 'sil', 'dil'];
+const byteName = (hw: number) => BYTE_NAMES[hw] ?? `r${hw}b`;
 const hex = (n: number) => (n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`);
 const memText = (m: Mem) =>
   'base' in m
@@ -165,7 +167,7 @@ export function emitFunction(
   };
 
   const prologue = () => {
-    line(`push rbp; mov rbp, rsp; sub rsp, ${frameBytes}`);
+    line(`push rbp; mov rbp, rsp${frameBytes > 0 ? `; sub rsp, ${frameBytes}` : ''}`);
     asm.push(RBP);
     asm.movRR(RBP, RSP);
     if (frameBytes > 0) asm.aluImm('sub', RSP, frameBytes);
@@ -290,7 +292,7 @@ export function emitFunction(
           line(`cmp ${R(r(0))}, ${m.imm}`);
           asm.aluImm('cmp', r(0), Number(m.imm!));
         }
-        line(`set${ccName(m.cc!)} ${R(d)}b; movzx ${R(d)}, ${R(d)}b`);
+        line(`set${ccName(m.cc!)} ${byteName(d)}; movzx ${R(d)}, ${byteName(d)}`);
         asm.setcc(m.cc!, d);
         asm.movzxByte(d, d);
         return;
@@ -311,16 +313,16 @@ export function emitFunction(
         asm.ucomisd(x, y);
         if (m.sub === '==' || m.sub === '!=') {
           const eq = m.sub === '==';
-          line(`set${eq ? 'e' : 'ne'} ${R(d)}b; set${eq ? 'np' : 'p'} r11b; ${eq ? 'and' : 'or'} ${R(d)}b, r11b`);
+          line(`set${eq ? 'e' : 'ne'} ${byteName(d)}; set${eq ? 'np' : 'p'} r11b; ${eq ? 'and' : 'or'} ${byteName(d)}, r11b`);
           asm.setcc(eq ? CC.E : CC.NE, d);
           asm.setcc(eq ? CC.NP : CC.P, SCRATCH_INT);
           asm.alu8(eq ? 'and' : 'or', d, SCRATCH_INT);
         } else {
           const cc = m.sub === '>' || m.sub === '<' ? CC.A : CC.AE;
-          line(`set${ccName(cc)} ${R(d)}b`);
+          line(`set${ccName(cc)} ${byteName(d)}`);
           asm.setcc(cc, d);
         }
-        line(`movzx ${R(d)}, ${R(d)}b`);
+        line(`movzx ${R(d)}, ${byteName(d)}`);
         asm.movzxByte(d, d);
         return;
       }
@@ -362,7 +364,7 @@ export function emitFunction(
         return;
       case 'putc': {
         const buf: Mem = { abs: data.putcByte };
-        line(`mov ${memText(buf)}, ${R(r(0))}b; write(1, ${hex(data.putcByte)}, 1)`);
+        line(`mov byte ${memText(buf)}, ${byteName(r(0))}; write(1, ${hex(data.putcByte)}, 1)`);
         asm.storeByte(buf, r(0));
         asm.movRI(RAX, 1n);
         asm.movRI(RDI, 1n);
