@@ -13,6 +13,7 @@ import { CodeBuffer } from '../examples/cc/buffer.js';
 import { checkSource } from '../examples/cc/check.js';
 import { compile, compileProgram } from '../examples/cc/compile.js';
 import { Assembler } from '../examples/cc/encode.js';
+import { fuzz, minimize } from '../examples/cc/fuzz.js';
 import { floatToInt, formatFloat, interpret } from '../examples/cc/interp.js';
 import { InterpreterThread } from '../examples/cc/interp_thread.js';
 import { lower } from '../examples/cc/lower.js';
@@ -69,6 +70,8 @@ describe('front end', () => {
     assert.equal(formatFloat(Number.NaN), 'nan');
     assert.equal(formatFloat(-1e30), '-big');
     assert.equal(floatToInt(-2.9), -2n);
+    // Above 2^53 the whole part prints exactly, not as JS's shortest round-trip text.
+    assert.equal(formatFloat(-288230376151711744), '-288230376151711744.000000');
   });
 });
 
@@ -221,5 +224,22 @@ describe('program suite: both allocators, checked, run natively, same as the int
     const expected = interpret(checkSource(src));
     const got = runElf(compile(src, { check: true }).elf, 'long-if');
     assert.equal(got.stdout, expected.stdout);
+  });
+});
+
+describe('differential fuzzing (smoke run)', { skip: SKIP_NATIVE }, () => {
+  it('random programs: both allocators, checked, native output equals the interpreter', () => {
+    const stats = fuzz({ seed: 424242, count: 12 });
+    assert.equal(stats.programs, 12);
+    assert.deepEqual(
+      stats.failures.map((f) => `seed ${f.seed}: ${f.verdict.kind === 'fail' ? f.verdict.why : ''}`),
+      [],
+    );
+    assert.ok(stats.ok >= 10, `${stats.ok} programs ran to completion`);
+  });
+
+  it('minimisation keeps a failure while removing lines', () => {
+    const src = ['a', 'b', 'BUG', 'c', 'd', 'e'].join('\n');
+    assert.equal(minimize(src, (s) => s.includes('BUG')), 'BUG');
   });
 });

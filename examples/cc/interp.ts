@@ -38,7 +38,7 @@ export function formatFloat(x: number): string {
   if (x >= 1e18) return `${sign}big`;
   const whole = Math.trunc(x);
   const frac = Math.trunc((x - whole) * 1000000);
-  return `${sign}${whole}.${String(frac).padStart(6, '0')}`;
+  return `${sign}${BigInt(whole)}.${String(frac).padStart(6, '0')}`;
 }
 
 type Value = bigint | number;
