@@ -164,6 +164,10 @@ describe('encoder and code buffer', () => {
       ['cvtsi2sd xmm4, r10', (a) => a.cvtsi2sd(4, 10), 'f2490f2ae2'],
       ['cvttsd2si rax, xmm13', (a) => a.cvttsd2si(0, 13), 'f2490f2cc5'],
       ['or dl, r11b', (a) => a.alu8('or', 2, 11), '4408da'],
+      ['push qword [rbp-0x28]', (a) => a.pushMem({ base: 5, disp: -40 }), 'ff75d8'],
+      ['pop qword [rbp-0xc8]', (a) => a.popMem({ base: 5, disp: -200 }), '8f8538ffffff'],
+      ['btc r11, 63', (a) => a.btc(11, 63), '490fbafb3f'],
+      ['movq rcx, xmm9', (a) => a.movqFromXmm(1, 9), '664c0f7ec9'],
     ];
     for (const [name, emit, bytes] of cases) {
       const a = new Assembler();

@@ -21,7 +21,7 @@ import {
 } from 'regalloc';
 import type { Assembler, Mem } from './encode.js';
 import { type LoweredFunction, CC, type MInst } from './lower.js';
-import { RAX, RBP, RDI, RDX, RSI, RSP, SCRATCH_FLOAT, SCRATCH_INT, SLOT_BYTES, calleeSaved, regName } from './x64.js';
+import { RAX, RBP, RDI, RDX, RSI, RSP, SLOT_BYTES, calleeSaved, regName } from './x64.js';
 
 /** Where global data lives in the static executable (absolute addresses below 2^31). */
 export interface DataLayout {
@@ -38,7 +38,7 @@ export interface MoveCounts {
   spills: number;
   /** Stack-to-register moves. */
   reloads: number;
-  /** Stack-to-stack moves (through the emitter's scratch register). */
+  /** Stack-to-stack moves (push/pop through memory: no register needed). */
   stackMoves: number;
 }
 
@@ -160,9 +160,9 @@ export function emitFunction(
       counts.stackMoves++;
       const src = slotMem(allocAsStack(from)!);
       const dst = slotMem(allocAsStack(to)!);
-      line(`mov ${R(SCRATCH_INT)}, ${memText(src)}; mov ${memText(dst)}, ${R(SCRATCH_INT)}${tag} stack move`);
-      asm.load(SCRATCH_INT, src);
-      asm.store(dst, SCRATCH_INT);
+      line(`push qword ${memText(src)}; pop qword ${memText(dst)}${tag} stack move`);
+      asm.pushMem(src);
+      asm.popMem(dst);
     }
   };
 
@@ -227,9 +227,10 @@ export function emitFunction(
           line(`xorpd ${X(r(0))}, ${X(r(0))}`);
           asm.xorpd(r(0), r(0));
         } else {
-          line(`mov ${R(SCRATCH_INT)}, ${hex(Number(BigInt.asUintN(64, bits)))} ; ${m.fimm}; movq ${X(r(0))}, ${R(SCRATCH_INT)}`);
-          asm.movRI(SCRATCH_INT, bits);
-          asm.movqToXmm(r(0), SCRATCH_INT);
+          const t = r(1);
+          line(`mov ${R(t)}, 0x${BigInt.asUintN(64, bits).toString(16)} ; ${m.fimm}; movq ${X(r(0))}, ${R(t)}`);
+          asm.movRI(t, bits);
+          asm.movqToXmm(r(0), t);
         }
         return;
       }
@@ -272,10 +273,15 @@ export function emitFunction(
         else asm.not(r(0));
         return;
       case 'fneg':
-        line(`mov r11, 0x8000000000000000; movq xmm15, r11; xorpd ${X(r(0))}, xmm15`);
-        asm.movRI(SCRATCH_INT, -(1n << 63n));
-        asm.movqToXmm(SCRATCH_FLOAT, SCRATCH_INT);
-        asm.xorpd(r(0), SCRATCH_FLOAT);
+      {
+        // Flip the sign bit through an integer temp: exact IEEE negation, NaN and -0.0 included.
+        if (r(0) !== r(1)) throw new Error(`${lf.name}: reuse constraint not honoured`);
+        const t = r(2);
+        line(`movq ${R(t)}, ${X(r(0))}; btc ${R(t)}, 63; movq ${X(r(0))}, ${R(t)}`);
+        asm.movqFromXmm(t, r(0));
+        asm.btc(t, 63);
+        asm.movqToXmm(r(0), t);
+      }
         return;
       case 'div':
         line(`cqo; idiv ${R(r(1))}`);
@@ -313,10 +319,11 @@ export function emitFunction(
         asm.ucomisd(x, y);
         if (m.sub === '==' || m.sub === '!=') {
           const eq = m.sub === '==';
-          line(`set${eq ? 'e' : 'ne'} ${byteName(d)}; set${eq ? 'np' : 'p'} r11b; ${eq ? 'and' : 'or'} ${byteName(d)}, r11b`);
+          const t = r(3);
+          line(`set${eq ? 'e' : 'ne'} ${byteName(d)}; set${eq ? 'np' : 'p'} ${byteName(t)}; ${eq ? 'and' : 'or'} ${byteName(d)}, ${byteName(t)}`);
           asm.setcc(eq ? CC.E : CC.NE, d);
-          asm.setcc(eq ? CC.NP : CC.P, SCRATCH_INT);
-          asm.alu8(eq ? 'and' : 'or', d, SCRATCH_INT);
+          asm.setcc(eq ? CC.NP : CC.P, t);
+          asm.alu8(eq ? 'and' : 'or', d, t);
         } else {
           const cc = m.sub === '>' || m.sub === '<' ? CC.A : CC.AE;
           line(`set${ccName(cc)} ${byteName(d)}`);

@@ -144,6 +144,19 @@ export class Assembler extends CodeBuffer {
     if (r >= 8) this.byte(0x41);
     this.byte(0x58 | (r & 7));
   }
+  /** push qword [mem] */
+  pushMem(mem: Mem): void {
+    this.rm(null, false, [0xff], 6, mem);
+  }
+  /** pop qword [mem] */
+  popMem(mem: Mem): void {
+    this.rm(null, false, [0x8f], 0, mem);
+  }
+  /** btc dst, bit: complements one bit. */
+  btc(dst: number, bit: number): void {
+    this.rm(null, true, [0x0f, 0xba], 7, { reg: dst });
+    this.byte(bit);
+  }
   ret(): void {
     this.byte(0xc3);
   }
@@ -164,6 +177,10 @@ export class Assembler extends CodeBuffer {
   /** movq xmm, r64 */
   movqToXmm(dst: number, src: number): void {
     this.rm(0x66, true, [0x0f, 0x6e], dst, { reg: src });
+  }
+  /** movq r64, xmm */
+  movqFromXmm(dst: number, src: number): void {
+    this.rm(0x66, true, [0x0f, 0x7e], src, { reg: dst });
   }
   sse(op: SseOp, dst: number, src: number): void {
     this.rm(0xf2, false, [0x0f, SSE[op]], dst, { reg: src });

@@ -11,7 +11,7 @@
 import { FunctionBuilder, type Function, Operand, type PReg, type VReg, RegClass } from 'regalloc';
 import type { IrFunc, IrInst } from './ssa.js';
 import type { BinOp, Type } from './syntax.js';
-import { RAX, RCX, RDX, argRegs, callClobbers, gpr, retRegs, xmm } from './x64.js';
+import { R11, RAX, RCX, RDI, RDX, RSI, argRegs, callClobbers, gpr, retRegs, xmm } from './x64.js';
 
 /** x86 condition codes (the low nibble of jcc/setcc). */
 export const CC = { B: 0x2, AE: 0x3, E: 0x4, NE: 0x5, BE: 0x6, A: 0x7, P: 0xa, NP: 0xb, L: 0xc, GE: 0xd, LE: 0xe, G: 0xf } as const;
@@ -138,7 +138,8 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
           if (uses[i.dst]! > 0) inst({ op: 'iconst', imm: i.imm! }, [Operand.regDef(v(i.dst))]);
           break;
         case 'fconst':
-          inst({ op: 'fconst', fimm: i.fimm! }, [Operand.regDef(v(i.dst))]);
+          // The bits go through an integer temp (there is no move of a 64-bit immediate to xmm).
+          inst({ op: 'fconst', fimm: i.fimm! }, [Operand.regDef(v(i.dst)), Operand.regTemp(b.vreg(RegClass.Int))]);
           break;
         case 'ibin': {
           const op = i.sub!;
@@ -172,8 +173,10 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
         }
         case 'ineg':
         case 'inot':
-        case 'fneg':
           inst({ op: i.op }, [Operand.regUse(v(a!)), Operand.regReuseDef(v(i.dst), 0)]);
+          break;
+        case 'fneg':
+          inst({ op: i.op }, [Operand.regUse(v(a!)), Operand.regReuseDef(v(i.dst), 0), Operand.regTemp(b.vreg(RegClass.Int))]);
           break;
         case 'icmp': {
           const imm = foldedImm(i);
@@ -185,9 +188,13 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
         case 'fbin':
           inst({ op: 'fbin', sub: i.sub! }, [Operand.regUse(v(a!)), Operand.regUse(v(c!)), Operand.regReuseDef(v(i.dst), 0)]);
           break;
-        case 'fcmp':
-          inst({ op: 'fcmp', sub: i.sub! }, [Operand.regUse(v(a!)), Operand.regUse(v(c!)), Operand.regDef(v(i.dst))]);
+        case 'fcmp': {
+          const operands = [Operand.regUse(v(a!)), Operand.regUse(v(c!)), Operand.regDef(v(i.dst))];
+          // == and != combine two flags: the parity flag lands in a temp.
+          if (i.sub === '==' || i.sub === '!=') operands.push(Operand.regTemp(b.vreg(RegClass.Int)));
+          inst({ op: 'fcmp', sub: i.sub! }, operands);
           break;
+        }
         case 'i2f':
         case 'f2i':
           inst({ op: i.op }, [Operand.regUse(v(a!)), Operand.regDef(v(i.dst))]);
@@ -199,7 +206,8 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
           inst({ op: 'store', name: i.name! }, [Operand.regUse(v(a!)), Operand.regUse(v(c!))]);
           break;
         case 'putc':
-          inst({ op: 'putc' }, [Operand.regUse(v(a!))], [RAX, RCX, RDX, 6, 7].map(gpr));
+          // write(1, buf, 1): rax, rdi, rsi, rdx are set up; the syscall itself overwrites rcx and r11.
+          inst({ op: 'putc' }, [Operand.regUse(v(a!))], [RAX, RCX, RDX, RSI, RDI, R11].map(gpr));
           break;
         case 'call': {
           const callee = signatures.get(i.name!)!;

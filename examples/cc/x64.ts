@@ -1,15 +1,12 @@
 // The x86-64 System V facts the backend needs, in one place: register numbers and names,
 // the allocator's environment, argument and result registers, what a call clobbers.
-// r11 and xmm15 are kept out of the allocator: the emitter uses them as its own scratch
-// (stack-to-stack moves, float constants); rsp and rbp hold the frame.
+// Every register but rsp and rbp (the frame) is allocatable: the emitter needs no scratch
+// register of its own (instructions that need one ask the allocator for a temp).
 
 import { type MachineEnv, type PReg, PRegSet, RegClass, preg } from 'regalloc';
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
-/** The emitter's own scratch registers (hardware numbers). */
-export const SCRATCH_INT = R11;
-export const SCRATCH_FLOAT = 15;
 
 const INT_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 
@@ -21,9 +18,9 @@ export function regName(p: PReg): string {
   return (p >> 6) === RegClass.Int ? INT_NAMES[hw]! : `xmm${hw}`;
 }
 
-const CALLER_SAVED_INT = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10];
+const CALLER_SAVED_INT = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11];
 const CALLEE_SAVED_INT = [RBX, R12, R13, R14, R15];
-const ALLOCATABLE_FLOAT = [...Array(15).keys()];
+const ALLOCATABLE_FLOAT = [...Array(16).keys()];
 
 export const argRegs = {
   int: [RDI, RSI, RDX, RCX, R8, R9].map(gpr),
