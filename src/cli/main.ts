@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
       files = expandPaths(positionals);
       if (files.length === 0) {
         process.stderr.write(
-          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(' or ')} files in ${positionals.join(', ')}\n`,
+          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(', ')} files in ${positionals.join(', ')}\n`,
         );
         process.exitCode = 2;
         return;
