@@ -127,7 +127,7 @@ describe('each RegAllocError variant from a hand-built function', () => {
     expectError(() => validateFunction(b.build(), smallEnv()), 'SSA', { inst: 1, vreg: v }, ['v0i', 'inst 1']);
   });
 
-  it('SSA: one instruction naming a def twice is allowed only with allow_multiple_vreg_defs', () => {
+  it('SSA: one instruction naming a def twice, even with allow_multiple_vreg_defs (as regalloc2)', () => {
     const make = (allow: boolean) => {
       const b = new FunctionBuilder();
       b.allowMultipleVregDefs = allow;
@@ -137,8 +137,8 @@ describe('each RegAllocError variant from a hand-built function', () => {
       b.ret(b0, [Operand.regUse(v)]);
       return b.build();
     };
-    expectError(() => validateFunction(make(false), smallEnv()), 'SSA', { inst: 0 });
-    validateFunction(make(true), smallEnv());
+    expectError(() => validateFunction(make(false), smallEnv()), 'SSA', { block: 0, inst: 0 });
+    expectError(() => validateFunction(make(true), smallEnv()), 'SSA', { block: 0, inst: 0 }, ['same instruction']);
   });
 
   it('SSA: a use never defined, and a use its def does not dominate', () => {

@@ -22,6 +22,13 @@ export type RegAllocErrorKind =
   | 'InvalidOperand'
   | 'InvalidEnv'
   | 'InvalidStructure'
+  | 'VRegClassMismatch'
+  | 'InvalidSpillslotSize'
+  | 'InvalidDebugLabel'
+  | 'TooManyInsts'
+  | 'TooManySpillslots'
+  /** An allocator's internal invariant failed on input validation accepted: a bug in this library. */
+  | 'Internal'
   | 'Format'
   /** An allocator output that cannot be emitted (e.g. a move after a block's terminator). */
   | 'InvalidOutput';
