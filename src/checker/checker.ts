@@ -15,7 +15,6 @@ import {
   allocIsReg,
   allocIsStack,
   allocReg,
-  allocStack,
   allocToString,
   ALLOC_NONE,
   pointBefore,
@@ -109,8 +108,6 @@ class State {
     }
   }
 }
-
-const EMPTY: VSet = Object.freeze([]);
 
 function intersect(a: VSet, b: VSet): VSet {
   if (a === b) return a;

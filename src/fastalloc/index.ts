@@ -53,12 +53,8 @@ const PREGSET_WORDS = 8;
 const ENV_KEY_CLASS = 2 * PREGSET_WORDS;
 const ENV_KEY_SCRATCH = NUM_REG_CLASSES * ENV_KEY_CLASS;
 
-function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
-  return new RegAllocError(
-    'TooManyLiveRegs',
-    `inst ${inst}: too many values need registers at once${op === undefined ? '' : ''}`,
-    { inst },
-  );
+function tooManyLiveRegs(inst: number): RegAllocError {
+  return new RegAllocError('TooManyLiveRegs', `inst ${inst}: too many values need registers at once`, { inst });
 }
 
 function exclusivePos(op: Operand): number {
@@ -596,7 +592,7 @@ class Fastalloc {
       // panic if the def landed on the stack).
       const reused = ops[operandReuseIndex(op)]!;
       const field = operandConstraintKind(reused) === ConstraintKind.Any ? CONSTRAINT_REG : operandConstraintField(reused);
-      this.processOperandAllocation(inst, makeOperand(v, field, 0, EARLY), opIdx);
+      this.processOperandAllocation(inst, makeOperand(v, field, OperandKind.Def, EARLY), opIdx);
     } else if (f.isBranch(inst)) {
       let paramSlot = SLOT_INVALID;
       const succs = f.blockSuccs(block);
@@ -615,7 +611,7 @@ class Fastalloc {
       if (paramSlot !== SLOT_INVALID) {
         const own = this.vregSpillslots[idx]!;
         this.vregSpillslots[idx] = paramSlot;
-        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, 0, operandPos(op)), opIdx);
+        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, OperandKind.Def, operandPos(op)), opIdx);
         this.vregSpillslots[idx] = own;
       } else {
         this.processOperandAllocation(inst, op, opIdx);

@@ -2,7 +2,7 @@
 // joined across reused inputs and block-param edges when their ranges do not
 // overlap and their requirements agree; then every bundle is queued.
 
-import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
+import { ConstraintKind, operandConstraintKind, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { pointInst, type ProgPoint } from '../model/allocation.js';
 import type { BundleId } from './ids.js';
 import { pointInstStart, pointIsAfter, pointNext, pointNextInstStart } from '../model/location.js';
@@ -13,7 +13,7 @@ import {
   MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT,
   MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT,
 } from './bundles.js';
-import { INVALID } from './data.js';
+import { f32ToU32, INVALID } from './data.js';
 import type { IonEnv } from './env.js';
 import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
 
@@ -173,7 +173,6 @@ export function mergeVregBundles(ion: IonEnv): void {
     const fromBundle = ranges.bundleOf(ion.vregRanges[fromVreg]![0]!);
     mergeBundles(ion, fromBundle, toBundle);
   }
-  void operandFixedReg;
 }
 
 export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
@@ -263,17 +262,11 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
     let total = 0;
     for (const lr of bundleRanges) total = Math.fround(total + ranges.usesWeight(lr));
     const prio = bundles.prio.data[bundle]!;
-    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(Math.min(f32ToU32(total), 0xffffffff) / prio)) : 0;
+    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(f32ToU32(total) / prio)) : 0;
   }
   bundles.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
 }
 
-/** Rust's saturating `f32 as u32`. */
-function f32ToU32(x: number): number {
-  if (!(x > 0)) return 0;
-  if (x >= 4294967295) return 4294967295;
-  return Math.trunc(x);
-}
 
 export function queueBundles(ion: IonEnv): void {
   const bundles = ion.bundles;

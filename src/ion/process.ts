@@ -11,7 +11,7 @@ import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/op
 import { type PReg, PREG_INVALID, type RegClass } from '../model/regs.js';
 import { type BundleId, NO_ID, type RangeId, type UseId, type VRegIndex } from './ids.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -56,14 +56,10 @@ export class ProcessScratch {
   cost = 0;
 }
 
-/** Rust's `f32 as u32` for the non-negative weights used here. */
-function toInt(x: number): number {
-  return x >= 4294967295 ? 4294967295 : Math.trunc(x);
-}
 
 function moveCostAt(ion: IonEnv, point: ProgPoint): number {
   const depth = ion.cfg.approxLoopDepth[ion.cfg.insnBlock[pointInst(point)]!]!;
-  return toInt(spillWeightFromConstraint('reg', depth, true));
+  return f32ToU32(spillWeightFromConstraint('reg', depth, true));
 }
 
 /** Tries `bundle` in `preg`; on success records the allocation in the register's map. */
@@ -252,55 +248,8 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   bundles.ranges[newBundle] = newList;
   bundleRanges = bundles.ranges[bundle]!;
   if (trim) {
-    while (bundleRanges.length > 0) {
-      const lr = bundleRanges[bundleRanges.length - 1]!;
-      const end = ranges.to.data[lr]!;
-      const vreg = ranges.vregOf(lr);
-      if (ranges.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(ion, bundle, true);
-        bundles.ranges[spill]!.push(lr);
-        bundleRanges.pop();
-        ranges.bundle.data[lr] = spill;
-        continue;
-      }
-      const lastUse = uses.pos.data[ranges.useAt(ranges.useEnd.data[lr]! - 1)]!;
-      const split = pointNextInstStart(lastUse);
-      if (split < end) {
-        const spill = getOrCreateSpillBundle(ion, bundle, true);
-        ranges.to.data[lr] = split;
-        const empty = ranges.add(split, end);
-        bundles.ranges[spill]!.push(empty);
-        ranges.bundle.data[empty] = spill;
-        pushVregRange(ion, vreg, empty);
-        // The range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
-      }
-      break;
-    }
-    const newBundleRanges = bundles.ranges[newBundle]!;
-    while (newBundleRanges.length > 0) {
-      const lr = newBundleRanges[0]!;
-      if (ranges.hasFlag(lr, LR_STARTS_AT_DEF)) break;
-      const start = ranges.from.data[lr]!;
-      const vreg = ranges.vregOf(lr);
-      if (ranges.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(ion, newBundle, true);
-        bundles.ranges[spill]!.push(lr);
-        newBundleRanges.shift();
-        ranges.bundle.data[lr] = spill;
-        continue;
-      }
-      const firstUse = uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!;
-      const split = pointInstStart(firstUse);
-      if (split > start) {
-        const spill = getOrCreateSpillBundle(ion, newBundle, true);
-        ranges.from.data[lr] = split;
-        const empty = ranges.add(start, split);
-        bundles.ranges[spill]!.push(empty);
-        ranges.bundle.data[empty] = spill;
-        pushVregRange(ion, vreg, empty);
-      }
-      break;
-    }
+    trimIntoSpillBundle(ion, bundle, TRIM_END);
+    trimIntoSpillBundle(ion, newBundle, TRIM_START);
   }
   if (bundles.ranges[bundle]!.length > 0) {
     recomputeBundleProperties(ion, bundle);
@@ -309,6 +258,54 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   if (bundles.ranges[newBundle]!.length > 0) {
     recomputeBundleProperties(ion, newBundle);
     ion.queue.insert(newBundle, bundles.prio.data[newBundle]!, hint);
+  }
+}
+
+const TRIM_END = false;
+const TRIM_START = true;
+
+/**
+ * regalloc2's trim of a split's two new ends (`trim_ends_into_spill_bundle`):
+ * the stretch of `bundle` beyond its last use (at its end) or before its
+ * first use (at its start) goes to the spill bundle, so the register is held
+ * only where a use needs it. Whole ranges without uses move; the range with
+ * the use is cut at the instruction boundary next to it. At the start, a
+ * range that begins at its vreg's def is kept (the def is an implicit first
+ * use, even without a def Use).
+ */
+function trimIntoSpillBundle(ion: IonEnv, bundle: BundleId, atStart: boolean): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const list = bundles.ranges[bundle]!;
+  while (list.length > 0) {
+    const lr = atStart ? list[0]! : list[list.length - 1]!;
+    if (atStart && ranges.hasFlag(lr, LR_STARTS_AT_DEF)) break;
+    const from = ranges.from.data[lr]!;
+    const to = ranges.to.data[lr]!;
+    if (ranges.useCount(lr) === 0) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      bundles.ranges[spill]!.push(lr);
+      if (atStart) list.shift();
+      else list.pop();
+      ranges.bundle.data[lr] = spill;
+      continue;
+    }
+    // Cut before the first use's instruction, or after the last use's.
+    const split = atStart
+      ? pointInstStart(uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!)
+      : pointNextInstStart(uses.pos.data[ranges.useAt(ranges.useEnd.data[lr]! - 1)]!);
+    if (atStart ? split > from : split < to) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      if (atStart) ranges.from.data[lr] = split;
+      else ranges.to.data[lr] = split;
+      const empty = atStart ? ranges.add(from, split) : ranges.add(split, to);
+      bundles.ranges[spill]!.push(empty);
+      ranges.bundle.data[empty] = spill;
+      // The empty range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
+      pushVregRange(ion, ranges.vregOf(lr), empty);
+    }
+    break;
   }
 }
 
@@ -531,5 +528,4 @@ export function processBundles(ion: IonEnv): void {
   ion.stats.final_liverange_count = ion.ranges.length;
   ion.stats.final_bundle_count = ion.bundles.length;
   ion.stats.spill_bundle_count = ion.spilledBundles.length;
-  void REQ_STACK;
 }
