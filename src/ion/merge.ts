@@ -36,23 +36,28 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   const spillsets = ion.spillsets;
   const ranges = ion.ranges;
   if (spillsets.cls.data[bundles.spillset.data[from]!] !== spillsets.cls.data[bundles.spillset.data[to]!]) return false;
+  // A bundle already in a register (a pinned vreg) keeps it alone.
   if (bundles.allocation.data[from] !== 0 || bundles.allocation.data[to] !== 0) return false;
   const fromRanges = bundles.ranges[from]!;
   const toRanges = bundles.ranges[to]!;
-  // A fixed def makes the bundle start at the instruction's early point.
+  // A bundle with a fixed def counts from its instruction's Before point:
+  // merged with an early use of that instruction, it would make a minimal
+  // bundle that cannot be split (only an early use beside a late def can
+  // meet this way) — regalloc2's rule.
   const fromFixedDef = bundles.fixedDef(from);
   const toFixedDef = bundles.fixedDef(to);
   let i = 0;
   let j = 0;
   let count = 0;
   while (i < fromRanges.length && j < toRanges.length) {
-    if (++count > 200) return false;
+    if (++count > 200) return false; // regalloc2 bounds the merge's cost
     const fromStart = ranges.from.data[fromRanges[i]!]!;
     const toStart = ranges.from.data[toRanges[j]!]!;
     if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= ranges.to.data[toRanges[j]!]!) j++;
     else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= ranges.to.data[fromRanges[i]!]!) i++;
     else return false;
   }
+  // Only constrained bundles can disagree on where they must live.
   if (bundles.stack(from) || bundles.fixed(from) || bundles.limit.data[from] !== INVALID || bundles.stack(to) || bundles.fixed(to) || bundles.limit.data[to] !== INVALID) {
     if (mergeBundleRequirements(ion, from, to) === REQ_CONFLICT) return false;
   }

@@ -166,7 +166,15 @@ export class StableKeySort {
   }
 }
 
-/** Where the move for edge from -> to goes, as a `moveKey` (point and priority). */
+/**
+ * Where the move for edge from -> to goes, as a `moveKey` (point and
+ * priority): at the end of `from`, before its branch, when `to` has several
+ * predecessors (then `from` has one successor, critical edges being split);
+ * else at the start of `to`. Before the branch is right even though the
+ * edge is taken after it: a branch that reads registers has several
+ * successors, so its edges' moves go to the successors (regalloc2's
+ * reasoning, and an input contract).
+ */
 function chooseMoveLocation(ion: IonEnv, from: Block, to: Block): number {
   const f = ion.f;
   const fromLast = f.blockInsns(from).end - 1;
@@ -511,7 +519,7 @@ function insertBlockparamMoves(ion: IonEnv, moves: InsertedMoves): void {
  * fixed register, whose operand then gets that register.
  */
 function insertMultiFixedRegMoves(ion: IonEnv, moves: InsertedMoves): void {
-  // Deliberate difference from regalloc2: a secondary fixup whose source is
+  // Deliberate difference from regalloc2 (DESIGN.md #2): a secondary fixup whose source is
   // its own slot (every fixed register of the vreg lies outside a limit(n),
   // so even the source use was rewritten) must not change that slot until
   // the other copies from it have read it: they all run in parallel.
@@ -558,6 +566,7 @@ function insertReusedInputMoves(ion: IonEnv, reuseInsts: readonly number[], move
   }
 }
 
+/** True at a block's first point: a range starting there gets its value from the edge moves. */
 function isStartOfBlock(ion: IonEnv, pos: ProgPoint): boolean {
   const block = ion.cfg.insnBlock[pointInst(pos)]!;
   return pos === ion.cfg.blockEntry[block];
@@ -654,7 +663,7 @@ export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveC
     while (i < n && d[5 * order[i]!]! === pos && d[5 * order[i]! + 1]! === prio) i++;
     applySideEffects(ion, redundant, lastPos, pos);
     lastPos = pos;
-    for (let cls = 0 as RegClass; cls < 3; cls = (cls + 1) as RegClass) {
+    for (let cls = 0 as RegClass; cls < NUM_REG_CLASSES; cls = (cls + 1) as RegClass) {
       par.clear();
       let any = false;
       for (let k = start; k < i; k++) {

@@ -79,7 +79,8 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
     const to = ranges.to.data[lr]!;
     for (;;) {
       // Skip register entries entirely before this range: a few by
-      // stepping, more by binary search (never a long linear scan).
+      // stepping, more by binary search (never a long linear scan; regalloc2
+      // likewise re-seeks its BTree after 16 skips).
       let steps = 0;
       while (idx < map.size && map.to[idx]! <= from) {
         if (++steps > 8) {
@@ -99,10 +100,15 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
           stamps[conflictBundle] = stamp;
           scratch.conflicts.push(conflictBundle);
           maxConflictWeight = Math.max(maxConflictWeight, bundles.spillWeight(conflictBundle));
+          // Already dearer than the best evict or split found: this
+          // register cannot win, stop probing it (regalloc2's ConflictHighCost).
           if (maxCost >= 0 && maxConflictWeight > maxCost) return RESULT_CONFLICT_HIGH_COST;
         }
+        // The first point both occupy: where a split would free this register.
         if (firstConflict < 0) firstConflict = Math.max(pregRangeFrom, from);
       } else {
+        // A fixed reservation (a clobber or fixed use) cannot be evicted:
+        // report it at once, with the cost of what conflicted before it.
         scratch.cost = maxConflictWeight;
         scratch.point = pregRangeFrom;
         return RESULT_CONFLICT_WITH_FIXED;
@@ -118,6 +124,7 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   return RESULT_ALLOCATED;
 }
 
+/** Takes `bundle` out of its register and queues it again, without a hint. */
 export function evictBundle(ion: IonEnv, bundle: BundleId): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -166,6 +173,8 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   const spillsets = ion.spillsets;
   ion.stats.splits++;
   const spillset = bundles.spillset.data[bundle]!;
+  // regalloc2 bounds the splits of one spill set; past the bound, minimal
+  // bundles (which never split again) guarantee the loop ends.
   if (spillsets.splits.data[spillset]! >= MAX_SPLITS_PER_SPILLSET) {
     splitIntoMinimalBundles(ion, bundle, hint);
     return;
@@ -174,11 +183,16 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   let bundleRanges = bundles.ranges[bundle]!;
   const bundleStart = ranges.from.data[bundleRanges[0]!]!;
   const bundleEnd = ranges.to.data[bundleRanges[bundleRanges.length - 1]!]!;
+  // A bundle within one instruction cannot be split by this logic: no move
+  // can go between an instruction's uses and its defs. Minimal bundles instead.
   if (pointInst(pointPrev(bundleEnd)) === pointInst(bundleStart)) {
     splitIntoMinimalBundles(ion, bundle, hint);
     return;
   }
   if (splitAt === bundleStart) {
+    // A split at the start peels off the first use: cut just after its
+    // instruction, or just before it when it comes later than the start
+    // (no use: just after the first instruction).
     let firstUse = -1;
     for (const lr of bundleRanges) {
       if (ranges.useCount(lr) > 0) {
@@ -189,6 +203,9 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
     if (firstUse >= 0) splitAt = pointInst(firstUse) === pointInst(bundleStart) ? pointNextInstStart(firstUse) : pointInstStart(firstUse);
     else splitAt = pointNextInstStart(ranges.from.data[bundleRanges[0]!]!);
   } else {
+    // Never split in the middle of an instruction (a move cannot go between
+    // its uses and defs): round up to the next instruction, or back one
+    // instruction when that passes the bundle's end.
     if (pointIsAfter(splitAt)) splitAt = pointNext(splitAt);
     if (splitAt >= bundleEnd) splitAt = pointPrev(pointPrev(splitAt));
   }
@@ -202,6 +219,9 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
     }
     if (splitAt < ranges.to.data[lr]!) {
       firstNew = i;
+      // With a fixed-register use in the bundle, regalloc2 moves the split
+      // to just before the first instruction with a fixed use at or after
+      // it, and keeps the ends untrimmed.
       if (bundles.fixed(bundle)) {
         for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
           const u = ranges.useAt(k);
@@ -384,16 +404,22 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
   const cfg = ion.cfg;
   const spillset = bundles.spillset.data[bundle]!;
   const cls = spillsets.cls.data[spillset]! as RegClass;
+  // The queue's hint, else the spill set's (the register its last bundle got).
+  // A fixed stack slot is no register to aim for.
   let hint = hintIn !== PREG_INVALID ? hintIn : spillsets.hint.data[spillset]!;
   if (ion.pregIsStack[hint]) hint = PREG_INVALID;
   const requirement = computeRequirement(ion, bundle, scratch.req);
   if (!requirement.ok) {
+    // Uses that no single location satisfies: split at once where the
+    // conflict lies, trimming the ends only for a conflict between registers.
     splitAndRequeueBundle(ion, bundle, requirement.conflictPoint, hint, requirement.conflictKind === CONFLICT_OTHER);
     return;
   }
   const req = requirement.req;
   const kind = reqKind(req);
   if (kind === REQ_ANY) {
+    // No use needs a register: if the spill set already has a spill bundle,
+    // the ranges join it rather than take a register.
     const spill = getOrCreateSpillBundle(ion, bundle, false);
     if (spill !== INVALID) {
       const list = bundles.ranges[bundle]!;
@@ -421,6 +447,9 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     let splitCost = -1;
     let splitPoint = 0;
     let splitReg = PREG_INVALID;
+    // Start the register scan at an offset that depends on both the code
+    // position and the bundle (regalloc2's heuristic): bundles spread over
+    // the registers instead of all contending for the first ones.
     const scanOffset = pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!) + bundle;
     ion.stats.process_bundle_reg_probe_start_any++;
     const limit = bundles.limit.data[bundle]!;
@@ -428,6 +457,8 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     let allocated = false;
     for (let preg = traversal.next(); preg >= 0; preg = traversal.next()) {
       ion.stats.process_bundle_reg_probes_any++;
+      // Once both an evict and a split option are known, a register whose
+      // conflicts cost more than both cannot be chosen: its probe may stop early.
       const scanLimit = evictCost >= 0 && splitCost >= 0 ? Math.max(evictCost, splitCost) : -1;
       const r = tryToAllocateBundleToReg(ion, bundle, preg, scanLimit, scratch);
       if (r === RESULT_ALLOCATED) {
@@ -444,6 +475,8 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
           evictSet.clear();
           for (let k = 0; k < conflicts.length; k++) evictSet.push(conflicts.data[k]!);
         }
+        // Splitting here costs the conflicts left in this register plus a
+        // move at the split point (dearer in loops).
         const total = conflictCost + moveCostAt(ion, scratch.point);
         if (splitCost < 0 || total < splitCost) {
           splitCost = total;
@@ -461,6 +494,10 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     }
     if (allocated) break;
     const ourWeight = bundles.spillWeight(bundle);
+    // A minimal bundle cannot be split; if it cannot evict either, the
+    // instruction needs more registers than exist. regalloc2 tells this
+    // TooManyLiveRegs apart from an internal failure by counting the
+    // registers held by minimal or fixed ranges at the bundle's start.
     if (bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || evictCost >= ourWeight)) {
       if (kind === REQ_REGISTER || kind === REQ_LIMIT) {
         const first = bundles.ranges[bundle]![0]!;
@@ -492,12 +529,20 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
         inst: pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!),
       });
     }
+    // Split when our weight is at most the cheapest eviction's, on a second
+    // attempt, or when only fixed reservations conflict; else evict and
+    // retry. The "equal" is regalloc2's rule against an endless loop: two
+    // bundles of equal weight would otherwise evict each other forever (the
+    // first one in keeps the register, the other splits).
     if (!bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || ourWeight <= evictCost)) {
       const bundleStart = ranges.from.data[bundles.ranges[bundle]![0]!]!;
       let splitAt = Math.max(splitPoint, bundleStart);
       const startBlock = cfg.insnBlock[pointInst(bundleStart)]!;
       const splitBlock = cfg.insnBlock[pointInst(splitAt)]!;
       const startDepth = cfg.approxLoopDepth[startBlock]!;
+      // A split point inside a deeper loop than the bundle's start moves
+      // back to the first loop header on the way: the move the split needs
+      // then runs once on loop entry, not on every iteration.
       if (cfg.approxLoopDepth[splitBlock]! > startDepth) {
         for (let b = startBlock + 1; b <= splitBlock; b++) {
           if (cfg.approxLoopDepth[b]! > startDepth) {
