@@ -92,4 +92,53 @@ describe('regalloc CLI', () => {
     assert.equal(cli('frobnicate', 'x').status, 2);
     assert.equal(cli('validate').status, 2);
   });
+
+  it('numeric and choice flags are checked before anything runs', () => {
+    for (const [args, pattern] of [
+      [['fuzz', '--seconds', 'abc'], /--seconds must be a positive number, not 'abc'/],
+      [['fuzz', '--cases', '-3'], /--cases/],
+      [['fuzz', '--cases', '2.5'], /--cases must be an integer/],
+      [['fuzz', '--size', 'huge', '--cases', '1'], /--size must be small, medium, large or mixed, not 'huge'/],
+      [['allocate', '--iterations', '0', join(CORPUS_DIR, 'fuzz')], /--iterations must be an integer from 1/],
+      // The value of --algorithm forgotten: the file name is not taken for it.
+      [['allocate', '--algorithm', corpusFiles('fuzz')[0]!], /no file or folder given \(--algorithm took '.*fuzz-.*' as its value\)/],
+      [['allocate', '--algorithm', corpusFiles('fuzz')[0]!, corpusFiles('fuzz')[1]!], /--algorithm must be ion or fastalloc, not '.*fuzz-/],
+      [['fuzz', '--out', '--json', '--cases', '1'], /forget to specify the option argument for '--out'/],
+    ] as const) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  it('a flag that does not apply to the command is an error', () => {
+    const r = cli('validate', '--check', join(CORPUS_DIR, 'invalid'));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /regalloc validate: Unknown option '--check'/);
+    assert.match(r.stderr, /regalloc validate --help/);
+    assert.equal(cli('fuzz', '--iterations', '3', '--cases', '1').status, 2);
+  });
+
+  it('each command has its own --help listing only its options', () => {
+    const r = cli('fuzz', '--help');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^usage: regalloc fuzz/);
+    assert.match(r.stdout, /--seconds S/);
+    assert.doesNotMatch(r.stdout, /--iterations/);
+    const v = cli('help', 'allocate');
+    assert.match(v.stdout, /--iterations N/);
+    assert.match(cli('--help').stdout, /validate .*\n.*check .*\n.*allocate .*\n.*fuzz /s);
+  });
+
+  it('a folder with no input files is a warning with status 2; a missing path is named', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'regalloc-empty-'));
+    const r = cli('validate', empty);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /warning: no \.json or \.json\.gz files in /);
+    const missing = join(empty, 'nope.json');
+    const m = cli('allocate', missing);
+    assert.equal(m.status, 2);
+    assert.match(m.stderr, new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file or folder`));
+  });
 });

@@ -5,13 +5,43 @@ import { validateFunction } from '../analysis/validate.js';
 import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
 import { compareOutputs } from '../io/compare.js';
-import { outputRecord, readCorpusFile, resultToJson } from '../io/corpus.js';
+import { outputRecord, resultToJson } from '../io/corpus.js';
+import { readInputFile } from '../io/text_file.js';
 import type { Function, MachineEnv, Output } from '../model/function.js';
+import { checkOutput } from '../checker/index.js';
+import { ALGORITHM_OPTION, choiceOption, type Command, intOption } from './command.js';
 import { displayName } from './validate.js';
-import { expandPaths } from './files.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 
 export type Algorithm = 'ion' | 'fastalloc';
+
+export const allocateCommand: Command = {
+  name: 'allocate',
+  summary: "allocate each function, print the result and compare it with the file's regalloc2 reference",
+  args: '<file|dir>...',
+  description:
+    "Each line says 'identical' or the first difference from the reference. With --json each line carries\n" +
+    'our result in the corpus RESULT form (FORMAT.md) with the function name.',
+  options: {
+    algorithm: ALGORITHM_OPTION,
+    check: { type: 'boolean', help: 'prove our output with the checker' },
+    iterations: { type: 'string', value: 'N', help: 'allocate N times and report the median time as time_ns (default 1)' },
+    annotate: { type: 'boolean', help: "print Ion's notes per program point" },
+  },
+  takesPaths: true,
+  run({ values, files, reporter }) {
+    runAllocate(
+      files,
+      {
+        algorithm: choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion'),
+        iterations: intOption(values, 'iterations', 1, 1_000_000) ?? 1,
+        check: values.check ? checkOutput : undefined,
+        annotate: values.annotate === true,
+      },
+      reporter,
+    );
+  },
+};
 
 export interface AllocateCommandOptions {
   algorithm: Algorithm;
@@ -27,11 +57,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-export function runAllocate(paths: string[], opts: AllocateCommandOptions, r: Reporter): void {
-  for (const path of expandPaths(paths)) {
+export function runAllocate(files: readonly string[], opts: AllocateCommandOptions, r: Reporter): void {
+  for (const path of files) {
     let name = displayName(path);
     try {
-      const c = readCorpusFile(path);
+      const c = readInputFile(path);
       name = displayName(path, c.name);
       validateFunction(c.func, c.env);
       const times: number[] = [];

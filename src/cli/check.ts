@@ -3,16 +3,28 @@
 
 import { validateFunction } from '../analysis/validate.js';
 import { checkOutput } from '../checker/index.js';
-import { readCorpusFile } from '../io/corpus.js';
-import { expandPaths } from './files.js';
+import { readInputFile } from '../io/text_file.js';
+import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
 
-export function runCheck(paths: string[], algorithm: 'ion' | 'fastalloc', r: Reporter): void {
-  for (const path of expandPaths(paths)) {
+export const checkCommand: Command = {
+  name: 'check',
+  summary: "validate, then prove the file's stored reference result with our checker",
+  args: '<file|dir>...',
+  description: 'A reference that is an error is reported, not checked.',
+  options: { algorithm: ALGORITHM_OPTION },
+  takesPaths: true,
+  run({ values, files, reporter }) {
+    runCheck(files, choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion'), reporter);
+  },
+};
+
+function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: Reporter): void {
+  for (const path of files) {
     let name = displayName(path);
     try {
-      const c = readCorpusFile(path);
+      const c = readInputFile(path);
       name = displayName(path, c.name);
       validateFunction(c.func, c.env);
       const ref = c.reference[algorithm];

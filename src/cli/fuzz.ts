@@ -8,28 +8,39 @@ import { checkOutput } from '../checker/index.js';
 import { type FuzzAlgorithm, runFuzz } from '../fuzz/driver.js';
 import type { FuzzSize } from '../fuzz/func_gen.js';
 import { corpusToJson } from '../io/corpus.js';
+import { choiceOption, type Command, intOption, numberOption, type OptionValues, UsageError } from './command.js';
 
-export interface FuzzCommandValues {
-  algorithm?: string;
-  cases?: string;
-  seconds?: string;
-  seed?: string;
-  size?: string;
-  out?: string;
-}
+export const fuzzCommand: Command = {
+  name: 'fuzz',
+  summary: 'generate, validate, allocate and check random functions',
+  args: '',
+  description:
+    'Stops after --cases N or --seconds S. On a failure, writes the function and a minimized one to\n' +
+    '--out DIR with the command that reproduces it, and exits with status 1.',
+  options: {
+    algorithm: { type: 'string', value: 'ion|fastalloc|both', help: 'the allocators to fuzz (default both)' },
+    cases: { type: 'string', value: 'N', help: 'stop after N cases' },
+    seconds: { type: 'string', value: 'S', help: 'stop after S seconds' },
+    seed: { type: 'string', value: 'S', help: 'the first case seed (default: from the clock)' },
+    size: { type: 'string', value: 'small|medium|large|mixed', help: 'function size (default mixed)' },
+    out: { type: 'string', value: 'DIR', help: 'where failures are written (default fuzz-failures)' },
+  },
+  takesPaths: false,
+  run({ values, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`takes no file arguments, got '${positionals[0]}'`);
+    runFuzzCommand(values);
+  },
+};
 
-export function runFuzzCommand(v: FuzzCommandValues): void {
-  const alg = v.algorithm ?? 'both';
-  const algorithms: FuzzAlgorithm[] =
-    alg === 'both' ? ['ion', 'fastalloc'] : alg === 'ion' || alg === 'fastalloc' ? [alg] : [];
-  if (algorithms.length === 0) throw new Error(`--algorithm must be ion, fastalloc or both, not '${alg}'`);
-  const size = (v.size ?? 'mixed') as FuzzSize | 'mixed';
-  if (!['small', 'medium', 'large', 'mixed'].includes(size)) throw new Error(`--size must be small, medium, large or mixed`);
-  const seed = v.seed !== undefined ? Number(v.seed) : (Date.now() * 7919) >>> 0;
-  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a non-negative integer');
-  const cases = v.cases !== undefined ? Number(v.cases) : undefined;
-  const seconds = v.seconds !== undefined ? Number(v.seconds) : undefined;
-  if (cases === undefined && seconds === undefined) throw new Error('give --cases N or --seconds S');
+function runFuzzCommand(v: OptionValues): void {
+  const alg = choiceOption(v, 'algorithm', ['ion', 'fastalloc', 'both'], 'both');
+  const algorithms: FuzzAlgorithm[] = alg === 'both' ? ['ion', 'fastalloc'] : [alg];
+  const size = choiceOption<FuzzSize | 'mixed'>(v, 'size', ['small', 'medium', 'large', 'mixed'], 'mixed');
+  const seed = intOption(v, 'seed', 0, 0xffffffff) ?? (Date.now() * 7919) >>> 0;
+  const cases = intOption(v, 'cases', 1);
+  const seconds = numberOption(v, 'seconds');
+  if (cases === undefined && seconds === undefined) throw new UsageError('give --cases N or --seconds S');
+  const outDir = typeof v.out === 'string' ? v.out : 'fuzz-failures';
   const tty = process.stderr.isTTY;
   process.stderr.write(`fuzzing ${algorithms.join('+')} from seed ${seed}, size ${size}\n`);
   const { stats, failure } = runFuzz(
@@ -50,8 +61,8 @@ export function runFuzzCommand(v: FuzzCommandValues): void {
   const summary = `${stats.cases} cases (${stats.skipped} skipped; small ${stats.bySize.small}, medium ${stats.bySize.medium}, large ${stats.bySize.large}), ${stats.allocations} allocations, ${stats.insts} instructions, ${stats.failures} failures, ${(stats.elapsedMs / 1000).toFixed(1)} s`;
   process.stdout.write(summary + '\n');
   if (!failure) return;
-  mkdirSync(v.out ?? 'fuzz-failures', { recursive: true });
-  const base = join(v.out ?? 'fuzz-failures', `fuzz-${failure.algorithm}-${failure.caseSeed}`);
+  mkdirSync(outDir, { recursive: true });
+  const base = join(outDir, `fuzz-${failure.algorithm}-${failure.caseSeed}`);
   const write = (file: string, func: typeof failure.func, what: string) =>
     writeFileSync(
       file,

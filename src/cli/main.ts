@@ -1,118 +1,94 @@
 #!/usr/bin/env node
-// The `regalloc` command: validate, check, allocate and fuzz corpus-format functions.
+// The `regalloc` command. Each subcommand is a module of its own that declares
+// its options (src/cli/command.ts); this file only dispatches.
 
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { allocateCommand } from './allocate.js';
+import { benchCommand } from './bench.js';
+import { checkCommand } from './check.js';
+import { convertCommand } from './convert.js';
+import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
+import { expandPaths, INPUT_EXTENSIONS } from './files.js';
+import { fuzzCommand } from './fuzz.js';
 import type { Reporter } from './report.js';
-import { checkOutput } from '../checker/index.js';
-import { runAllocate } from './allocate.js';
-import { runCheck } from './check.js';
-import { runFuzzCommand } from './fuzz.js';
-import { runValidate } from './validate.js';
+import { validateCommand } from './validate.js';
+import { viewCommand } from './view.js';
 
-const USAGE = `usage: regalloc <command> [options] <file|dir>...
+/** Every subcommand, in the order `regalloc --help` lists them. */
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  checkCommand,
+  allocateCommand,
+  benchCommand,
+  fuzzCommand,
+  convertCommand,
+  viewCommand,
+];
 
-commands:
-  validate <path>...                  validate functions (structure, operands, CFG, SSA)
-  check <path>... [--algorithm A]     validate, then check the stored reference result of A (ion|fastalloc)
-                                      with our checker; a reference that is an error is reported, not checked
-  allocate <path>... [--algorithm A] [--check] [--iterations N]
-                                      allocate, print the result (FORMAT.md RESULT with name) and compare it
-                                      with the file's reference: 'identical' or the first difference;
-                                      --check proves our output with the checker; --iterations N reports the
-                                      median time as time_ns; --annotate prints Ion's notes per program point
-  fuzz [--algorithm ion|fastalloc|both] [--cases N | --seconds S] [--seed S]
-       [--size small|medium|large|mixed] [--out DIR]
-                                      generate, validate, allocate and check random functions; on a failure,
-                                      write the function and a minimized one to DIR and exit 1
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'usage: regalloc <command> [options] [<file|dir>...]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    `Folders are searched recursively for ${INPUT_EXTENSIONS.join(', ')} files.`,
+    "'regalloc <command> --help' describes a command and its options.",
+    'Exit status: 0 all functions ok, 1 some function failed, 2 a usage error or no input.',
+  ].join('\n');
+}
 
-options:
-  --json        one JSON object per function
-  -h, --help    this help
-
-Folders are searched recursively for .json and .json.gz files. Exit status 1 if any function failed.`;
-
-function main(argv: string[]): void {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
-    if (command === undefined) process.exitCode = 2;
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    process.stdout.write((topic ? commandHelp(topic) : usage()) + '\n');
+    if (name === undefined) process.exitCode = 2;
     return;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        algorithm: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        annotate: { type: 'boolean', default: false },
-        iterations: { type: 'string', default: '1' },
-        cases: { type: 'string' },
-        seconds: { type: 'string' },
-        seed: { type: 'string' },
-        size: { type: 'string', default: 'mixed' },
-        out: { type: 'string', default: 'fuzz-failures' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`regalloc: ${(e as Error).message}\n${USAGE}\n`);
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    process.stderr.write(`regalloc: unknown command '${name}'\n\n${usage()}\n`);
     process.exitCode = 2;
     return;
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return;
-  }
-  if (command === 'fuzz') {
-    try {
-      runFuzzCommand(values);
-    } catch (e) {
-      process.stderr.write(`regalloc fuzz: ${(e as Error).message}\n`);
-      process.exitCode = 2;
+  const reporter: Reporter = { json: false, failures: 0, total: 0 };
+  try {
+    const { values, positionals } = parseCommandArgs(cmd, rest);
+    if (values.help) {
+      process.stdout.write(commandHelp(cmd) + '\n');
+      return;
     }
-    return;
-  }
-  if (positionals.length === 0) {
-    process.stderr.write(`regalloc ${command}: no file or folder given\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const r: Reporter = { json: values.json, failures: 0, total: 0 };
-  try {
-    switch (command) {
-      case 'validate':
-        runValidate(positionals, r);
-        break;
-      case 'allocate': {
-        const alg = values.algorithm ?? 'ion';
-        if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
-        const iterations = Number(values.iterations);
-        if (!Number.isInteger(iterations) || iterations < 1) throw new Error('--iterations must be a positive integer');
-        runAllocate(positionals, { algorithm: alg, iterations, check: values.check ? checkOutput : undefined, annotate: values.annotate }, r);
-        break;
+    reporter.json = values.json === true;
+    let files: string[] = [];
+    if (cmd.takesPaths) {
+      if (positionals.length === 0) {
+        // `--algorithm file.json`: the flag's value was forgotten and the file taken for it.
+        const taken = Object.entries(values).find(([, v]) => typeof v === 'string' && existsSync(v));
+        throw new UsageError(`no file or folder given${taken ? ` (--${taken[0]} took '${taken[1]}' as its value)` : ''}`);
       }
-      case 'check': {
-        const alg = values.algorithm ?? 'ion';
-        if (alg !== 'ion' && alg !== 'fastalloc') throw new Error(`--algorithm must be ion or fastalloc, not '${alg}'`);
-        runCheck(positionals, alg, r);
-        break;
-      }
-      default:
-        process.stderr.write(`regalloc: unknown command '${command}'\n${USAGE}\n`);
+      checkPathsExist(positionals);
+      files = expandPaths(positionals);
+      if (files.length === 0) {
+        process.stderr.write(
+          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(' or ')} files in ${positionals.join(', ')}\n`,
+        );
         process.exitCode = 2;
         return;
+      }
     }
+    await cmd.run({ values, positionals, files, reporter });
   } catch (e) {
-    process.stderr.write(`regalloc ${command}: ${(e as Error).message}\n`);
+    const message = e instanceof UsageError ? `${e.message}\n(see 'regalloc ${cmd.name} --help')` : (e as Error).message;
+    process.stderr.write(`regalloc ${cmd.name}: ${message}\n`);
     process.exitCode = 2;
     return;
   }
-  if (!values.json) process.stderr.write(`${r.total} functions, ${r.failures} failed\n`);
-  if (r.failures > 0) process.exitCode = 1;
+  if (cmd.takesPaths) {
+    if (!reporter.json) process.stderr.write(`${reporter.total} functions, ${reporter.failures} failed\n`);
+    if (reporter.failures > 0) process.exitCode = 1;
+  }
 }
 
 // A reader that stops early (`| head`) closes the pipe: nothing more can be
@@ -122,4 +98,4 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

@@ -2,24 +2,31 @@
 
 import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
-import { readCorpusFile } from '../io/corpus.js';
-import { expandPaths } from './files.js';
-import { errorJson, errorText, report, type Reporter } from './report.js';
+import { readInputFile } from '../io/text_file.js';
+import type { Command } from './command.js';
+import { errorJson, errorText, report } from './report.js';
 
 export function displayName(path: string, name?: string): string {
-  return name || basename(path).replace(/\.json(\.gz)?$/, '');
+  return name || basename(path).replace(/\.(json(\.gz)?|ra)$/, '');
 }
 
-export function runValidate(paths: string[], r: Reporter): void {
-  for (const path of expandPaths(paths)) {
-    let name = displayName(path);
-    try {
-      const c = readCorpusFile(path);
-      name = displayName(path, c.name);
-      validateFunction(c.func, c.env);
-      report(r, name, true, 'ok', { file: path });
-    } catch (e) {
-      report(r, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'validate functions (structure, operands, CFG, SSA); every defect is a typed error naming its place',
+  args: '<file|dir>...',
+  options: {},
+  takesPaths: true,
+  run({ files, reporter }) {
+    for (const path of files) {
+      let name = displayName(path);
+      try {
+        const c = readInputFile(path);
+        name = displayName(path, c.name);
+        validateFunction(c.func, c.env);
+        report(reporter, name, true, 'ok', { file: path });
+      } catch (e) {
+        report(reporter, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+      }
     }
-  }
-}
+  },
+};

@@ -6,7 +6,8 @@ import { NUM_REG_CLASSES, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js'
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import type { BundleId, RangeId } from './ids.js';
-import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
+import { IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
+import { SparseBitSet, TrackedBitSet } from './live_sets.js';
 import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
 import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
@@ -29,10 +30,11 @@ export class IonEnv {
   cfg!: CFGInfo;
   stats: Stats = emptyStats();
 
-  liveins: BitSet[] = [];
-  liveouts: BitSet[] = [];
-  /** A scratch set for liveness passes. */
-  readonly live = new BitSet(0);
+  /** Per block: the vregs live in and live out (sparse). */
+  liveins: SparseBitSet[] = [];
+  liveouts: SparseBitSet[] = [];
+  /** The working set of the liveness passes. */
+  readonly live = new TrackedBitSet();
   readonly ranges = new LiveRanges();
   readonly uses = new Uses();
   /** Per vreg: its live ranges, in order of position once liveness is built. */
@@ -90,12 +92,12 @@ export class IonEnv {
     const nv = f.numVregs();
     const nb = f.numBlocks();
     while (this.liveins.length < nb) {
-      this.liveins.push(new BitSet(0));
-      this.liveouts.push(new BitSet(0));
+      this.liveins.push(new SparseBitSet());
+      this.liveouts.push(new SparseBitSet());
     }
     for (let b = 0; b < nb; b++) {
-      this.liveins[b]!.reset(nv);
-      this.liveouts[b]!.reset(nv);
+      this.liveins[b]!.clear();
+      this.liveouts[b]!.clear();
     }
     this.live.reset(nv);
     this.ranges.clear();
