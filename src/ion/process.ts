@@ -166,6 +166,12 @@ function pushVregRange(ion: IonEnv, vregIdx: VRegIndex, lr: RangeId): void {
   if (vregIdx !== NO_ID) ion.vregRanges[vregIdx]!.push(lr);
 }
 
+/**
+ * Splits `bundle` at `splitAt` (adjusted to an instruction boundary) into
+ * two bundles of the same spill set, trims their new ends into the spill
+ * bundle when `trim`, and queues both with `hint` (regalloc2's
+ * `split_and_requeue_bundle`).
+ */
 export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: ProgPoint, hint: PReg, trim: boolean): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -329,6 +335,11 @@ function trimIntoSpillBundle(ion: IonEnv, bundle: BundleId, atStart: boolean): v
   }
 }
 
+/**
+ * The last resort: one minimal bundle per use that needs a register or a
+ * fixed location, everything else (the stretches between, and `any` uses)
+ * in the spill bundle (regalloc2's `split_into_minimal_bundles`).
+ */
 export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PReg): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -397,6 +408,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
   }
 }
 
+/** Allocates, evicts for, splits or spills one bundle from the queue (regalloc2's `process_bundle`). */
 export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scratch: ProcessScratch): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -563,6 +575,7 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
   }
 }
 
+/** The allocation loop: bundles in priority order until the queue is empty. */
 export function processBundles(ion: IonEnv): void {
   const scratch = ion.processScratch;
   const next: [number, number] = [0, 0];
