@@ -364,12 +364,15 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
       const u = ranges.useAt(k);
       const op = uses.operand.data[u]!;
       const isDef = operandIsDef(op);
+      // An `any` use stays in the spill range (regalloc2: a minimal bundle for
+      // it would only add conflicts with bundles that need a register).
       if (operandConstraintKind(op) === ConstraintKind.Any) {
         spillUses.push(u);
         spillStartsDef = spillStartsDef || isDef;
         continue;
       }
       const pos = uses.pos.data[u]!;
+      // A def's value exists only after it: the spill range starts at the next instruction.
       if (isDef) spillFrom = pointNextInstStart(pos);
       const newRange = ranges.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
       pushVregRange(ion, vreg, newRange);
