@@ -15,7 +15,6 @@ import {
   allocIsReg,
   allocIsStack,
   allocReg,
-  allocStack,
   allocToString,
   ALLOC_NONE,
   pointBefore,
@@ -109,8 +108,6 @@ class State {
     }
   }
 }
-
-const EMPTY: VSet = Object.freeze([]);
 
 function intersect(a: VSet, b: VSet): VSet {
   if (a === b) return a;
@@ -229,10 +226,10 @@ class Checker {
     for (let b = 0; b < nb; b++) {
       const { first, end } = f.blockInsns(b);
       // Edits at or before the block's first point, up to (not after) its last instruction.
-      let e = lowerBound(edits, pointBefore(first));
+      let editIdx = lowerBound(edits, pointBefore(first));
       const list: Item[] = [];
       for (let i = first; i < end; i++) {
-        while (e < edits.length && edits[e]!.point <= pointBefore(i)) list.push(-e++ - 1);
+        while (editIdx < edits.length && edits[editIdx]!.point <= pointBefore(i)) list.push(-editIdx++ - 1);
         list.push(i);
       }
       this.items.push(list);
@@ -302,17 +299,17 @@ class Checker {
    */
   private update(state: State, where: Map<VReg, Allocation[]>, item: Item): void {
     if (item < 0) {
-      const e = this.out.edits[-item - 1]!;
-      const v = state.get(e.from);
+      const edit = this.out.edits[-item - 1]!;
+      const v = state.get(edit.from);
       // Moving an unknown value makes the destination unknown. (regalloc2
       // leaves the destination as it was, which lets a garbage store over a
       // live spill slot pass unnoticed.)
-      if (v !== undefined) setValue(state, where, e.to, v);
+      if (v !== undefined) setValue(state, where, edit.to, v);
       else {
-        const cur = state.get(e.to);
+        const cur = state.get(edit.to);
         if (cur !== undefined) {
-          unindex(where, e.to, cur);
-          state.delete(e.to);
+          unindex(where, edit.to, cur);
+          state.delete(edit.to);
         }
       }
       return;
