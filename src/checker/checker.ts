@@ -36,6 +36,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { PRegSet, type VReg, vregToString } from '../model/regs.js';
+import { computePostorder } from '../analysis/cfg.js';
 
 export type CheckerErrorKind =
   | 'MissingAllocation'
@@ -221,6 +222,12 @@ class Checker {
   private readonly errors: CheckerErrorDetail[] = [];
   private readonly singletons = new Map<VReg, VSet>();
   private readonly numSlots: number;
+  /**
+   * Blocks reachable from the entry. The others never run, so nothing in them
+   * is checked and their states flow nowhere (regalloc2 checks them from an
+   * unknown state and reports uses there; any allocation of dead code is right).
+   */
+  private readonly reachable: Uint8Array;
 
   constructor(f: Function, env: MachineEnv, out: Output) {
     this.f = f;
@@ -230,6 +237,8 @@ class Checker {
     this.bbIn = new Array<State | null>(nb).fill(null);
     this.numSlots = out.numSpillslots;
     this.items = [];
+    this.reachable = new Uint8Array(nb);
+    for (const b of computePostorder(nb, f.entryBlock(), (b) => f.blockSuccs(b))) this.reachable[b] = 1;
     this.checkShape();
     const edits = out.edits;
     for (let b = 0; b < nb; b++) {
@@ -394,7 +403,7 @@ class Checker {
     while (any) {
       any = false;
       for (let b = 0; b < nb; b++) {
-        if (!pending[b]) continue;
+        if (!pending[b] || !this.reachable[b]) continue;
         pending[b] = 0;
         const state: State = this.bbIn[b]?.clone() ?? State.empty(this.numSlots);
         const where = indexState(state);
@@ -525,6 +534,7 @@ class Checker {
     this.analyze();
     const nb = this.f.numBlocks();
     for (let b = 0; b < nb; b++) {
+      if (!this.reachable[b]) continue;
       const input = this.bbIn[b];
       let state: State | null = input ? input.clone() : null;
       const where = state ? indexState(state) : new Map<VReg, Allocation[]>();
