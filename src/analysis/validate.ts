@@ -411,7 +411,9 @@ export function validateOperands(f: Function, env: MachineEnv): void {
                           : operandConstraintKind(target) === ConstraintKind.FixedReg &&
                               env.fixedStackSlots.includes(operandFixedReg(target))
                             ? `operand ${t} is fixed to ${pregToString(operandFixedReg(target))}, a fixed stack slot, but a reused input is in a register`
-                            : undefined;
+                            : operandConstraintKind(target) === ConstraintKind.Limit
+                              ? `operand ${t} has a limit, which a reused input cannot have (the def's register would have to meet it: unsupported, as in regalloc2)`
+                              : undefined;
             if (why !== undefined) {
               throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
             }
