@@ -37,6 +37,7 @@ import {
 } from '../model/operand.js';
 import { PRegSet, type VReg, vregToString } from '../model/regs.js';
 import { computePostorder } from '../analysis/cfg.js';
+import { outputShape } from './output_shape.js';
 
 export type CheckerErrorKind =
   | 'MissingAllocation'
@@ -562,7 +563,9 @@ function lowerBound(edits: readonly Edit[], point: number): number {
 
 /** Checks `out` against `func` and `env`; throws a `CheckerError` listing every violation. */
 export function checkOutput(func: Function, env: MachineEnv, out: Output): void {
-  const errors = new Checker(func, env, out).run();
+  const shaped = outputShape(func, out);
+  if (Array.isArray(shaped)) throw new CheckerError(shaped);
+  const errors = new Checker(func, env, shaped).run();
   if (errors.length > 0) throw new CheckerError(errors);
 }
 

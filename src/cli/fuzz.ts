@@ -33,13 +33,17 @@ export const fuzzCommand: Command = {
     },
     from: { type: 'string', value: 'DIR', help: 'with --mutate: corrupt the functions of these files instead of generated ones' },
     'case-ms': { type: 'string', value: 'MS', help: 'with --mutate: a case slower than this fails (default 10000)' },
+    'no-validate': {
+      type: 'boolean',
+      help: 'with --mutate: allocate with validation off, counting wrong allocations instead of failing on them',
+    },
   },
   takesPaths: false,
   run({ values, positionals }) {
     if (positionals.length > 0) throw new UsageError(`takes no file arguments, got '${positionals[0]}'`);
     if (values.mutate) runMutateCommand(values);
     else {
-      for (const flag of ['from', 'case-ms']) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --mutate`);
+      for (const flag of ['from', 'case-ms', 'no-validate']) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only with --mutate`);
       runFuzzCommand(values);
     }
   },
@@ -122,6 +126,7 @@ function runMutateCommand(v: OptionValues): void {
       seconds,
       size,
       caseMs,
+      validate: v['no-validate'] !== true,
       ...(bases ? { bases } : {}),
       onProgress: (s) => {
         const line = `${s.cases} cases (${s.skipped} skipped), ${s.failures} failures, ${((s.cases * 1000) / Math.max(1, s.elapsedMs)).toFixed(0)} cases/s`;
@@ -154,7 +159,7 @@ export function mutateSummary(stats: MutateStats, algorithms: readonly FuzzAlgor
   const runs = algorithms.map((a) => `${a} ${stats.runs[a]}`).join(', ');
   const lines = [
     `${stats.cases} cases (${stats.skipped} skipped), runs: ${runs}, ${stats.failures} failures, ${(stats.elapsedMs / 1000).toFixed(1)} s`,
-    `${'corruption'.padEnd(20)} ${'cases'.padStart(8)} ${'proven'.padStart(8)} ${'failed'.padStart(7)}  rejected with`,
+    `${'corruption'.padEnd(20)} ${'cases'.padStart(8)} ${'proven'.padStart(8)} ${'wrong'.padStart(7)} ${'failed'.padStart(7)}  rejected with`,
   ];
   for (const k of MUTATION_KINDS) {
     const s = stats.byKind[k];
@@ -163,7 +168,7 @@ export function mutateSummary(stats: MutateStats, algorithms: readonly FuzzAlgor
       .sort((a, b) => b[1] - a[1])
       .map(([kind, n]) => `${kind} ${n}`)
       .join(', ');
-    lines.push(`${k.padEnd(20)} ${String(s.cases).padStart(8)} ${String(s.allocated).padStart(8)} ${String(s.failures).padStart(7)}  ${rejected}`);
+    lines.push(`${k.padEnd(20)} ${String(s.cases).padStart(8)} ${String(s.allocated).padStart(8)} ${String(s.wrong).padStart(7)} ${String(s.failures).padStart(7)}  ${rejected}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -48,6 +48,11 @@ export interface MutateConfig {
   bases?: BaseSource;
   /** A case (one allocator) slower than this is a failure. */
   caseMs: number;
+  /**
+   * Run with validation off (default on), to measure what `validate: false`
+   * promises: then a wrong allocation is counted (`wrong`), not a failure.
+   */
+  validate?: boolean;
   onProgress?: (s: MutateStats) => void;
 }
 
@@ -58,6 +63,8 @@ export interface KindStats {
   rejected: Record<string, number>;
   /** Allocator runs that allocated, each proven by the checker. */
   allocated: number;
+  /** With validation off: allocations the checker refuted. */
+  wrong: number;
   failures: number;
 }
 
@@ -88,7 +95,7 @@ export interface MutateFailure {
 }
 
 /** The outcome of one allocator on one input. */
-type Outcome = { ok: true; rejected?: string } | { ok: false; error: string; signature: string };
+type Outcome = { ok: true; rejected?: string; wrong?: boolean } | { ok: false; error: string; signature: string };
 
 function describe(e: unknown): string {
   const err = e as Error;
@@ -96,11 +103,11 @@ function describe(e: unknown): string {
 }
 
 /** Runs one allocator on `func`/`env`: a typed error, or an allocation the checker proves. */
-export function runCase(hooks: FuzzHooks, func: Function, env: MachineEnv, algorithm: FuzzAlgorithm, caseMs: number): Outcome {
+export function runCase(hooks: FuzzHooks, func: Function, env: MachineEnv, algorithm: FuzzAlgorithm, caseMs: number, validate = true): Outcome {
   const t0 = performance.now();
   let out;
   try {
-    out = hooks.allocate(func, env, { algorithm });
+    out = hooks.allocate(func, env, { algorithm, validate });
   } catch (e) {
     if (e instanceof RegAllocError) return { ok: true, rejected: e.kind };
     return { ok: false, error: `allocation threw ${describe(e)}`, signature: `throw:${(e as Error)?.name}` };
@@ -109,6 +116,8 @@ export function runCase(hooks: FuzzHooks, func: Function, env: MachineEnv, algor
     hooks.check(func, env, out);
   } catch (e) {
     const kind = (e as { errors?: { kind: string }[] }).errors?.[0]?.kind ?? (e as Error)?.name;
+    // Without validation the checker may meet input it cannot judge: counted with the wrong ones.
+    if (!validate) return { ok: true, wrong: true };
     return { ok: false, error: `wrong allocation: ${describe(e)}`, signature: `checker:${kind}` };
   }
   const ms = performance.now() - t0;
@@ -117,7 +126,7 @@ export function runCase(hooks: FuzzHooks, func: Function, env: MachineEnv, algor
 }
 
 /** Parses a JSON-form input, then runs one allocator on it. */
-function runJson(hooks: FuzzHooks, json: Record<string, unknown>, algorithm: FuzzAlgorithm, caseMs: number): Outcome {
+function runJson(hooks: FuzzHooks, json: Record<string, unknown>, algorithm: FuzzAlgorithm, caseMs: number, validate = true): Outcome {
   let parsed;
   try {
     parsed = parseFunction(json);
@@ -125,12 +134,12 @@ function runJson(hooks: FuzzHooks, json: Record<string, unknown>, algorithm: Fuz
     if (e instanceof RegAllocError) return { ok: true, rejected: e.kind };
     return { ok: false, error: `reading threw ${describe(e)}`, signature: `read:${(e as Error)?.name}` };
   }
-  return runCase(hooks, parsed.func, parsed.env, algorithm, caseMs);
+  return runCase(hooks, parsed.func, parsed.env, algorithm, caseMs, validate);
 }
 
 function emptyStats(): MutateStats {
   const byKind = {} as Record<MutationKind, KindStats>;
-  for (const k of MUTATION_KINDS) byKind[k] = { cases: 0, rejected: {}, allocated: 0, failures: 0 };
+  for (const k of MUTATION_KINDS) byKind[k] = { cases: 0, rejected: {}, allocated: 0, wrong: 0, failures: 0 };
   return { cases: 0, skipped: 0, runs: { ion: 0, fastalloc: 0 }, byKind, failures: 0, elapsedMs: 0 };
 }
 
@@ -221,14 +230,16 @@ function runMutatedCase(
   const before = render();
   for (const algorithm of cfg.algorithms) {
     stats.runs[algorithm]++;
+    const validate = cfg.validate ?? true;
     let outcome: Outcome = json
-      ? runJson(hooks, json, algorithm, cfg.caseMs)
-      : runCase(hooks, new PlainFunction(data!), env as unknown as MachineEnv, algorithm, cfg.caseMs);
+      ? runJson(hooks, json, algorithm, cfg.caseMs, validate)
+      : runCase(hooks, new PlainFunction(data!), env as unknown as MachineEnv, algorithm, cfg.caseMs, validate);
     if (outcome.ok && render() !== before) {
       outcome = { ok: false, error: 'the call changed its input', signature: 'changed-input' };
     }
     if (outcome.ok) {
       if (outcome.rejected) ks.rejected[outcome.rejected] = (ks.rejected[outcome.rejected] ?? 0) + 1;
+      else if (outcome.wrong) ks.wrong++;
       else ks.allocated++;
       continue;
     }
