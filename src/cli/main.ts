@@ -9,11 +9,12 @@ import { convertCommand } from './convert.js';
 import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
 import { expandPaths, INPUT_EXTENSIONS } from './files.js';
 import { fuzzCommand } from './fuzz.js';
+import { scoreCommand } from './score.js';
 import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `regalloc --help` lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand, convertCommand];
+const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand, convertCommand, scoreCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
       files = expandPaths(positionals);
       if (files.length === 0) {
         process.stderr.write(
-          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(' or ')} files in ${positionals.join(', ')}\n`,
+          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(', ').replace(/, ([^,]*)$/, ' or $1')} files in ${positionals.join(', ')}\n`,
         );
         process.exitCode = 2;
         return;
