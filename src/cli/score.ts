@@ -5,7 +5,7 @@ import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import { readInputFile } from '../io/text_file.js';
 import type { Output } from '../model/function.js';
-import { scoreDetails, type ScoreDetails } from '../score/index.js';
+import { formatScore, scoreDetails, type ScoreDetails } from '../score/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
 import { errorJson, errorText, report } from './report.js';
 import { displayName } from './validate.js';
@@ -53,11 +53,6 @@ export const scoreCommand: Command = {
     if (!reporter.json && files.length > 1) process.stdout.write(`total score ${formatScore(total)}\n`);
   },
 };
-
-/** A score with at most two decimals, without trailing zeros. */
-export function formatScore(x: number): string {
-  return String(Math.round(x * 100) / 100);
-}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

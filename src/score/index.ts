@@ -142,3 +142,8 @@ export function scoreDetails(func: Function, out: Output, model: Partial<CostMod
 export function score(func: Function, out: Output, model: Partial<CostModel> = {}): number {
   return scoreDetails(func, out, model).total;
 }
+
+/** A score with at most two decimals, without trailing zeros: `10`, `0.6`, `129.8`. */
+export function formatScore(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
