@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { allocateCommand } from './allocate.js';
+import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
@@ -12,9 +13,19 @@ import { fuzzCommand } from './fuzz.js';
 import { scoreCommand } from './score.js';
 import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
+import { viewCommand } from './view.js';
 
 /** Every subcommand, in the order `regalloc --help` lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand, convertCommand, scoreCommand];
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  checkCommand,
+  allocateCommand,
+  benchCommand,
+  fuzzCommand,
+  convertCommand,
+  viewCommand,
+  scoreCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
