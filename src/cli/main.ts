@@ -11,6 +11,7 @@ import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageErro
 import { expandPaths, INPUT_EXTENSIONS } from './files.js';
 import { fuzzCommand } from './fuzz.js';
 import { scoreCommand } from './score.js';
+import { showCommand } from './show.js';
 import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
 import { viewCommand } from './view.js';
@@ -24,6 +25,7 @@ const COMMANDS: readonly Command[] = [
   fuzzCommand,
   convertCommand,
   viewCommand,
+  showCommand,
   scoreCommand,
 ];
 
