@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
 import { readInputFile } from '../src/io/text_file.js';
-import { allocReg, allocStack, pointAfter, pointBefore } from '../src/model/allocation.js';
+import { allocReg, allocStack, pointBefore } from '../src/model/allocation.js';
 import { emptyStats, type Output } from '../src/model/function.js';
 import { preg } from '../src/model/regs.js';
 import { loopDepthFrequencies, score, scoreDetails } from '../src/index.js';
@@ -44,7 +44,7 @@ describe('cost score', () => {
       { point: pointBefore(0), from: rax, to: allocStack(0) }, // spill, block0: 1
       { point: pointBefore(4), from: rax, to: rcx }, // move, block1: 0.2 * 4
       { point: pointBefore(7), from: allocStack(0), to: allocStack(1) }, // stack move, block1: (4 + 1) * 4
-      { point: pointAfter(8), from: allocStack(1), to: rax }, // reload at the end of block2 (the back edge): 4 * 4
+      { point: pointBefore(8), from: allocStack(1), to: rax }, // reload before block2's branch (the back edge): 4 * 4
     ],
     debugLocations: [],
     stats: emptyStats(),

@@ -13,6 +13,7 @@
 // depth d weighs 4^min(d, 10) times a block outside loops.
 
 import { CFGInfo } from '../analysis/cfg.js';
+import { walkFunction } from '../emit/index.js';
 import { type Allocation, allocIndex, allocIsReg, allocIsStack } from '../model/allocation.js';
 import type { Function, MachineEnv, Output } from '../model/function.js';
 import {
@@ -68,8 +69,8 @@ export function loopDepthFrequencies(func: Function): Float64Array {
   return freq;
 }
 
-/** A predicate: is this allocation memory (a spill slot, or a register standing for a fixed stack slot)? */
-export function memoryTest(env?: MachineEnv): (a: Allocation) => boolean {
+/** Is this allocation memory: a spill slot, or a register standing for a fixed stack slot (as the emission walker classes moves)? */
+function memoryTest(env?: MachineEnv): (a: Allocation) => boolean {
   const fixedStack = new Set(env?.fixedStackSlots ?? []);
   if (fixedStack.size === 0) return allocIsStack;
   return (a) => allocIsStack(a) || (allocIsReg(a) && fixedStack.has(allocIndex(a)));
@@ -93,41 +94,37 @@ export function scoreDetails(func: Function, out: Output, model: Partial<CostMod
     stackMoveCost: 0,
     memoryOperandCost: 0,
   };
-  const numInsts = func.numInsts();
-  const instBlock = new Uint32Array(numInsts);
-  for (let b = 0; b < func.numBlocks(); b++) {
-    const r = func.blockInsns(b);
-    const f = freq[b] ?? 1;
-    for (let i = r.first; i < r.end; i++) {
-      instBlock[i] = b;
-      const ops = func.instOperands(i);
-      const base = out.instAllocOffsets[i]!;
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k]!;
+  for (const ev of walkFunction(func, out, m.env ? { env: m.env } : {})) {
+    if (ev.kind === 'blockStart') continue;
+    const f = freq[ev.block] ?? 1;
+    if (ev.kind === 'inst') {
+      for (let k = 0; k < ev.operands.length; k++) {
+        const op = ev.operands[k]!;
         const kind = operandConstraintKind(op);
         if (kind === ConstraintKind.FixedReg || kind === ConstraintKind.Stack || operandIsFixedNonAllocatable(op)) continue;
-        if (!isMemory(out.allocs[base + k]!)) continue;
+        if (!isMemory(ev.allocs[k]!)) continue;
         d.memoryOperands++;
         d.memoryOperandCost += (operandIsUse(op) ? m.loadCost - m.moveCost : m.storeCost - m.moveCost) * f;
       }
+      continue;
     }
-  }
-  for (const e of out.edits) {
-    const f = freq[instBlock[Math.min(e.point >> 1, numInsts - 1)]!] ?? 1;
-    const fromMem = isMemory(e.from);
-    const toMem = isMemory(e.to);
-    if (!fromMem && !toMem) {
-      d.regMoves++;
-      d.regMoveCost += m.moveCost * f;
-    } else if (!fromMem) {
-      d.spills++;
-      d.spillCost += m.storeCost * f;
-    } else if (!toMem) {
-      d.reloads++;
-      d.reloadCost += m.loadCost * f;
-    } else {
-      d.stackMoves++;
-      d.stackMoveCost += (m.loadCost + m.storeCost) * f;
+    switch (ev.moveKind) {
+      case 'reg-reg':
+        d.regMoves++;
+        d.regMoveCost += m.moveCost * f;
+        break;
+      case 'reg-stack':
+        d.spills++;
+        d.spillCost += m.storeCost * f;
+        break;
+      case 'stack-reg':
+        d.reloads++;
+        d.reloadCost += m.loadCost * f;
+        break;
+      case 'stack-stack':
+        d.stackMoves++;
+        d.stackMoveCost += (m.loadCost + m.storeCost) * f;
+        break;
     }
   }
   d.total = d.regMoveCost + d.spillCost + d.reloadCost + d.stackMoveCost + d.memoryOperandCost;
