@@ -1,14 +1,10 @@
 // `regalloc score <path...>`: the cost score (src/score) of each function's
 // allocation — ours by default, or the file's stored reference with --reference.
 
-import { validateFunction } from '../analysis/validate.js';
-import { allocate } from '../allocate.js';
-import { readInputFile } from '../io/text_file.js';
-import type { Output } from '../model/function.js';
 import { formatScore, scoreDetails, type ScoreDetails } from '../score/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
-import { errorJson, errorText, report } from './report.js';
-import { displayName } from './validate.js';
+import { allocationOf, forEachInput } from './files.js';
+import { report } from './report.js';
 
 export const scoreCommand: Command = {
   name: 'score',
@@ -26,30 +22,12 @@ export const scoreCommand: Command = {
   run({ values, files, reporter }) {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
     let total = 0;
-    for (const path of files) {
-      let name = displayName(path);
-      try {
-        const c = readInputFile(path);
-        name = displayName(path, c.name);
-        validateFunction(c.func, c.env);
-        let out: Output;
-        if (values.reference) {
-          const ref = c.reference[algorithm];
-          if (!ref || !ref.ok) {
-            report(reporter, name, false, `error: no successful ${algorithm} reference in the file`, { file: path, error: { kind: 'NoReference' } });
-            continue;
-          }
-          out = ref.output;
-        } else {
-          out = allocate(c.func, c.env, { algorithm, validateSsa: false });
-        }
-        const d = scoreDetails(c.func, out, { env: c.env });
-        total += d.total;
-        report(reporter, name, true, `score ${formatScore(d.total)} (${scoreSummary(d)})`, { file: path, score: d.total, details: d });
-      } catch (e) {
-        report(reporter, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
-      }
-    }
+    forEachInput(files, reporter, (c, name, path) => {
+      const out = allocationOf(c, algorithm, values.reference === true);
+      const d = scoreDetails(c.func, out, { env: c.env });
+      total += d.total;
+      report(reporter, name, true, `score ${formatScore(d.total)} (${scoreSummary(d)})`, { file: path, score: d.total, details: d });
+    });
     if (!reporter.json && files.length > 1) process.stdout.write(`total score ${formatScore(total)}\n`);
   },
 };

@@ -2,27 +2,13 @@
 // operand and the allocator's moves in emission order, then a summary (moves,
 // spills, reloads, spill slots, cost score). Colour on a terminal, plain when piped.
 
-import { validateFunction } from '../analysis/validate.js';
-import { allocate } from '../allocate.js';
-import type { InputFile } from '../io/text_file.js';
-import { readInputFile } from '../io/text_file.js';
 import { showAllocation } from '../io/text_show.js';
 import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
-import type { Output } from '../model/function.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, type OptionValues } from './command.js';
-import { errorText, report } from './report.js';
-import { displayName } from './validate.js';
+import { allocationOf, forEachInput } from './files.js';
 
 const MACHINES: Record<string, MachineDescription> = { x86_64: x86_64SystemV, aarch64: aarch64Aapcs64, riscv64: riscv64Lp64d };
 const ALGORITHM_NAMES = { ion: 'Ion', fastalloc: 'Fastalloc' } as const;
-
-/** Our allocation of the file's function, or with `--reference` the file's stored regalloc2 result. */
-export function allocationOf(c: InputFile, algorithm: 'ion' | 'fastalloc', reference: boolean): Output {
-  if (!reference) return allocate(c.func, c.env, { algorithm, validateSsa: false });
-  const ref = c.reference[algorithm];
-  if (!ref?.ok) throw new Error(`no successful ${algorithm} reference result in the file`);
-  return ref.output;
-}
 
 function wantColour(values: OptionValues): boolean {
   if (values.color === true) return true;
@@ -49,25 +35,17 @@ export const showCommand: Command = {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
     const machine = values.machine === undefined ? undefined : MACHINES[choiceOption(values, 'machine', Object.keys(MACHINES), 'x86_64')];
     const colour = wantColour(values);
-    files.forEach((path, k) => {
-      let name = displayName(path);
-      try {
-        const c = readInputFile(path);
-        name = displayName(path, c.name);
-        validateFunction(c.func, c.env);
-        const out = allocationOf(c, algorithm, values.reference === true);
-        const names = c.regNames && c.regNames.size > 0 ? c.regNames : machine;
-        const text = showAllocation(c.func, c.env, out, {
-          name,
-          allocator: `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`,
-          ...(names ? { regNames: names } : {}),
-          colour,
-        });
-        process.stdout.write((k > 0 ? '\n' : '') + text);
-        reporter.total++;
-      } catch (e) {
-        report(reporter, name, false, `error ${errorText(e)}`);
-      }
+    forEachInput(files, reporter, (c, name, _path, k) => {
+      const out = allocationOf(c, algorithm, values.reference === true);
+      const names = c.regNames && c.regNames.size > 0 ? c.regNames : machine;
+      const text = showAllocation(c.func, c.env, out, {
+        name,
+        allocator: `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`,
+        ...(names ? { regNames: names } : {}),
+        colour,
+      });
+      process.stdout.write((k > 0 ? '\n' : '') + text);
+      reporter.total++;
     });
   },
 };
