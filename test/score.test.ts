@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
-import { readInputFile } from '../src/io/text_file.js';
+import { readInputFile } from '../src/io/files.js';
 import { allocReg, allocStack, pointBefore } from '../src/model/allocation.js';
 import { emptyStats, type Output } from '../src/model/function.js';
 import { preg } from '../src/model/regs.js';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
-import { readInputFile } from '../src/io/text_file.js';
+import { readInputFile } from '../src/io/files.js';
 import { showAllocation } from '../src/io/text_show.js';
 import { corpusFiles } from './support/corpus.js';
 

@@ -6,7 +6,7 @@ import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
 import { compareOutputs } from '../io/compare.js';
 import { outputRecord, resultToJson } from '../io/corpus.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import type { Function, MachineEnv, Output } from '../model/function.js';
 import { checkOutput } from '../checker/index.js';
 import { formatScore, score } from '../score/index.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import type { Output } from '../model/function.js';
-import { type InputFile, readInputFile } from '../io/text_file.js';
+import { type InputFile, readInputFile } from '../io/files.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
 

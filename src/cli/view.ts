@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import { checkerVerdict } from '../checker/index.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import { renderViewHtml } from '../view/html.js';
 import { buildView } from '../view/model.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, UsageError } from './command.js';
