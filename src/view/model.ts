@@ -315,22 +315,36 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   // Forward dataflow to block-entry states, kept to the vregs live there.
   const numKeys = 256 + out.numSpillslots;
   const entry: (State | null)[] = new Array<State | null>(nb).fill(null);
-  const step = (state: State, inst: number): void => {
+  // In SSA a def's vreg is nowhere before its def (block entry states keep
+  // only live-in vregs), so older copies are searched for only when the
+  // function allows several defs of a vreg.
+  const multipleDefs = f.allowMultipleVregDefs();
+  /** Applies instruction `inst` to `state`; `touched` collects the keys it may change. */
+  const step = (state: State, inst: number, touched?: number[]): void => {
     const ops = f.instOperands(inst);
     const allocs = allocsOf(out, inst);
     for (let j = 0; j < ops.length; j++) {
       const op = ops[j]!;
       if (operandIsFixedNonAllocatable(op) || !operandIsDef(op)) continue;
       const v = operandVReg(op);
-      for (let k = 0; k < numKeys; k++) {
-        const s = state[k];
-        if (s !== undefined && s.includes(v)) state[k] = s.filter((x) => x !== v);
+      if (multipleDefs) {
+        for (let k = 0; k < numKeys; k++) {
+          const s = state[k];
+          if (s !== undefined && s.includes(v)) {
+            state[k] = s.filter((x) => x !== v);
+            touched?.push(k);
+          }
+        }
       }
       const k = locKey(allocs[j] ?? 0);
-      if (k >= 0) state[k] = [v];
+      if (k >= 0) {
+        state[k] = [v];
+        touched?.push(k);
+      }
     }
     f.instClobbers(inst).forEach((p) => {
       state[p] = undefined;
+      touched?.push(p);
     });
   };
   const edgeState = (exit: State, b: number, succIdx: number): State => {
@@ -351,7 +365,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     }
     return next;
   };
-  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void): void => {
+  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void, touched?: number[]): void => {
     const { first, end } = f.blockInsns(b);
     let k = lowerBound(edits, 2 * first);
     for (let i = first; i < end; i++) {
@@ -363,7 +377,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         visit?.('edit', k);
         k++;
       }
-      step(state, i);
+      step(state, i, touched);
       visit?.('inst', i);
     }
     // Moves after the block's last instruction cannot exist (it is a branch).
@@ -463,6 +477,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       } else open(k, next, y);
     };
     const shadow: State = state.slice();
+    const touched: number[] = [];
     runBlock(b, state, (kind, index) => {
       if (kind === 'edit') {
         const ed = edits[index]!;
@@ -516,13 +531,14 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         if (c !== undefined) marks.push({ row, column: c, kind: 'clobber', text: `${i}: clobbers ${regName(p)}` });
       });
       // Mirror the state change of `step` on the open bars.
-      for (let k = 0; k < numKeys; k++) {
+      for (const k of touched) {
         if (!sameSet(shadow[k], state[k])) {
           replace(k, state[k], y);
           shadow[k] = state[k];
         }
       }
-    });
+      touched.length = 0;
+    }, touched);
     for (let k = 0; k < numKeys; k++) {
       const m = openAt[k];
       if (m) for (const [v, from] of m) close(k, v, from, bottom);
