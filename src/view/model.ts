@@ -9,7 +9,8 @@
 // moves copy, clobbers erase, block-param edges rename; predecessors meet by
 // intersection), cut to the points where the vreg is live.
 
-import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, pointToString } from '../model/allocation.js';
+import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, allocToString, pointToString } from '../model/allocation.js';
+import { operandText } from '../io/text.js';
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
 import {
@@ -20,15 +21,10 @@ import {
   operandIsDef,
   operandIsFixedNonAllocatable,
   operandIsUse,
-  operandLimit,
   operandPos,
-  operandReuseIndex,
   operandVReg,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type VReg, vregToString } from '../model/regs.js';
-
-/** Register names: a function, or anything with `regName` (a machine description). */
-export type RegNames = ((p: PReg) => string) | { regName(p: PReg): string };
+import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
 
 export interface ViewOptions {
   /** Register names (default `p3i`). */
@@ -131,12 +127,6 @@ export interface ViewSummary {
   readonly bars: number;
 }
 
-function regNamer(names: RegNames | undefined): (p: PReg) => string {
-  if (names === undefined) return pregToString;
-  if (typeof names === 'function') return names;
-  return (p) => names.regName(p);
-}
-
 /** Dense location keys: registers at their PReg index (0..255), spill slot k at 256 + k. */
 function locKey(a: Allocation): number {
   return allocIsReg(a) ? a & 0xff : allocIsStack(a) ? 256 + (a & 0xfffffff) : -1;
@@ -223,9 +213,9 @@ function editsOf(out: Output): Edit[] {
 
 /** Builds the drawing of `out`, an allocation of `f` under `env`. The function must be valid. */
 export function buildView(f: Function, env: MachineEnv, out: Output, options: ViewOptions = {}): ViewModel {
-  const regName = regNamer(options.names);
-  const allocName = (a: Allocation): string =>
-    allocIsReg(a) ? regName(a & 0xff) : allocIsStack(a) ? `stack${a & 0xfffffff}` : 'none';
+  const names = options.names;
+  const regName = (p: PReg): string => pregToString(p, names);
+  const allocName = (a: Allocation): string => allocToString(a, names);
   const cfg = CFGInfo.compute(f);
   const nb = f.numBlocks();
   const ni = f.numInsts();
@@ -524,7 +514,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
             : fixed
               ? 'fixed-def'
               : 'def';
-        marks.push({ row, column: c, kind, text: `${i}: operand ${j} ${operandLong(op, regName)} in ${allocName(a)}` });
+        marks.push({ row, column: c, kind, text: `${i}: operand ${j}: ${operandText(op, regName)}, in ${allocName(a)}` });
       }
       f.instClobbers(i).forEach((p) => {
         const c = columnOf.get(p);
@@ -599,31 +589,8 @@ function branchText(f: Function, b: number, inst: number): string {
   return `branch ${targets.join(', ')}`;
 }
 
-function constraintText(op: Operand, regName: (p: PReg) => string): string {
-  switch (operandConstraintKind(op)) {
-    case ConstraintKind.Any:
-      return 'any';
-    case ConstraintKind.Reg:
-      return 'reg';
-    case ConstraintKind.Stack:
-      return 'stack';
-    case ConstraintKind.FixedReg:
-      return `fixed(${regName(operandFixedReg(op))})`;
-    case ConstraintKind.Reuse:
-      return `reuse(${operandReuseIndex(op)})`;
-    case ConstraintKind.Limit:
-      return `limit(${operandLimit(op)})`;
-  }
-}
-
 /** `v3i:use` — the gutter's short form. */
 function operandShort(op: Operand, regName: (p: PReg) => string): string {
   if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
   return `${vregToString(operandVReg(op))}:${operandIsUse(op) ? 'use' : 'def'}`;
-}
-
-/** `v3i use early fixed(rax)` — the hover form. */
-function operandLong(op: Operand, regName: (p: PReg) => string): string {
-  if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
-  return `${vregToString(operandVReg(op))} ${operandIsUse(op) ? 'use' : 'def'} ${operandPos(op) ? 'late' : 'early'} ${constraintText(op, regName)}`;
 }
