@@ -9,7 +9,7 @@ import type { Block, DebugLocation, Function, Inst, InstRange, MachineEnv, Outpu
 import { emptyStats, outputWithPackedEdits, STATS_FIELDS } from '../model/function.js';
 import type { Operand } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
-import { type ErrorPlace, RegAllocError, type RegAllocErrorKind } from '../model/errors.js';
+import { type ErrorPlaceInput, RegAllocError, type RegAllocErrorKind } from '../model/errors.js';
 
 const HEADER = 12;
 const KIND_BRANCH = 1;
@@ -309,11 +309,16 @@ export interface PackedError {
   name: string;
   message: string;
   kind?: RegAllocErrorKind;
-  place?: ErrorPlace;
+  place?: ErrorPlaceInput;
 }
 
 export function packError(e: unknown): PackedError {
-  if (e instanceof RegAllocError) return { name: e.name, message: e.message, kind: e.kind, place: { ...e.place } };
+  if (e instanceof RegAllocError) {
+    // The place as the thrower gave it: vreg and register as values, so the
+    // error rebuilt on the other side renders and compares the same.
+    const { vreg: _vregText, preg: _pregText, ...place } = e.place;
+    return { name: e.name, message: e.message, kind: e.kind, place: { ...place, vreg: e.vreg, preg: e.preg } };
+  }
   const err = e as Error;
   return { name: err?.name ?? 'Error', message: err?.message ?? String(e) };
 }
