@@ -3,14 +3,15 @@
 // first (untimed). `--mode single` allocates every function once per pass on
 // this thread (validation included, as allocate() does); `--mode pool`
 // starts an AllocationPool (its start-up is part of pass 1) and sends the
-// whole folder per pass. Run each mode in a fresh process and compare.
+// whole folder per pass. Run each mode in a fresh process and compare. It
+// imports the built package (run `npm run build` first).
 
 import { parseArgs } from 'node:util';
-import { AllocationPool } from '../src/batch/index.js';
 import { expandPaths } from '../src/cli/files.js';
-import { readCorpusFile } from '../src/io/corpus.js';
-import { allocate } from '../src/allocate.js';
-import type { Function, MachineEnv } from '../src/model/function.js';
+// The built package (npm run build first): workers then run the shipped JavaScript.
+import { allocate, type Function, type MachineEnv } from 'regalloc';
+import { AllocationPool } from 'regalloc/batch';
+import { readCorpusFile } from 'regalloc/io';
 
 const { values, positionals } = parseArgs({
   options: {
