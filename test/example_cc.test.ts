@@ -12,6 +12,7 @@ import { FunctionBuilder, Operand, RegAllocError, RegClass, operandConstraint, o
 import { CodeBuffer } from '../examples/cc/buffer.js';
 import { checkSource } from '../examples/cc/check.js';
 import { compile, compileProgram } from '../examples/cc/compile.js';
+import { writeElf } from '../examples/cc/elf.js';
 import { Assembler } from '../examples/cc/encode.js';
 import { fuzz, minimize } from '../examples/cc/fuzz.js';
 import { floatToInt, formatFloat, interpret } from '../examples/cc/interp.js';
@@ -203,7 +204,7 @@ function le32(v: number): number[] {
   return [0, 8, 16, 24].map((s) => (v >>> s) & 0xff);
 }
 
-describe('program suite: both allocators, checked, run natively, same as the interpreter', { skip: SKIP_NATIVE }, () => {
+describe('program suite: both allocators, checked, stack alignment trapped at every call, run natively, same as the interpreter', { skip: SKIP_NATIVE }, () => {
   const interpreter = new InterpreterThread();
   after(() => interpreter.close());
   assert.ok(programFiles.length >= 15, `${programFiles.length} programs`);
@@ -213,7 +214,7 @@ describe('program suite: both allocators, checked, run natively, same as the int
       const expected = await interpreter.run(src, file);
       const prog = checkSource(src, file);
       for (const algorithm of ['ion', 'fastalloc'] as const) {
-        const c = compileProgram(prog, { algorithm, check: true });
+        const c = compileProgram(prog, { algorithm, check: true, checkAlignment: true });
         const got = runElf(c.elf, `${file}.${algorithm}`);
         assert.equal(got.signal, null, `${file} (${algorithm}) killed by ${got.signal}`);
         assert.equal(got.stdout, expected.stdout, `${file} (${algorithm}) output`);
@@ -221,6 +222,20 @@ describe('program suite: both allocators, checked, run natively, same as the int
       }
     });
   }
+
+  it('the alignment check traps on a misaligned stack and passes an aligned one', () => {
+    const exe = (misalign: boolean) => {
+      const a = new Assembler();
+      if (misalign) a.push(0); // rsp is 16-byte aligned at the ELF entry point
+      a.trapUnlessAligned16();
+      a.movRI(RDI, 7n);
+      a.movRI(RAX, 60n);
+      a.syscall();
+      return writeElf(a.finish(), 0, 8);
+    };
+    assert.equal(runElf(exe(false), 'aligned').status, 7);
+    assert.equal(runElf(exe(true), 'misaligned').signal, 'SIGILL');
+  });
 
   it('a long if-body makes its forward branch take the rel32 form, and the program still runs', () => {
     const body = Array.from({ length: 40 }, (_, i) => `x = x * 3 + ${i};`).join(' ');

@@ -21,6 +21,8 @@ export interface CompileOptions {
   check?: boolean;
   /** Produce an asm listing. */
   listing?: boolean;
+  /** Make every call trap (SIGILL) unless the stack is 16-byte aligned. */
+  checkAlignment?: boolean;
 }
 
 export interface FunctionReport extends MoveCounts {
@@ -86,7 +88,7 @@ export function compileProgram(program: CheckedProgram, options: CompileOptions 
     if (options.check) checkOutput(lf.func, env, out);
     const start = asm.size;
     asm.bind(fnLabels.get(f.name)!);
-    const counts = emitFunction(asm, lf, out, fnLabels, data, listing);
+    const counts = emitFunction(asm, lf, out, fnLabels, data, listing, options.checkAlignment);
     functions.push({ name: f.name, codeBytes: asm.size - start, func: lf.func, out, ...counts });
   }
   const code = asm.finish();

@@ -95,7 +95,8 @@ const memText = (m: Mem) =>
 
 /**
  * Emits one allocated function at the buffer's current offset, binding `blockLabels` as its
- * blocks start; `fnLabels` are the call targets. Appends asm lines to `listing` if given.
+ * blocks start; `fnLabels` are the call targets. Appends asm lines to `listing` if given;
+ * with `checkAlignment`, every call first traps (ud2) unless rsp is 16-byte aligned.
  */
 export function emitFunction(
   asm: Assembler,
@@ -104,6 +105,7 @@ export function emitFunction(
   fnLabels: ReadonlyMap<string, number>,
   data: DataLayout,
   listing?: string[],
+  checkAlignment = false,
 ): MoveCounts {
   const counts: MoveCounts = { moves: 0, spills: 0, reloads: 0, stackMoves: 0 };
   const saved = usedCalleeSaved(out);
@@ -366,6 +368,10 @@ export function emitFunction(
         return;
       }
       case 'call':
+        if (checkAlignment) {
+          line('test spl, 15; jz +2; ud2 ; stack alignment check');
+          asm.trapUnlessAligned16();
+        }
         line(`call ${m.name}`);
         asm.call(fnLabels.get(m.name!)!);
         return;
