@@ -391,14 +391,37 @@ export function emitFunction(
         return;
       case 'br': {
         const [t, e] = m.targets as [number, number];
-        line(`test ${R(r(0))}, ${R(r(0))}`);
-        asm.test(r(0), r(0));
-        if (t === current + 1) {
-          line(`je .b${e}`);
-          asm.jcc(CC.E, blockLabels[e]!);
+        let cc: number = CC.NE; // the condition under which the branch goes to `t`
+        if (m.cmp === undefined) {
+          line(`test ${R(r(0))}, ${R(r(0))}`);
+          asm.test(r(0), r(0));
+        } else if (m.cmp === 'int') {
+          line(`cmp ${R(r(0))}, ${R(r(1))}`);
+          asm.alu('cmp', r(0), r(1));
+          cc = m.cc!;
+        } else if (m.cmp === 'int-imm') {
+          line(`cmp ${R(r(0))}, ${m.imm}`);
+          asm.aluImm('cmp', r(0), Number(m.imm!));
+          cc = m.cc!;
         } else {
-          line(`jne .b${t}`);
-          asm.jcc(CC.NE, blockLabels[t]!);
+          const swap = m.sub === '<' || m.sub === '<=';
+          const [x, y] = swap ? [r(1), r(0)] : [r(0), r(1)];
+          line(`ucomisd ${X(x)}, ${X(y)}`);
+          asm.ucomisd(x, y);
+          // Unordered (NaN) sets PF: == is false and != is true then.
+          if (m.sub === '==' || m.sub === '!=') {
+            const unordered = m.sub === '==' ? e : t;
+            line(`jp .b${unordered}`);
+            asm.jcc(CC.P, blockLabels[unordered]!);
+            cc = m.sub === '==' ? CC.E : CC.NE;
+          } else cc = m.sub === '>' || m.sub === '<' ? CC.A : CC.AE;
+        }
+        if (t === current + 1) {
+          line(`j${ccName(cc ^ 1)} .b${e}`);
+          asm.jcc(cc ^ 1, blockLabels[e]!);
+        } else {
+          line(`j${ccName(cc)} .b${t}`);
+          asm.jcc(cc, blockLabels[t]!);
           jumpTo(e);
         }
         return;
@@ -422,7 +445,7 @@ export function emitFunction(
   return counts;
 }
 
-const CC_NAMES: Record<number, string> = { 2: 'b', 3: 'ae', 4: 'e', 5: 'ne', 6: 'be', 7: 'a', 10: 'p', 11: 'np', 12: 'l', 13: 'ge', 14: 'le', 15: 'g' };
+const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 function ccName(cc: number): string {
   return CC_NAMES[cc]!;
 }

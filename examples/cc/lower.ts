@@ -41,7 +41,7 @@ export type MOp =
   | 'call' // call name
   | 'putc'
   | 'jmp'
-  | 'br' // test a, a; jne succ0; jmp succ1
+  | 'br' // test a, a (or a fused compare); jne succ0; jmp succ1
   | 'ret';
 
 export interface MInst {
@@ -54,6 +54,8 @@ export interface MInst {
   index?: number;
   /** Successor blocks of a branch. */
   targets?: number[];
+  /** What a `br` tests: its operand against zero (default), or a compare fused into it. */
+  cmp?: 'int' | 'int-imm' | 'float';
 }
 
 export interface LoweredFunction {
@@ -106,6 +108,13 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
     else if (t.val >= 0) uses[t.val]!++;
   }
 
+  // A compare whose only use is its block's branch is fused into the branch (cmp + jcc).
+  const fusedCompare = f.blocks.map((blk) => {
+    const t = blk.term;
+    if (t.k !== 'br' || uses[t.cond] !== 1) return undefined;
+    return blk.insts.find((i) => i.dst === t.cond && (i.op === 'icmp' || i.op === 'fcmp'));
+  });
+
   const perBlock: MInst[][] = [];
   let outgoingSlots = 0;
   const argAssign = assignArgs(f.paramTypes);
@@ -126,7 +135,9 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
         inst({ op: 'args' }, inRegs.map((i) => Operand.regFixedDef(v(i.dst), (argAssign[i.index!] as { reg: PReg }).reg)));
       }
     }
+    const fused = fusedCompare[bi];
     for (const i of blk.insts) {
+      if (i === fused) continue;
       const [a, c] = i.args;
       switch (i.op) {
         case 'param': {
@@ -238,8 +249,20 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
       b.branch(block, [{ block: t.to, args: t.args.map(v) }]);
       out.push({ op: 'jmp', targets: [t.to] });
     } else if (t.k === 'br') {
-      b.branch(block, [{ block: t.then }, { block: t.else }], [Operand.regUse(v(t.cond))]);
-      out.push({ op: 'br', targets: [t.then, t.else] });
+      const targets = [t.then, t.else];
+      const succs = [{ block: t.then }, { block: t.else }];
+      if (fused === undefined) {
+        b.branch(block, succs, [Operand.regUse(v(t.cond))]);
+        out.push({ op: 'br', targets });
+      } else {
+        const [a, c] = fused.args as [number, number];
+        const imm = foldedImm(fused);
+        const operands = imm === undefined ? [Operand.regUse(v(a)), Operand.regUse(v(c))] : [Operand.regUse(v(a))];
+        b.branch(block, succs, operands);
+        if (fused.op === 'fcmp') out.push({ op: 'br', targets, cmp: 'float', sub: fused.sub! });
+        else if (imm === undefined) out.push({ op: 'br', targets, cmp: 'int', cc: ICMP_CC[fused.sub!]! });
+        else out.push({ op: 'br', targets, cmp: 'int-imm', cc: ICMP_CC[fused.sub!]!, imm });
+      }
     } else {
       const r = f.ret === 'float' ? xmm(0) : gpr(RAX);
       b.ret(block, t.val >= 0 ? [Operand.regFixedUse(v(t.val), r)] : []);
