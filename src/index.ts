@@ -9,3 +9,5 @@ export { CFGInfo } from './analysis/cfg.js';
 export { FastallocContext, runFastalloc } from './fastalloc/index.js';
 export { checkOutput, checkerVerdict, CheckerError } from './checker/index.js';
 export { IonContext, runIon } from './ion/index.js';
+export * from './emit/index.js';
+export * from './machine/index.js';

@@ -7,7 +7,7 @@ import { parseCorpus, readCorpusFile } from '../src/io/corpus.js';
 import { RegAllocError, type RegAllocErrorKind } from '../src/model/errors.js';
 import type { MachineEnv } from '../src/model/function.js';
 import { makeOperand, Operand, constraintReuse } from '../src/model/operand.js';
-import { PRegSet, preg, RegClass, vreg, VREG_MAX_INDEX } from '../src/model/regs.js';
+import { PRegSet, preg, RegClass, vreg, VREG_MAX_INDEX, vregToString } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
 
@@ -29,7 +29,10 @@ function expectError(
   assert.ok(caught instanceof RegAllocError, `expected RegAllocError ${kind}, got ${String(caught)}`);
   assert.equal(caught.kind, kind, caught.message);
   for (const [k, v] of Object.entries(place)) {
-    assert.equal((caught.place as Record<string, unknown>)[k], v, `place.${k} in ${caught.message}`);
+    if (k === 'vreg') {
+      assert.equal(caught.vreg, v, `vreg in ${caught.message}`);
+      assert.equal(caught.place.vreg, vregToString(v as number), `place.vreg in ${caught.message}`);
+    } else assert.equal((caught.place as Record<string, unknown>)[k], v, `place.${k} in ${caught.message}`);
   }
   for (const m of mentions) assert.ok(caught.message.includes(m), `"${caught.message}" should mention "${m}"`);
   return caught;
@@ -124,7 +127,7 @@ describe('each RegAllocError variant from a hand-built function', () => {
     expectError(() => validateFunction(b.build(), smallEnv()), 'SSA', { inst: 1, vreg: v }, ['v0i', 'inst 1']);
   });
 
-  it('SSA: one instruction naming a def twice is allowed only with allow_multiple_vreg_defs', () => {
+  it('SSA: one instruction naming a def twice, even with allow_multiple_vreg_defs (as regalloc2)', () => {
     const make = (allow: boolean) => {
       const b = new FunctionBuilder();
       b.allowMultipleVregDefs = allow;
@@ -134,8 +137,8 @@ describe('each RegAllocError variant from a hand-built function', () => {
       b.ret(b0, [Operand.regUse(v)]);
       return b.build();
     };
-    expectError(() => validateFunction(make(false), smallEnv()), 'SSA', { inst: 0 });
-    validateFunction(make(true), smallEnv());
+    expectError(() => validateFunction(make(false), smallEnv()), 'SSA', { block: 0, inst: 0 });
+    expectError(() => validateFunction(make(true), smallEnv()), 'SSA', { block: 0, inst: 0 }, ['same instruction']);
   });
 
   it('SSA: a use never defined, and a use its def does not dominate', () => {

@@ -25,16 +25,16 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
   const nv = f.numVregs();
   const nb = f.numBlocks();
   const definedIn = new Uint32Array(nv).fill(BLOCK_INVALID);
-  // With allow_multiple_vreg_defs, one instruction may name the same def twice.
+  // One def per vreg, even within one instruction and even when the function
+  // allows multiple vreg defs (regalloc2's SSA check ignores that flag too).
   const defInst = new Int32Array(nv).fill(INST_NONE);
-  const multi = f.allowMultipleVregDefs();
   for (let b = 0; b < nb; b++) {
     const def = (v: VReg, inst: number) => {
       const idx = vregIndex(v);
       if (idx >= nv) throw ssaError(v, inst, b, `vreg index is not below num_vregs (${nv})`);
       if (definedIn[idx] !== BLOCK_INVALID) {
-        if (multi && inst !== INST_NONE && defInst[idx] === inst) return;
-        throw ssaError(v, inst, b, `defined more than once (first in block ${definedIn[idx]})`);
+        const first = defInst[idx] === inst && inst !== INST_NONE ? 'by the same instruction' : `first in block ${definedIn[idx]}`;
+        throw ssaError(v, inst, b, `defined more than once (${first})`);
       }
       definedIn[idx] = b;
       defInst[idx] = inst;

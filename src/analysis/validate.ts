@@ -20,7 +20,19 @@ import {
   operandToString,
   operandVReg,
 } from '../model/operand.js';
-import { NUM_REG_CLASSES, PRegSet, pregToString, type VReg, VREG_MAX_INDEX, vregIndex, vregToString } from '../model/regs.js';
+import {
+  NUM_REG_CLASSES,
+  PRegSet,
+  pregToString,
+  REG_CLASS_NAME,
+  type RegClass,
+  type VReg,
+  vreg,
+  VREG_MAX_INDEX,
+  vregClass,
+  vregIndex,
+  vregToString,
+} from '../model/regs.js';
 import { CFGInfo } from './cfg.js';
 import { validateSsa } from './ssa.js';
 
@@ -36,93 +48,234 @@ function allocatable(env: MachineEnv): PRegSet {
   return s;
 }
 
+function envError(message: string): RegAllocError {
+  return new RegAllocError('InvalidEnv', `env: ${message}`);
+}
+
+/** True for a register set this library can read: eight 32-bit words, nothing in the unused class 3. */
+function isRegSet(x: unknown): x is PRegSet {
+  const bits = (x as PRegSet | null)?.bits;
+  return bits instanceof Uint32Array && bits.length === 8 && bits[6] === 0 && bits[7] === 0 && typeof (x as PRegSet).clone === 'function';
+}
+
+function isPReg(p: unknown): p is number {
+  return Number.isInteger(p) && (p as number) >= 0 && (p as number) < NUM_REG_CLASSES << 6;
+}
+
+/** The env's shape (register sets where sets belong, registers in range), then its consistency. */
 export function validateEnv(env: MachineEnv): void {
+  if (env === null || typeof env !== 'object') throw envError(`expected a MachineEnv object, got ${describe(env)}`);
+  for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
+    const sets = env[field] as unknown;
+    if (!Array.isArray(sets) || sets.length !== NUM_REG_CLASSES) {
+      throw envError(`${field} must be an array of ${NUM_REG_CLASSES} PRegSets (int, float, vector), got ${describe(sets)}`);
+    }
+    sets.forEach((set: unknown, c) => {
+      if (!isRegSet(set)) throw envError(`${field}[${c}] must be a PRegSet (e.g. PRegSet.of([...])), got ${describe(set)}`);
+    });
+  }
+  const scratch = env.scratchByClass as unknown;
+  if (!Array.isArray(scratch) || scratch.length !== NUM_REG_CLASSES) {
+    throw envError(`scratchByClass must be an array of ${NUM_REG_CLASSES} registers or nulls, got ${describe(scratch)}`);
+  }
+  scratch.forEach((p: unknown, c) => {
+    if (p !== null && !isPReg(p)) throw envError(`scratchByClass[${c}] must be a PReg or null, got ${describe(p)}`);
+  });
+  const slots = env.fixedStackSlots as unknown;
+  if (!Array.isArray(slots)) throw envError(`fixedStackSlots must be an array of PRegs, got ${describe(slots)}`);
+  slots.forEach((p: unknown, k) => {
+    if (!isPReg(p)) throw envError(`fixedStackSlots[${k}] must be a PReg, got ${describe(p)}`);
+  });
   for (let c = 0; c < NUM_REG_CLASSES; c++) {
     for (const set of [env.preferredRegsByClass[c]!, env.nonPreferredRegsByClass[c]!]) {
       for (const p of set) {
-        if (p >> 6 !== c) {
-          throw new RegAllocError('InvalidEnv', `env: ${pregToString(p)} is listed under another class`);
-        }
+        if (p >> 6 !== c) throw envError(`${pregToString(p)} is listed under another class`);
       }
     }
     const both = env.preferredRegsByClass[c]!.clone().intersectFrom(env.nonPreferredRegsByClass[c]!);
-    if (!both.isEmpty()) {
-      throw new RegAllocError('InvalidEnv', `env: ${both} are both preferred and non-preferred`);
-    }
+    if (!both.isEmpty()) throw envError(`${both} are both preferred and non-preferred`);
   }
   const alloc = allocatable(env);
   env.scratchByClass.forEach((s, c) => {
     if (s === null) return;
-    if (s >> 6 !== c) throw new RegAllocError('InvalidEnv', `env: scratch ${pregToString(s)} is of another class`);
-    if (alloc.contains(s)) {
-      throw new RegAllocError('InvalidEnv', `env: scratch register ${pregToString(s)} is also allocatable`);
-    }
+    if (s >> 6 !== c) throw envError(`scratch ${pregToString(s)} is of another class`);
+    if (alloc.contains(s)) throw envError(`scratch register ${pregToString(s)} is also allocatable`);
   });
   for (const p of env.fixedStackSlots) {
-    if (alloc.contains(p)) {
-      throw new RegAllocError('InvalidEnv', `env: fixed stack slot ${pregToString(p)} is also allocatable`);
-    }
+    if (alloc.contains(p)) throw envError(`fixed stack slot ${pregToString(p)} is also allocatable`);
   }
+}
+
+/** A short description of a bad value for a message. */
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'no prototype'})`;
+  return `${typeof x} ${String(x)}`;
 }
 
 function structureError(message: string, place: { block?: number; inst?: number } = {}): RegAllocError {
   return new RegAllocError('InvalidStructure', message, place);
 }
 
+/**
+ * The most instructions a function may have: program points (two per
+ * instruction) must fit the allocators' 32-bit signed position columns.
+ * (regalloc2's own limit is 2^31 instructions, from its 32-bit `ProgPoint`.)
+ */
+export const MAX_INSTS = 1 << 30;
+
+/** The largest spill-slot size per class, in slots: regalloc2 indexes at most 2^24 slots in all. */
+export const MAX_SPILLSLOT_SIZE = 1 << 16;
+
+function isIndex(x: unknown, below: number): x is number {
+  return Number.isInteger(x) && (x as number) >= 0 && (x as number) < below;
+}
+
 /** Block ranges, edges and counts: what must hold before any analysis runs. */
 export function validateStructure(f: Function): void {
   const nb = f.numBlocks();
   const ni = f.numInsts();
-  if (nb === 0) throw structureError('the function has no blocks');
+  const nv = f.numVregs();
+  if (!Number.isInteger(nb) || nb < 1) throw structureError(`the function has no blocks (numBlocks() is ${nb})`);
+  if (!Number.isInteger(ni) || ni < 0) throw structureError(`numInsts() is ${ni}, not a count`);
+  if (ni > MAX_INSTS) {
+    throw new RegAllocError('TooManyInsts', `${ni} instructions exceed the limit of ${MAX_INSTS} (program points must fit 32 bits)`);
+  }
+  if (!Number.isInteger(nv) || nv < 0) throw structureError(`numVregs() is ${nv}, not a count`);
+  if (nv > VREG_MAX_INDEX) {
+    throw structureError(`num_vregs ${nv} exceeds the limit ${VREG_MAX_INDEX} (vreg indices have 21 bits, the top one reserved)`);
+  }
   const entry = f.entryBlock();
-  if (!(entry < nb)) throw new RegAllocError('BB', `entry block ${entry} does not exist`, { block: entry });
-  if (f.numVregs() > VREG_MAX_INDEX) {
-    throw structureError(`num_vregs ${f.numVregs()} exceeds the limit ${VREG_MAX_INDEX}`);
+  if (!isIndex(entry, nb)) throw new RegAllocError('BB', `entry block ${entry} does not exist`, { block: entry });
+  for (let c = 0; c < NUM_REG_CLASSES; c++) {
+    const size = f.spillslotSize(c as RegClass);
+    // 0 is allowed for a class no vreg uses (Cranelift gives 0 for classes it never spills); see validateOperands.
+    if (!Number.isInteger(size) || size < 0 || size > MAX_SPILLSLOT_SIZE || (size & (size - 1)) !== 0) {
+      throw new RegAllocError(
+        'InvalidSpillslotSize',
+        `the spill-slot size of class ${REG_CLASS_NAME[c]} is ${size}: it must be a power of two from 1 to ${MAX_SPILLSLOT_SIZE}`,
+      );
+    }
   }
   let expect = 0;
   for (let b = 0; b < nb; b++) {
     const r = f.blockInsns(b);
+    if (r === null || typeof r !== 'object' || !Number.isInteger(r.first) || !Number.isInteger(r.end)) {
+      throw structureError(`block ${b}: its instruction range is not a pair of integers`, { block: b });
+    }
     if (r.first !== expect) {
       throw structureError(`block ${b} starts at inst ${r.first}, expected ${expect} (blocks must be consecutive)`, {
         block: b,
       });
     }
     if (r.end <= r.first) throw new RegAllocError('BB', `block ${b} has no instructions`, { block: b });
+    if (r.end > ni) throw structureError(`block ${b} ends at inst ${r.end}, past the function's ${ni} instructions`, { block: b });
     expect = r.end;
   }
   if (expect !== ni) throw structureError(`blocks cover ${expect} instructions, the function has ${ni}`);
+  // Every edge must be listed once as a successor and once as a predecessor
+  // (as multisets: compared sorted, linear in the edges up to the sort).
+  let numSuccEdges = 0;
+  let numPredEdges = 0;
   for (let b = 0; b < nb; b++) {
     const succs = f.blockSuccs(b);
     const preds = f.blockPreds(b);
     for (let k = 0; k < succs.length; k++) {
-      const s = succs[k]!;
-      if (!(s < nb)) throw structureError(`block ${b}: successor ${s} does not exist`, { block: b });
-      if (!Array.prototype.includes.call(f.blockPreds(s), b)) {
-        throw structureError(`block ${b} lists ${s} as a successor, but ${s} does not list ${b} as a predecessor`, {
-          block: b,
-        });
-      }
+      if (!isIndex(succs[k], nb)) throw structureError(`block ${b}: successor ${String(succs[k])} does not exist`, { block: b });
     }
     for (let k = 0; k < preds.length; k++) {
-      const p = preds[k]!;
-      if (!(p < nb)) throw structureError(`block ${b}: predecessor ${p} does not exist`, { block: b });
-      if (!Array.prototype.includes.call(f.blockSuccs(p), b)) {
-        throw structureError(`block ${b} lists ${p} as a predecessor, but ${p} does not list ${b} as a successor`, {
-          block: b,
-        });
-      }
+      if (!isIndex(preds[k], nb)) throw structureError(`block ${b}: predecessor ${String(preds[k])} does not exist`, { block: b });
+    }
+    numSuccEdges += succs.length;
+    numPredEdges += preds.length;
+  }
+  const bySuccs = new Float64Array(numSuccEdges);
+  const byPreds = new Float64Array(numPredEdges);
+  for (let b = 0, i = 0, j = 0; b < nb; b++) {
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) bySuccs[i++] = b * nb + succs[k]!;
+    const preds = f.blockPreds(b);
+    for (let k = 0; k < preds.length; k++) byPreds[j++] = preds[k]! * nb + b;
+  }
+  bySuccs.sort();
+  byPreds.sort();
+  for (let k = 0; k < Math.max(numSuccEdges, numPredEdges); k++) {
+    const s = k < numSuccEdges ? bySuccs[k]! : Infinity;
+    const p = k < numPredEdges ? byPreds[k]! : Infinity;
+    if (s === p) continue;
+    const edge = Math.min(s, p);
+    const from = Math.floor(edge / nb);
+    const to = edge - from * nb;
+    throw structureError(
+      s < p
+        ? `block ${from} lists ${to} as a successor ${countOf(f.blockSuccs(from), to)} times, but ${to} lists ${from} as a predecessor ${countOf(f.blockPreds(to), from)} times`
+        : `block ${to} lists ${from} as a predecessor ${countOf(f.blockPreds(to), from)} times, but ${from} lists ${to} as a successor ${countOf(f.blockSuccs(from), to)} times`,
+      { block: s < p ? from : to },
+    );
+  }
+  for (let b = 0; b < nb; b++) {
+    const last = f.blockInsns(b).end - 1;
+    const n = f.blockSuccs(b).length;
+    if (n > 0 && f.isRet(last)) {
+      throw new RegAllocError('BB', `block ${b} ends in a return (inst ${last}) but lists ${n} successors`, { block: b, inst: last });
     }
   }
 }
 
-function checkVReg(f: Function, v: VReg, where: string, place: { block?: number; inst?: number; operand?: number }) {
-  if (vregIndex(v) >= f.numVregs()) {
-    throw new RegAllocError(
-      'VRegOutOfRange',
-      `${where}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
-      { ...place, vreg: v },
-    );
+function countOf(list: ArrayLike<number>, x: number): number {
+  let n = 0;
+  for (let k = 0; k < list.length; k++) if (list[k] === x) n++;
+  return n;
+}
+
+type Place = { block?: number; inst?: number; operand?: number };
+
+const CLASS_UNSEEN = 255;
+
+/**
+ * Checks every vreg mention: an integer, a real class, an index below
+ * num_vregs, and one class per index throughout the function.
+ */
+class VRegMentions {
+  private readonly classOf: Uint8Array;
+  private readonly firstSeen: string[];
+  constructor(private readonly f: Function) {
+    this.classOf = new Uint8Array(f.numVregs()).fill(CLASS_UNSEEN);
+    this.firstSeen = [];
   }
+
+  check(v: VReg, where: string, place: Place): void {
+    const f = this.f;
+    if (!Number.isInteger(v) || v < 0 || (v & 3) === 3) {
+      throw new RegAllocError('InvalidOperand', `${where}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, place);
+    }
+    const idx = vregIndex(v);
+    if (idx >= f.numVregs()) {
+      throw new RegAllocError(
+        'VRegOutOfRange',
+        `${where}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
+        { ...place, vreg: v },
+      );
+    }
+    const c = this.classOf[idx]!;
+    if (c === CLASS_UNSEEN) {
+      this.classOf[idx] = vregClass(v);
+      this.firstSeen[idx] = where;
+    } else if (c !== vregClass(v)) {
+      throw new RegAllocError(
+        'VRegClassMismatch',
+        `${where}: ${vregToString(v)} has class ${REG_CLASS_NAME[vregClass(v)]}, but vreg ${idx} is ${vregToString(vreg(idx, c as RegClass))} at ${this.firstSeen[idx]}`,
+        { ...place, vreg: v },
+      );
+    }
+  }
+}
+
+/** The constraint fields that mean nothing (3..15: between `stack` and `limit`). */
+function constraintFieldValid(op: Operand): boolean {
+  const field = op >>> 25;
+  return field <= 2 || field >= 0b0010000;
 }
 
 /**
@@ -196,30 +349,33 @@ export function validateOperands(f: Function, env: MachineEnv): void {
   const fixedOk = alloc.clone();
   for (const p of env.fixedStackSlots) fixedOk.add(p);
   const nb = f.numBlocks();
+  const vregs = new VRegMentions(f);
   for (let b = 0; b < nb; b++) {
     const params = f.blockParams(b);
-    for (let k = 0; k < params.length; k++) checkVReg(f, params[k]!, `block ${b} param ${k}`, { block: b });
+    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, `block ${b} param ${k}`, { block: b });
     const r = f.blockInsns(b);
-    const last = r.end - 1;
-    const succs = f.blockSuccs(b);
-    for (let k = 0; k < succs.length; k++) {
-      const args = f.branchBlockparams(b, last, k);
-      for (let a = 0; a < args.length; a++) {
-        checkVReg(f, args[a]!, `block ${b} branch inst ${last}, arg ${a} to block ${succs[k]}`, {
-          block: b,
-          inst: last,
-        });
-      }
-    }
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
       if (ops.length > MAX_OPERANDS_PER_INST) {
-        throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands`, {
+        throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands, more than regalloc2's ${MAX_OPERANDS_PER_INST}`, {
           block: b,
           inst: i,
         });
       }
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (!Number.isInteger(op) || op < 0 || op > 0xffffffff || ((op >>> 21) & 3) === 3 || !constraintFieldValid(op)) {
+          throw new RegAllocError(
+            'InvalidOperand',
+            `block ${b} inst ${i} operand ${k}: ${String(op)} is not an operand (a uint32 with a class 0..2 and a known constraint)`,
+            { block: b, inst: i, operand: k },
+          );
+        }
+      }
       const clobbers = f.instClobbers(i);
+      if (!isRegSet(clobbers)) {
+        throw new RegAllocError('InvalidStructure', `block ${b} inst ${i}: its clobbers are not a PRegSet`, { block: b, inst: i });
+      }
       checkFixedOverlaps(b, i, ops);
       checkStackUses(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
@@ -233,7 +389,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
           continue;
         }
         const v = operandVReg(op);
-        checkVReg(f, v, where, place);
+        vregs.check(v, where, place);
         switch (operandConstraintKind(op)) {
           case ConstraintKind.Reuse: {
             const t = operandReuseIndex(op);
@@ -280,10 +436,46 @@ export function validateOperands(f: Function, env: MachineEnv): void {
         }
       }
     }
+    const last = r.end - 1;
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) {
+      const args = f.branchBlockparams(b, last, k);
+      for (let a = 0; a < args.length; a++) {
+        vregs.check(args[a]!, `block ${b} branch inst ${last}, arg ${a} to block ${succs[k]}`, { block: b, inst: last });
+      }
+    }
   }
-  for (const [v, from, to] of f.debugValueLabels()) {
-    checkVReg(f, v, `debug value label [${from}, ${to})`, {});
+  const labels = f.debugValueLabels();
+  const ni = f.numInsts();
+  for (let k = 0; k < labels.length; k++) {
+    const entry = labels[k];
+    const where = `debug value label ${k}`;
+    if (!Array.isArray(entry) || entry.length !== 4) {
+      throw new RegAllocError('InvalidDebugLabel', `${where}: not a [vreg, from, to, label] entry`);
+    }
+    const [v, from, to, label] = entry;
+    // Ranges may reach past the last instruction (regalloc2's fuzzer makes such labels), not run backwards.
+    if (!isIndex(from, 2 ** 32) || !isIndex(to, 2 ** 32) || from > to) {
+      throw new RegAllocError('InvalidDebugLabel', `${where}: [${from}, ${to}) is not a range of instruction indices`, {
+        vreg: v,
+        ...(isIndex(from, ni) ? { inst: from } : {}),
+      });
+    }
+    if (!isIndex(label, 2 ** 32)) throw new RegAllocError('InvalidDebugLabel', `${where}: label ${label} is not a uint32`, { vreg: v, inst: from });
+    vregs.check(v, `${where} over [${from}, ${to})`, from < ni ? { block: blockOfInst(f, from), inst: from } : {});
   }
+}
+
+/** The block holding `inst` (binary search over the consecutive block ranges). */
+function blockOfInst(f: Function, inst: number): number {
+  let lo = 0;
+  let hi = f.numBlocks() - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (f.blockInsns(mid).first <= inst) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -297,28 +489,31 @@ export function validateSatisfiable(f: Function, env: MachineEnv): void {
   // Lowest allocatable hw_enc per class, for limit(n).
   const lowest = [64, 64, 64];
   for (const p of allocatable(env)) lowest[p >> 6] = Math.min(lowest[p >> 6]!, p & 63);
-  const ni = f.numInsts();
-  for (let i = 0; i < ni; i++) {
-    const ops = f.instOperands(i);
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      if (operandIsFixedNonAllocatable(op)) continue;
-      const kind = operandConstraintKind(op);
-      const c = operandClass(op);
-      const place = { inst: i, operand: k, vreg: operandVReg(op) };
-      if (kind === ConstraintKind.Reg && !hasClass[c]) {
-        throw new RegAllocError(
-          'InvalidOperand',
-          `inst ${i} operand ${k} (${operandToString(op)}): the env has no register of its class`,
-          place,
-        );
-      }
-      if (kind === ConstraintKind.Limit && !(lowest[c]! < operandLimit(op))) {
-        throw new RegAllocError(
-          'InvalidLimit',
-          `inst ${i} operand ${k} (${operandToString(op)}): no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
-          place,
-        );
+  const nb = f.numBlocks();
+  for (let b = 0; b < nb; b++) {
+    const r = f.blockInsns(b);
+    for (let i = r.first; i < r.end; i++) {
+      const ops = f.instOperands(i);
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandIsFixedNonAllocatable(op)) continue;
+        const kind = operandConstraintKind(op);
+        const c = operandClass(op);
+        const place = { block: b, inst: i, operand: k, vreg: operandVReg(op) };
+        const where = `block ${b} inst ${i} operand ${k} (${operandToString(op)})`;
+        if (f.spillslotSize(c) === 0) {
+          throw new RegAllocError('InvalidSpillslotSize', `${where}: the spill-slot size of its class is 0`, place);
+        }
+        if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !hasClass[c]) {
+          throw new RegAllocError('InvalidOperand', `${where}: the env has no register of its class`, place);
+        }
+        if (kind === ConstraintKind.Limit && !(lowest[c]! < operandLimit(op))) {
+          throw new RegAllocError(
+            'InvalidLimit',
+            `${where}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
+            place,
+          );
+        }
       }
     }
   }

@@ -5,7 +5,8 @@ import { validateFunction } from '../analysis/validate.js';
 import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
 import { compareOutputs } from '../io/compare.js';
-import { outputRecord, readCorpusFile, resultToJson } from '../io/corpus.js';
+import { outputRecord, resultToJson } from '../io/corpus.js';
+import { readInputFile } from '../io/text_file.js';
 import type { Function, MachineEnv, Output } from '../model/function.js';
 import { checkOutput } from '../checker/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, intOption } from './command.js';
@@ -60,7 +61,7 @@ export function runAllocate(files: readonly string[], opts: AllocateCommandOptio
   for (const path of files) {
     let name = displayName(path);
     try {
-      const c = readCorpusFile(path);
+      const c = readInputFile(path);
       name = displayName(path, c.name);
       validateFunction(c.func, c.env);
       const times: number[] = [];

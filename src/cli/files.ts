@@ -1,11 +1,12 @@
 // Expands the CLI's path arguments: files as given, folders recursively
-// (sorted), keeping the input files (corpus JSON, plain or gzipped).
+// (sorted), keeping the input files (corpus JSON, plain or gzipped, and the
+// text format).
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The endings of the files a folder is searched for. */
-export const INPUT_EXTENSIONS = ['.json', '.json.gz'] as const;
+export const INPUT_EXTENSIONS = ['.json', '.json.gz', '.ra'] as const;
 
 export function isInputFile(name: string): boolean {
   return INPUT_EXTENSIONS.some((ext) => name.endsWith(ext)) && !name.endsWith('MANIFEST.json');

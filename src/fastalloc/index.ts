@@ -8,7 +8,7 @@
 
 import { CFGInfo } from '../analysis/cfg.js';
 import { validateSsa } from '../analysis/ssa.js';
-import { type Allocation, ALLOC_NONE, allocReg, allocStack } from '../model/allocation.js';
+import { type Allocation, ALLOC_NONE, allocIsReg, allocIsStack, allocReg, allocStack, type InstPosition, pointAfter, pointBefore, pointInst, progPoint } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
 import { emptyStats, type Function, type MachineEnv, type Output, outputWithPackedEdits, type RegallocOptions } from '../model/function.js';
 import {
@@ -17,6 +17,7 @@ import {
   ConstraintKind,
   constraintFixed,
   makeOperand,
+  OperandKind,
   type Operand,
   operandClass,
   operandConstraintField,
@@ -30,13 +31,13 @@ import {
   operandReuseIndex,
   operandVReg,
 } from '../model/operand.js';
-import { type PReg, PRegSet, type RegClass, type VReg, VREG_MAX_INDEX } from '../model/regs.js';
+import { allocPReg, pointAfterInst, pregBelowLimit } from '../model/location.js';
+import { NUM_REG_CLASSES, type PReg, pregClass, pregHwEnc, PRegSet, type RegClass, type VReg, VREG_INVALID, vregClass, vregIndex } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
-const VREG_INVALID = VREG_MAX_INDEX * 4;
 const SLOT_INVALID = -1;
 const PP_INVALID = 0xfffffffe;
 const NO_REUSE = -1;
@@ -46,6 +47,11 @@ const LATE = 1;
 const EARLY_ONLY = 0;
 const LATE_ONLY = 1;
 const BOTH = 2;
+// The env key (see `sameEnv`): per class, the preferred then non-preferred
+// register sets' words; then each class's scratch register.
+const PREGSET_WORDS = 8;
+const ENV_KEY_CLASS = 2 * PREGSET_WORDS;
+const ENV_KEY_SCRATCH = NUM_REG_CLASSES * ENV_KEY_CLASS;
 
 function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
   return new RegAllocError(
@@ -56,11 +62,12 @@ function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
 }
 
 function exclusivePos(op: Operand): number {
-  // Bits 23 (late) and 24 (use): an early def or a late use holds its
-  // register in both phases, as does a late reuse def (constraint bits 0b01…).
-  const x = (op >>> 23) & 3;
-  if (x === 1) return op >>> 30 === 1 ? BOTH : LATE_ONLY;
-  return x === 2 ? EARLY_ONLY : BOTH;
+  // An early def or a late use holds its register in both phases, as does a
+  // late reuse def; an early use only early, a late def only late.
+  const late = operandPos(op) === LATE;
+  if (operandIsUse(op)) return late ? BOTH : EARLY_ONLY;
+  if (!late) return BOTH;
+  return operandConstraintKind(op) === ConstraintKind.Reuse ? BOTH : LATE_ONLY;
 }
 
 /** A `reg` or `limit(n)` operand: it needs some register. */
@@ -120,7 +127,7 @@ class Fastalloc {
   private readonly seen = new PRegSet();
 
   /** The env's contents when the tables below were computed. */
-  private readonly envKey = new Int32Array(48 + 3);
+  private readonly envKey = new Int32Array(ENV_KEY_SCRATCH + NUM_REG_CLASSES);
   private envFixed: number[] = [];
   private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
 
@@ -131,9 +138,9 @@ class Fastalloc {
       const a = env.preferredRegsByClass[c]!.bits;
       const b = env.nonPreferredRegsByClass[c]!.bits;
       for (let w = 0; w < 8; w++) {
-        if (key[16 * c + w] !== (a[w]! | 0) || key[16 * c + 8 + w] !== (b[w]! | 0)) return false;
+        if (key[ENV_KEY_CLASS * c + w] !== (a[w]! | 0) || key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] !== (b[w]! | 0)) return false;
       }
-      if (key[48 + c] !== (env.scratchByClass[c] ?? -1)) return false;
+      if (key[ENV_KEY_SCRATCH + c] !== (env.scratchByClass[c] ?? -1)) return false;
     }
     const fixed = env.fixedStackSlots;
     const known = this.envFixed;
@@ -155,10 +162,10 @@ class Fastalloc {
       const pref = env.preferredRegsByClass[c]!;
       const nonPref = env.nonPreferredRegsByClass[c]!;
       for (let w = 0; w < 8; w++) {
-        key[16 * c + w] = pref.bits[w]!;
-        key[16 * c + 8 + w] = nonPref.bits[w]!;
+        key[ENV_KEY_CLASS * c + w] = pref.bits[w]!;
+        key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] = nonPref.bits[w]!;
       }
-      key[48 + c] = env.scratchByClass[c] ?? -1;
+      key[ENV_KEY_SCRATCH + c] = env.scratchByClass[c] ?? -1;
       const regs = this.lruRegs[c]!.copyFrom(pref).unionFrom(nonPref);
       this.allocatable.unionFrom(regs);
       this.initNumAvailable[c] = regs.size;
@@ -219,8 +226,7 @@ class Fastalloc {
   // ------------------------------------------------------------ state helpers
 
   isStack(a: Allocation): boolean {
-    const kind = a >>> 28;
-    return kind === 2 || (kind === 1 && this.fixedStackSlots.contains(a & 0xff));
+    return allocIsStack(a) || (allocIsReg(a) && this.fixedStackSlots.contains(allocPReg(a)));
   }
 
   private allocStackSlot(cls: RegClass): number {
@@ -233,15 +239,15 @@ class Fastalloc {
   }
 
   private getSpillslot(v: VReg): number {
-    const idx = v >>> 2;
-    if (this.vregSpillslots[idx] === SLOT_INVALID) this.vregSpillslots[idx] = this.allocStackSlot((v & 3) as RegClass);
+    const idx = vregIndex(v);
+    if (this.vregSpillslots[idx] === SLOT_INVALID) this.vregSpillslots[idx] = this.allocStackSlot(vregClass(v));
     return this.vregSpillslots[idx]!;
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
     const n = this.editsLen;
     const e = (this.edits = withRoom(this.edits, n + 3));
-    e[n] = inst * 2 + pos;
+    e[n] = progPoint(inst, pos as InstPosition);
     e[n + 1] = from;
     e[n + 2] = to;
     this.editsLen = n + 3;
@@ -251,8 +257,8 @@ class Fastalloc {
     const evicted = this.vregInPreg[preg]!;
     const slot = this.getSpillslot(evicted);
     const a = allocStack(slot);
-    this.vregAllocs[evicted >>> 2] = a;
-    this.addMove(inst, a, allocReg(preg), (evicted & 3) as RegClass, pos);
+    this.vregAllocs[vregIndex(evicted)] = a;
+    this.addMove(inst, a, allocReg(preg), vregClass(evicted), pos);
   }
 
   private allocScratchReg(inst: number, cls: RegClass, pos: number): void {
@@ -294,7 +300,7 @@ class Fastalloc {
       if (f.blockPreds(block).length > 1) {
         throw new RegAllocError(
           'InvalidOperand',
-          `block ${pred}: branch inst ${last} defines ${v >>> 2}, passed to block ${block}, which has several predecessors`,
+          `block ${pred}: branch inst ${last} defines ${vregIndex(v)}, passed to block ${block}, which has several predecessors`,
           { block: pred, inst: last, operand: k, vreg: v },
         );
       }
@@ -310,7 +316,7 @@ class Fastalloc {
       break;
     }
     if (from !== ALLOC_NONE) {
-      this.addMove(f.blockInsns(block).first, from, allocStack(slot), (v & 3) as RegClass, 0);
+      this.addMove(f.blockInsns(block).first, from, allocStack(slot), vregClass(v), 0);
     }
   }
 
@@ -367,12 +373,12 @@ class Fastalloc {
 
   private allocdWithinConstraint(op: Operand, inst: number): boolean {
     const v = operandVReg(op);
-    const alloc = this.vregAllocs[v >>> 2]!;
+    const alloc = this.vregAllocs[vregIndex(v)]!;
     const kind = operandConstraintKind(op);
     switch (kind) {
       case ConstraintKind.Any: {
-        if (alloc >>> 28 === 1) {
-          const preg = alloc & 0xff;
+        if (allocIsReg(alloc)) {
+          const preg = allocPReg(alloc);
           const ex = exclusivePos(op) * 3 + operandClass(op);
           if (!this.isStack(alloc) && this.numAvailable[ex]! < this.numAnyRegOps[ex]!) return false;
           if (!this.available[operandPos(op)].contains(preg)) {
@@ -385,9 +391,9 @@ class Fastalloc {
       case ConstraintKind.Reg:
       case ConstraintKind.Limit: {
         if (this.isStack(alloc)) return false;
-        if (alloc >>> 28 !== 1) return false;
-        const preg = alloc & 0xff;
-        if (kind === ConstraintKind.Limit && (preg & 63) >= operandLimit(op)) return false;
+        if (!allocIsReg(alloc)) return false;
+        const preg = allocPReg(alloc);
+        if (kind === ConstraintKind.Limit && !pregBelowLimit(preg, operandLimit(op))) return false;
         if (!this.available[operandPos(op)].contains(preg)) {
           return this.vregInPreg[preg] === v && (operandPos(op) !== LATE || !this.f.instClobbers(inst).contains(preg));
         }
@@ -403,9 +409,9 @@ class Fastalloc {
   }
 
   private freealloc(v: VReg): void {
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     const alloc = this.vregAllocs[idx]!;
-    if (alloc >>> 28 === 1) this.vregInPreg[alloc & 0xff] = VREG_INVALID;
+    if (allocIsReg(alloc)) this.vregInPreg[allocPReg(alloc)] = VREG_INVALID;
     this.vregAllocs[idx] = ALLOC_NONE;
     this.liveVregs.remove(idx);
   }
@@ -456,7 +462,7 @@ class Fastalloc {
     switch (operandConstraintKind(op)) {
       case ConstraintKind.Any: {
         const ex = exclusivePos(op) * 3 + operandClass(op);
-        if ((operandIsDef(op) && this.vregAllocs[v >>> 2] === ALLOC_NONE) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
+        if ((operandIsDef(op) && this.vregAllocs[vregIndex(v)] === ALLOC_NONE) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
           a = allocStack(this.getSpillslot(v));
         } else {
           try {
@@ -493,27 +499,27 @@ class Fastalloc {
       return;
     }
     const v = operandVReg(op);
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     if (!this.allocdWithinConstraint(op, inst)) {
       const cur = this.vregAllocs[idx]!;
       const next = this.allocOperand(inst, op, opIdx);
       if (cur === ALLOC_NONE) {
         this.liveVregs.insert(v);
-        this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? (inst + 1) * 2 : inst * 2 + 1;
+        this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? pointAfterInst(inst) : pointAfter(inst);
         this.rangeAlloc[idx] = next;
         this.vregAllocs[idx] = next;
-        if (next >>> 28 === 1) this.vregInPreg[next & 0xff] = v;
+        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = v;
       } else {
         if (operandIsDef(op)) this.addMove(inst, next, cur, operandClass(op), LATE);
-        if (next >>> 28 === 1) this.vregInPreg[next & 0xff] = VREG_INVALID;
+        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = VREG_INVALID;
       }
     } else {
       const a = this.vregAllocs[idx]!;
       this.allocs[slot] = a;
       if (needsAnyReg(op)) this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!--;
-      if (a >>> 28 === 1) {
-        const preg = a & 0xff;
-        if (this.allocatable.contains(preg)) this.lrus[(preg >> 6) as RegClass].poke(preg);
+      if (allocIsReg(a)) {
+        const preg = allocPReg(a);
+        if (this.allocatable.contains(preg)) this.lrus[pregClass(preg)].poke(preg);
         const pos = operandPos(op);
         this.available[pos].remove(preg);
         if (pos === LATE && operandIsUse(op)) this.available[EARLY].remove(preg);
@@ -548,18 +554,18 @@ class Fastalloc {
         }
         if (definedHere) continue;
         const param = params[k]!;
-        if (this.vregSpillslots[param >>> 2] === SLOT_INVALID) this.vregSpillslots[param >>> 2] = this.allocStackSlot((param & 3) as RegClass);
-        if (this.vregSpillslots[v >>> 2] === SLOT_INVALID) this.vregSpillslots[v >>> 2] = this.allocStackSlot((v & 3) as RegClass);
-        const spill = allocStack(this.vregSpillslots[v >>> 2]!);
-        const cur = this.vregAllocs[v >>> 2]!;
+        if (this.vregSpillslots[vregIndex(param)] === SLOT_INVALID) this.vregSpillslots[vregIndex(param)] = this.allocStackSlot(vregClass(param));
+        if (this.vregSpillslots[vregIndex(v)] === SLOT_INVALID) this.vregSpillslots[vregIndex(v)] = this.allocStackSlot(vregClass(v));
+        const spill = allocStack(this.vregSpillslots[vregIndex(v)]!);
+        const cur = this.vregAllocs[vregIndex(v)]!;
         if (cur === ALLOC_NONE) {
           this.liveVregs.insert(v);
-          this.rangeEnd[v >>> 2] = inst * 2;
+          this.rangeEnd[vregIndex(v)] = pointBefore(inst);
         } else if (cur !== spill) {
-          this.addMove(inst, spill, cur, (v & 3) as RegClass, 0);
+          this.addMove(inst, spill, cur, vregClass(v), 0);
         }
-        this.vregAllocs[v >>> 2] = spill;
-        this.par[v & 3]!.add(spill, allocStack(this.vregSpillslots[param >>> 2]!), v);
+        this.vregAllocs[vregIndex(v)] = spill;
+        this.par[vregClass(v)]!.add(spill, allocStack(this.vregSpillslots[vregIndex(param)]!), v);
       }
     }
     if (this.par[0]!.length + this.par[1]!.length + this.par[2]!.length === 0) return;
@@ -583,7 +589,7 @@ class Fastalloc {
   private allocDefOp(opIdx: number, op: Operand, ops: ArrayLike<Operand>, block: number, inst: number): void {
     const f = this.f;
     const v = operandVReg(op);
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     if (operandConstraintKind(op) === ConstraintKind.Reuse) {
       // The def takes the reused input's constraint, early. An `any` input
       // becomes `reg`: a reused input must be in a register (regalloc2 would
@@ -635,7 +641,7 @@ class Fastalloc {
         this.addMove(inst, cur, next, operandClass(op), LATE);
       }
     }
-    this.rangeStart[idx] = inst * 2 + 1;
+    this.rangeStart[idx] = pointAfter(inst);
     this.freealloc(v);
   }
 
@@ -644,7 +650,7 @@ class Fastalloc {
     if (reuseIdx !== NO_REUSE) {
       const a = this.allocs[this.instAllocOffsets[inst]! + reuseIdx]!;
       // The reusing def got a register; the input must be in the same one.
-      const fixed = makeOperand(operandVReg(op), constraintFixed(a & 63), 1, operandPos(op));
+      const fixed = makeOperand(operandVReg(op), constraintFixed(pregHwEnc(allocPReg(a))), OperandKind.Use, operandPos(op));
       this.processOperandAllocation(inst, fixed, opIdx);
     } else {
       this.processOperandAllocation(inst, op, opIdx);
@@ -685,7 +691,7 @@ class Fastalloc {
       if (!seen.contains(preg)) {
         seen.add(preg);
         if (this.allocatable.contains(preg)) {
-          this.lrus[(preg >> 6) as RegClass].poke(preg);
+          this.lrus[pregClass(preg)].poke(preg);
           this.numAvailable[exclusivePos(op) * 3 + operandClass(op)]!--;
           if (clobbers.contains(preg)) fixedClobbers++;
         }
@@ -715,8 +721,8 @@ class Fastalloc {
           }
           if (this.allocatable.contains(preg)) {
             if (fixedClobbers === 0) {
-              this.numAvailable[LATE_ONLY * 3 + (preg >> 6)]!--;
-              this.numAvailable[BOTH * 3 + (preg >> 6)]!--;
+              this.numAvailable[LATE_ONLY * 3 + pregClass(preg)]!--;
+              this.numAvailable[BOTH * 3 + pregClass(preg)]!--;
             } else {
               fixedClobbers--;
             }
@@ -740,7 +746,7 @@ class Fastalloc {
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (!operandIsUse(op) || operandIsFixedNonAllocatable(op)) continue;
-      const cur = this.vregAllocs[operandVReg(op) >>> 2]!;
+      const cur = this.vregAllocs[vregIndex(operandVReg(op))]!;
       const next = this.allocs[base + k]!;
       if (cur !== next) this.addMove(inst, cur, next, operandClass(op), EARLY);
     }
@@ -770,15 +776,15 @@ class Fastalloc {
     const params = f.blockParams(block);
     for (let k = 0; k < params.length; k++) {
       const v = params[k]!;
-      const idx = v >>> 2;
+      const idx = vregIndex(v);
       if (this.vregAllocs[idx] === ALLOC_NONE) continue;
       const prev = this.vregAllocs[idx]!;
       const slot = allocStack(this.getSpillslot(v));
       this.rangeAlloc[idx] = slot;
-      this.rangeStart[idx] = first * 2;
+      this.rangeStart[idx] = pointBefore(first);
       this.freealloc(v);
       if (slot === prev) continue;
-      this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
+      this.addMove(first, slot, prev, vregClass(v), 0);
     }
     const live = this.liveVregs;
     for (let i = live.first(); i !== live.end(); i = live.after(i)) {
@@ -786,15 +792,15 @@ class Fastalloc {
       const prev = this.vregAllocs[i]!;
       const slot = allocStack(this.getSpillslot(v));
       this.vregAllocs[i] = slot;
-      if (prev >>> 28 === 1) this.vregInPreg[prev & 0xff] = VREG_INVALID;
-      if (slot !== prev) this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
+      if (allocIsReg(prev)) this.vregInPreg[allocPReg(prev)] = VREG_INVALID;
+      if (slot !== prev) this.addMove(first, slot, prev, vregClass(v), 0);
     }
     this.scratch.set(this.dedicatedScratch);
     if (block === f.entryBlock() && !this.liveVregs.isEmpty()) {
       // A value used but defined on no path from the entry (regalloc2 would
       // reload it from a slot that was never written).
       const v = this.liveVregs.toArray()[0]!;
-      throw new RegAllocError('EntryLivein', `v${v >>> 2} is live into the entry block ${block}`, { block, vreg: v });
+      throw new RegAllocError('EntryLivein', `v${vregIndex(v)} is live into the entry block ${block}`, { block, vreg: v });
     }
     const preds = f.blockPreds(block);
     // Only a branch that defines values can need a move here; most define none.
@@ -811,7 +817,7 @@ class Fastalloc {
     if (!anyDef) return;
     for (let k = 0; k < params.length; k++) {
       const param = params[k]!;
-      const pslot = this.vregSpillslots[param >>> 2]!;
+      const pslot = this.vregSpillslots[vregIndex(param)]!;
       if (pslot === SLOT_INVALID) continue;
       for (let j = 0; j < preds.length; j++) {
         const pred = preds[j]!;
@@ -868,10 +874,10 @@ class Fastalloc {
     const n = Reflect.get(labels, 'length') as number;
     for (let i = 0; i < n; i++) {
       const l = labels[i]!;
-      const idx = l[0] >>> 2;
+      const idx = vregIndex(l[0]);
       const ps = this.rangeStart[idx]!;
       const pe = this.rangeEnd[idx]!;
-      if (ps >>> 1 <= l[1] && l[2] <= (pe >>> 1) + 1) debugLocations.push([l[3], ps, pe, this.rangeAlloc[idx]!]);
+      if (pointInst(ps) <= l[1] && l[2] <= pointInst(pe) + 1) debugLocations.push([l[3], ps, pe, this.rangeAlloc[idx]!]);
     }
     if (debugLocations.length > 1) debugLocations.sort((a, b) => a[0] - b[0]);
     return debugLocations;

@@ -2,7 +2,7 @@
 // hw_enc (0..63) in two byte arrays. The head is the most recently used; the
 // oldest is the head's predecessor.
 
-import { type PReg, PRegSet, type RegClass } from '../model/regs.js';
+import { type PReg, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
 
 const NIL = 0xff;
 
@@ -58,7 +58,7 @@ export class Lru {
 
   /** Marks `preg` as the most recently used. */
   poke(preg: PReg): void {
-    const hw = preg & 63;
+    const hw = pregHwEnc(preg);
     const oldHead = this.head;
     if (hw === oldHead) return;
     if (this.prev[oldHead] !== hw) {

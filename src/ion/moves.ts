@@ -5,9 +5,14 @@
 // moves at each point are resolved as parallel moves and redundant ones are
 // dropped.
 
-import { allocReg, allocStack, allocToString } from '../model/allocation.js';
+import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, allocToString, pointBefore, pointInst, type ProgPoint } from '../model/allocation.js';
+import { NO_ID, type RangeId, type VRegIndex } from './ids.js';
+
+/** A block index (the model will name it). */
+type Block = number;
+import { allocPReg, allocSlot, pointInstCeil } from '../model/location.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
-import { PREG_INVALID, type RegClass } from '../model/regs.js';
+import { NUM_REG_CLASSES, PREG_INVALID, type RegClass, type VReg, vreg as makeVReg, vregClass, vregIndex } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { countingSortBy, IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
@@ -23,6 +28,12 @@ const PRIO_MULTI_FIXED_INITIAL = 2;
 const PRIO_MULTI_FIXED_SECONDARY = 3;
 const PRIO_REUSED_INPUT = 4;
 const PRIO_OUT_EDGE = 5;
+/** Sort key of a move: its point, then its priority (below 8). */
+function moveKey(point: number, prio: number): number {
+  return point * 8 + prio;
+}
+const moveKeyPoint = (key: number) => Math.floor(key / 8);
+const moveKeyPrio = (key: number) => key % 8;
 
 /** Inserted moves as flat (pos, prio, from, to, vreg) records. */
 export class InsertedMoves {
@@ -31,7 +42,7 @@ export class InsertedMoves {
   clear(): void {
     this.length = 0;
   }
-  push(pos: number, prio: number, from: number, to: number, vreg: number): void {
+  push(pos: ProgPoint, prio: number, from: Allocation, to: Allocation, vreg: VReg): void {
     if (from === to) return;
     const n = this.length;
     const d = (this.data = withRoom(this.data, n + 5));
@@ -52,11 +63,11 @@ export interface MoveContext {
   debugLocations: [number, number, number, number][];
 }
 
-function allocForRange(e: IonEnv, slots: SpillSlots, lr: number): number {
-  const b = e.ranges.bundle.data[lr]!;
-  const a = e.bundles.allocation.data[b]!;
+function allocForRange(ion: IonEnv, slots: SpillSlots, lr: RangeId): Allocation {
+  const b = ion.ranges.bundle.data[lr]!;
+  const a = ion.bundles.allocation.data[b]!;
   if (a !== 0) return a;
-  return slots.alloc[e.spillsets.slot.data[e.bundles.spillset.data[b]!]!]!;
+  return slots.alloc[ion.spillsets.slot.data[ion.bundles.spillset.data[b]!]!]!;
 }
 
 /** Move insertion's buffers, kept on the env and reused across runs. */
@@ -103,32 +114,32 @@ export class StableKeySort {
   }
 }
 
-/** Where the move for edge from -> to goes, packed as point * 8 + priority. */
-function chooseMoveLocation(e: IonEnv, from: number, to: number): number {
-  const f = e.f;
+/** Where the move for edge from -> to goes, as a `moveKey` (point and priority). */
+function chooseMoveLocation(ion: IonEnv, from: Block, to: Block): number {
+  const f = ion.f;
   const fromLast = f.blockInsns(from).end - 1;
   const toFirst = f.blockInsns(to).first;
   const fromOuts = f.blockSuccs(from).length + (f.isRet(fromLast) ? 1 : 0);
   const toIns = f.blockPreds(to).length + (f.entryBlock() === to ? 1 : 0);
-  if (toIns > 1 && fromOuts <= 1) return fromLast * 16 + PRIO_OUT_EDGE;
-  if (toIns <= 1) return toFirst * 16 + PRIO_IN_EDGE;
+  if (toIns > 1 && fromOuts <= 1) return moveKey(pointBefore(fromLast), PRIO_OUT_EDGE);
+  if (toIns <= 1) return moveKey(pointBefore(toFirst), PRIO_IN_EDGE);
   throw new Error(`critical edge between blocks ${from} and ${to}`);
 }
 
-export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): InsertedMoves {
-  const f = e.f;
-  const R = e.ranges;
-  const U = e.uses;
-  const cfg = e.cfg;
+export function applyAllocationsAndInsertMoves(ion: IonEnv, moveContext: MoveContext): InsertedMoves {
+  const f = ion.f;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const cfg = ion.cfg;
   const nb = f.numBlocks();
-  const moves = e.insertedMoves;
+  const moves = ion.insertedMoves;
   moves.clear();
-  const byStart = (a: number, b: number) => R.from.data[a]! - R.from.data[b]!;
-  for (let v = 0; v < e.vregRanges.length; v++) {
-    const list = e.vregRanges[v]!;
+  const byStart = (a: number, b: number) => ranges.from.data[a]! - ranges.from.data[b]!;
+  for (let v = 0; v < ion.vregRanges.length; v++) {
+    const list = ion.vregRanges[v]!;
     if (list.length < 2) continue;
     let sorted = true;
-    for (let k = 1; k < list.length && sorted; k++) if (R.from.data[list[k - 1]!]! > R.from.data[list[k]!]!) sorted = false;
+    for (let k = 1; k < list.length && sorted; k++) if (ranges.from.data[list[k - 1]!]! > ranges.from.data[list[k]!]!) sorted = false;
     if (sorted) continue;
     if (list.length > 32) {
       list.sort(byStart);
@@ -138,7 +149,7 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     for (let k = 1; k < list.length; k++) {
       const x = list[k]!;
       let j = k - 1;
-      while (j >= 0 && R.from.data[list[j]!]! > R.from.data[x]!) {
+      while (j >= 0 && ranges.from.data[list[j]!]! > ranges.from.data[x]!) {
         list[j + 1] = list[j]!;
         j--;
       }
@@ -147,44 +158,44 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   }
   // Buffers reused across runs (tiny functions would otherwise spend most
   // of their time allocating them).
-  const ms = e.moveScratch;
+  const moveScratch = ion.moveScratch;
   // Per block, for the current vreg: the source of its inter-block moves,
   // valid when interStamp holds this vreg's stamp (stamps grow across runs).
-  const interSrc = (ms.interSrc = withRoom(ms.interSrc, nb));
-  const interStamp = (ms.interStamp = withRoom(ms.interStamp, nb));
-  if (ms.stampBase > 0x3fffffff) {
+  const interSrc = (moveScratch.interSrc = withRoom(moveScratch.interSrc, nb));
+  const interStamp = (moveScratch.interStamp = withRoom(moveScratch.interStamp, nb));
+  if (moveScratch.stampBase > 0x3fffffff) {
     interStamp.fill(0);
-    ms.stampBase = 0;
+    moveScratch.stampBase = 0;
   }
-  const stampBase = ms.stampBase;
-  ms.stampBase += e.vregRanges.length + 1;
+  const stampBase = moveScratch.stampBase;
+  moveScratch.stampBase += ion.vregRanges.length + 1;
   // The current vreg's inter-block destinations: keys pred * nb + block
   // (one block entry may be covered by two ranges that start there) and allocations.
-  let interKeys = ms.interKeys;
-  let interAllocs = ms.interAllocs;
+  let interKeys = moveScratch.interKeys;
+  let interAllocs = moveScratch.interAllocs;
   let interCount = 0;
-  const interSort = e.keySort;
+  const interSort = ion.keySort;
   // Per blockparam-out record: the source of its move (0 until set).
   // Flat records: outs (from vreg, from block, to block, to vreg), ins (to vreg, to block, from block).
-  const outs = e.blockparamOuts.data;
-  const numOuts = e.blockparamOuts.length / 4;
-  const ins = e.blockparamIns.data;
-  const numIns = e.blockparamIns.length / 3;
-  const bpSrc = (ms.bpSrc = withRoom(ms.bpSrc, numOuts));
-  const bpSrcSet = (ms.bpSrcSet = withRoom(ms.bpSrcSet, numOuts));
+  const outs = ion.blockparamOuts.data;
+  const numOuts = ion.blockparamOuts.length / 4;
+  const ins = ion.blockparamIns.data;
+  const numIns = ion.blockparamIns.length / 3;
+  const bpSrc = (moveScratch.bpSrc = withRoom(moveScratch.bpSrc, numOuts));
+  const bpSrcSet = (moveScratch.bpSrcSet = withRoom(moveScratch.bpSrcSet, numOuts));
   bpSrc.fill(0, 0, numOuts);
   bpSrcSet.fill(0, 0, numOuts);
   let bpSourceCount = 0;
-  const bpDests = ms.bpDests; // (fromBlock, toBlock, toVreg, alloc) quads
+  const bpDests = moveScratch.bpDests; // (fromBlock, toBlock, toVreg, alloc) quads
   bpDests.clear();
   const labels = f.debugValueLabels();
   const reuseInsts: number[] = [];
   let bpInIdx = 0;
   let bpOutIdx = 0;
-  for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
-    if (e.vregClass[vreg] === -1) continue;
-    const vregFull = vreg * 4 + e.vregClass[vreg]!;
-    const stamp = stampBase + vreg + 1;
+  for (let vregIdx = 0 as VRegIndex; vregIdx < ion.vregRanges.length; vregIdx++) {
+    if (ion.vregClass[vregIdx] === -1) continue;
+    const vreg = makeVReg(vregIdx, ion.vregClass[vregIdx]! as RegClass);
+    const stamp = stampBase + vregIdx + 1;
     // The first label of this vreg: a binary search, as the labels are sorted by vreg.
     let labelStart = labels.length;
     if (labels.length > 0) {
@@ -192,45 +203,45 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
       let hi = labels.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (labels[mid]![0] >>> 2 < vreg) lo = mid + 1;
+        if (vregIndex(labels[mid]![0]) < vregIdx) lo = mid + 1;
         else hi = mid;
       }
       labelStart = lo;
     }
     // The previous range, buffered so that ranges starting at one point see the right predecessor.
-    let prev = -1;
+    let prev = NO_ID as RangeId;
     let prevInsIdx = bpInIdx;
-    let buffered = -1;
+    let buffered = NO_ID as RangeId;
     let bufferedInsIdx = bpInIdx;
-    const vregList = e.vregRanges[vreg]!;
+    const vregList = ion.vregRanges[vregIdx]!;
     for (let li = 0; li < vregList.length; li++) {
       const lr = vregList[li]!;
-      const alloc = allocForRange(e, mc.slots, lr);
-      const from = R.from.data[lr]!;
-      const to = R.to.data[lr]!;
-      if (e.annotations) {
-        const bundle = R.bundle.data[lr];
-        e.annotate(from, ` <<< start v${vreg} in ${allocToString(alloc)} (range${lr}) (bundle${bundle})`);
-        e.annotate(to, `     end   v${vreg} in ${allocToString(alloc)} (range${lr}) (bundle${bundle}) >>>`);
+      const alloc = allocForRange(ion, moveContext.slots, lr);
+      const from = ranges.from.data[lr]!;
+      const to = ranges.to.data[lr]!;
+      if (ion.annotations) {
+        const bundle = ranges.bundle.data[lr];
+        ion.annotate(from, ` <<< start v${vregIdx} in ${allocToString(alloc)} (range${lr}) (bundle${bundle})`);
+        ion.annotate(to, `     end   v${vregIdx} in ${allocToString(alloc)} (range${lr}) (bundle${bundle}) >>>`);
       }
       // advance
-      if (buffered !== -1 && R.from.data[buffered]! < from) {
+      if (buffered !== -1 && ranges.from.data[buffered]! < from) {
         prev = buffered;
         prevInsIdx = bufferedInsIdx;
       }
-      if (buffered === -1 || R.to.data[buffered]! < to) buffered = lr;
+      if (buffered === -1 || ranges.to.data[buffered]! < to) buffered = lr;
       if (prev !== -1) {
-        const prevAlloc = allocForRange(e, mc.slots, prev);
-        const pto = R.to.data[prev]!;
-        if (pto >= from && (pto > from || !isStartOfBlock(e, from)) && !R.hasFlag(lr, LR_STARTS_AT_DEF)) {
-          moves.push(from, PRIO_REGULAR, prevAlloc, alloc, vregFull);
+        const prevAlloc = allocForRange(ion, moveContext.slots, prev);
+        const pto = ranges.to.data[prev]!;
+        if (pto >= from && (pto > from || !isStartOfBlock(ion, from)) && !ranges.hasFlag(lr, LR_STARTS_AT_DEF)) {
+          moves.push(from, PRIO_REGULAR, prevAlloc, alloc, vreg);
         }
       }
       // Blocks this range covers to their end: sources of inter-block moves and block-param args.
-      let block = cfg.insnBlock[from >>> 1]!;
+      let block = cfg.insnBlock[pointInst(from)]!;
       while (block < nb) {
         if (to < cfg.blockExit[block]! + 1) break;
-        if (interStamp[block] !== stamp || interSrc[block]! >>> 28 !== 1) {
+        if (interStamp[block] !== stamp || !allocIsReg(interSrc[block]!)) {
           interStamp[block] = stamp;
           interSrc[block] = alloc;
         }
@@ -238,23 +249,23 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const fv = outs[4 * bpOutIdx]!;
           const fb = outs[4 * bpOutIdx + 1]!;
           const tv = outs[4 * bpOutIdx + 3]!;
-          if (fv > vreg || (fv === vreg && fb > block)) break;
-          if (fv === vreg && fb === block) {
-            if (e.annotations) {
-              e.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[4 * bpOutIdx + 2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
+          if (fv > vregIdx || (fv === vregIdx && fb > block)) break;
+          if (fv === vregIdx && fb === block) {
+            if (ion.annotations) {
+              ion.annotate(cfg.blockExit[block]!, `blockparam-out: block${fb} to block${outs[4 * bpOutIdx + 2]}: v${fv} to v${tv} in ${allocToString(alloc)}`);
             }
             if (!bpSrcSet[bpOutIdx]) {
               bpSrcSet[bpOutIdx] = 1;
               bpSourceCount++;
               bpSrc[bpOutIdx] = alloc;
-            } else if (bpSrc[bpOutIdx]! >>> 28 !== 1) bpSrc[bpOutIdx] = alloc;
+            } else if (!allocIsReg(bpSrc[bpOutIdx]!)) bpSrc[bpOutIdx] = alloc;
           }
           bpOutIdx++;
         }
         block++;
       }
       // Blocks whose start this range covers: destinations.
-      block = cfg.insnBlock[from >>> 1]!;
+      block = cfg.insnBlock[pointInst(from)]!;
       if (cfg.blockEntry[block]! < from) block++;
       while (block < nb) {
         if (cfg.blockEntry[block]! >= to) break;
@@ -263,18 +274,18 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const tv = ins[3 * idx]!;
           const tb = ins[3 * idx + 1]!;
           const fb = ins[3 * idx + 2]!;
-          if (tv > vreg || (tv === vreg && tb > block)) break;
-          if (tv === vreg && tb === block) {
+          if (tv > vregIdx || (tv === vregIdx && tb > block)) break;
+          if (tv === vregIdx && tb === block) {
             bpDests.push(fb);
             bpDests.push(tb);
             bpDests.push(tv);
             bpDests.push(alloc);
-            if (e.annotations) e.annotate(cfg.blockEntry[block]!, `blockparam-in: block${fb} to block${tb}:into v${tv} in ${allocToString(alloc)}`);
+            if (ion.annotations) ion.annotate(cfg.blockEntry[block]!, `blockparam-in: block${fb} to block${tb}:into v${tv} in ${allocToString(alloc)}`);
           }
           idx++;
         }
         bufferedInsIdx = idx;
-        if (!e.liveins[block]!.get(vreg)) {
+        if (!ion.liveins[block]!.get(vregIdx)) {
           block++;
           continue;
         }
@@ -284,41 +295,41 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
           const exit = cfg.blockExit[p]!;
           if (exit >= from && exit < to) continue;
           if (interCount === interKeys.length) {
-            interKeys = ms.interKeys = withRoom(interKeys, interCount + 1);
-            interAllocs = ms.interAllocs = withRoom(interAllocs, interCount + 1);
+            interKeys = moveScratch.interKeys = withRoom(interKeys, interCount + 1);
+            interAllocs = moveScratch.interAllocs = withRoom(interAllocs, interCount + 1);
           }
           interAllocs[interCount] = alloc;
           interKeys[interCount++] = p * nb + block;
         }
         block++;
       }
-      for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
-        const u = R.useAt(k);
-        const pos = U.pos.data[u]!;
-        const op = U.operand.data[u]!;
-        e.setAlloc(pos >>> 1, U.slot.data[u]!, alloc);
-        if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pos >>> 1);
+      for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
+        const u = ranges.useAt(k);
+        const pos = uses.pos.data[u]!;
+        const op = uses.operand.data[u]!;
+        ion.setAlloc(pointInst(pos), uses.slot.data[u]!, alloc);
+        if (operandConstraintKind(op) === ConstraintKind.Reuse) reuseInsts.push(pointInst(pos));
       }
       // This vreg's labels (their start is found once per vreg, above).
       for (let i = labelStart; i < labels.length; i++) {
         const lab = labels[i]!;
-        if (lab[0] >>> 2 !== vreg) break;
-        const lfrom = lab[1] * 2;
-        const lto = lab[2] * 2;
+        if (vregIndex(lab[0]) !== vregIdx) break;
+        const lfrom = pointBefore(lab[1]);
+        const lto = pointBefore(lab[2]);
         if (!(lto > from && lfrom < to)) continue;
-        mc.debugLocations.push([lab[3], Math.max(lfrom, from), Math.min(lto, to), alloc]);
+        moveContext.debugLocations.push([lab[3], Math.max(lfrom, from), Math.min(lto, to), alloc]);
       }
     }
     if (interCount > 0) {
-      e.stats.halfmoves_count += interCount * 2;
+      ion.stats.halfmoves_count += interCount * 2;
       const order = interSort.sort(interKeys, interCount, nb * nb);
       for (let k = 0; k < interCount; k++) {
         const i = order[k]!;
         const key = interKeys[i]!;
         const to = key % nb;
         const from = (key - to) / nb;
-        const loc = chooseMoveLocation(e, from, to);
-        moves.push(loc >>> 3, loc & 7, interSrc[from]!, interAllocs[i]!, vregFull);
+        const loc = chooseMoveLocation(ion, from, to);
+        moves.push(moveKeyPoint(loc), moveKeyPrio(loc), interSrc[from]!, interAllocs[i]!, vreg);
       }
       interCount = 0;
     }
@@ -327,26 +338,26 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
     void bufferedInsIdx;
   }
   if (bpDests.length > 0) {
-    e.stats.halfmoves_count += bpSourceCount + bpDests.length / 4;
+    ion.stats.halfmoves_count += bpSourceCount + bpDests.length / 4;
     // Each param's outgoing records, by param vreg (counting sort), to find
     // a destination's source by (from block, param).
     const nv = f.numVregs(); // not the reused buffer's capacity
-    const first = (ms.paramFirst = withRoom(ms.paramFirst, nv + 1));
+    const first = (moveScratch.paramFirst = withRoom(moveScratch.paramFirst, nv + 1));
     first.fill(0, 0, nv + 1);
     for (let o = 0; o < numOuts; o++) first[outs[4 * o + 3]! + 1]!++;
     for (let v = 0; v < nv; v++) first[v + 1]! += first[v]!;
     // Out-records by (param, from block): counting sorts by block, then param.
-    const ident = (ms.outOrder = withRoom(ms.outOrder, numOuts));
+    const ident = (moveScratch.outOrder = withRoom(moveScratch.outOrder, numOuts));
     for (let o = 0; o < numOuts; o++) ident[o] = o;
-    const byBlock = (ms.outOrder2 = withRoom(ms.outOrder2, numOuts));
+    const byBlock = (moveScratch.outOrder2 = withRoom(moveScratch.outOrder2, numOuts));
     countingSortBy(outs, 4, 1, nb - 1, ident, byBlock, numOuts);
     const byParam = ident;
     countingSortBy(outs, 4, 3, nv - 1, byBlock, byParam, numOuts);
-    const q = bpDests.data;
+    const dests = bpDests.data;
     for (let k = 0; k < bpDests.length; k += 4) {
-      const fb = q[k]!;
-      const tb = q[k + 1]!;
-      const tv = q[k + 2]!;
+      const fb = dests[k]!;
+      const tb = dests[k + 1]!;
+      const tv = dests[k + 2]!;
       // The param's record from block fb: a binary search (a join may have many preds).
       let lo = first[tv]!;
       let hi = first[tv + 1]!;
@@ -356,8 +367,8 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
         else hi = mid;
       }
       const src = lo < first[tv + 1]! && outs[4 * byParam[lo]! + 1] === fb ? bpSrc[byParam[lo]!]! : 0;
-      const loc = chooseMoveLocation(e, fb, tb);
-      moves.push(loc >>> 3, loc & 7, src, q[k + 3]!, tv * 4 + e.vregClass[tv]!);
+      const loc = chooseMoveLocation(ion, fb, tb);
+      moves.push(moveKeyPoint(loc), moveKeyPrio(loc), src, dests[k + 3]!, makeVReg(tv, ion.vregClass[tv]! as RegClass));
     }
   }
   // A secondary fixup whose source is its own slot (every fixed register of
@@ -366,45 +377,45 @@ export function applyAllocationsAndInsertMoves(e: IonEnv, mc: MoveContext): Inse
   // they all run in parallel. regalloc2 updates it at once, and the other
   // copies then read the fixed register before it is written.
   const deferred: [number, number, number][] = [];
-  for (const fx of e.multiFixedRegFixups) {
-    const inst = fx.pos >>> 1;
-    const fromAlloc = e.allocs[e.instAllocOffsets[inst]! + fx.fromSlot]!;
+  for (const fx of ion.multiFixedRegFixups) {
+    const inst = pointInst(fx.pos);
+    const fromAlloc = ion.allocs[ion.instAllocOffsets[inst]! + fx.fromSlot]!;
     const toAlloc = allocReg(fx.toPreg);
-    moves.push(fx.pos, fx.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY, fromAlloc, toAlloc, fx.vreg * 4 + e.vregClass[fx.vreg]!);
+    moves.push(fx.pos, fx.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY, fromAlloc, toAlloc, makeVReg(fx.vreg, ion.vregClass[fx.vreg]! as RegClass));
     if (fx.level === 1 && fx.fromSlot === fx.toSlot) deferred.push([inst, fx.toSlot, toAlloc]);
-    else e.setAlloc(inst, fx.toSlot, toAlloc);
+    else ion.setAlloc(inst, fx.toSlot, toAlloc);
   }
-  for (const [inst, slot, a] of deferred) e.setAlloc(inst, slot, a);
-  e.multiFixedRegFixups.length = 0;
+  for (const [inst, slot, a] of deferred) ion.setAlloc(inst, slot, a);
+  ion.multiFixedRegFixups.length = 0;
   for (const inst of reuseInsts) {
     const ops = f.instOperands(inst);
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.Reuse) continue;
       const input = operandReuseIndex(op);
-      const base = e.instAllocOffsets[inst]!;
-      const inAlloc = e.allocs[base + input]!;
-      const outAlloc = e.allocs[base + k]!;
+      const base = ion.instAllocOffsets[inst]!;
+      const inAlloc = ion.allocs[base + input]!;
+      const outAlloc = ion.allocs[base + k]!;
       if (inAlloc !== outAlloc) {
-        if (e.annotations) e.annotate(inst * 2, ` reuse-input-copy: ${allocToString(inAlloc)} -> ${allocToString(outAlloc)}`);
-        moves.push(inst * 2, PRIO_REUSED_INPUT, inAlloc, outAlloc, operandVReg(ops[input]!));
-        e.setAlloc(inst, input, outAlloc);
+        if (ion.annotations) ion.annotate(pointBefore(inst), ` reuse-input-copy: ${allocToString(inAlloc)} -> ${allocToString(outAlloc)}`);
+        moves.push(pointBefore(inst), PRIO_REUSED_INPUT, inAlloc, outAlloc, operandVReg(ops[input]!));
+        ion.setAlloc(inst, input, outAlloc);
       }
     }
   }
-  mc.debugLocations.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+  moveContext.debugLocations.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
   void operandIsDef;
   return moves;
 }
 
-function isStartOfBlock(e: IonEnv, pos: number): boolean {
-  const block = e.cfg.insnBlock[pos >>> 1]!;
-  return pos === e.cfg.blockEntry[block];
+function isStartOfBlock(ion: IonEnv, pos: ProgPoint): boolean {
+  const block = ion.cfg.insnBlock[pointInst(pos)]!;
+  return pos === ion.cfg.blockEntry[block];
 }
 
 /** The scratch hooks of one (point, class) group, reused for every group. */
 export class GroupScratchHooks implements ScratchHooks {
-  e!: IonEnv;
+  ion!: IonEnv;
   inserted!: InsertedMoves;
   order!: Int32Array;
   probe: number[] = [];
@@ -428,12 +439,12 @@ export class GroupScratchHooks implements ScratchHooks {
     const order = this.order;
     while (this.probeIdx < this.probeLen) {
       const p = this.probe[this.probeIdx++]!;
-      if (this.e.pregAllocations[p]!.findOverlap(this.pos, this.pos + 1) >= 0) continue;
+      if (this.ion.pregAllocations[p]!.findOverlap(this.pos, this.pos + 1) >= 0) continue;
       const a = allocReg(p);
       let used = false;
       for (let k = this.start; k < this.end; k++) {
         const m = 5 * order[k]!;
-        if ((d[m + 4]! & 3) !== this.cls) continue;
+        if (vregClass(d[m + 4]!) !== this.cls) continue;
         if (d[m + 2] === a || d[m + 3] === a) {
           used = true;
           break;
@@ -449,74 +460,74 @@ export class GroupScratchHooks implements ScratchHooks {
   }
 
   isStackAlloc(a: number): boolean {
-    return a >>> 28 === 1 ? this.e.pregIsStack[a & 0xff] === 1 : a >>> 28 === 2;
+    return allocIsReg(a) ? this.ion.pregIsStack[allocPReg(a)] === 1 : allocIsStack(a);
   }
 }
 
 /** Orders the inserted moves by (point, priority), stably. */
-function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort, ms: MoveScratch): Int32Array {
-  const keys = (ms.sortKeys = withRoom(ms.sortKeys, n));
+function sortInsertedMoves(d: Int32Array, n: number, sorter: StableKeySort, moveScratch: MoveScratch): Int32Array {
+  const keys = (moveScratch.sortKeys = withRoom(moveScratch.sortKeys, n));
   let maxKey = 0;
   for (let i = 0; i < n; i++) {
-    keys[i] = d[5 * i]! * 8 + d[5 * i + 1]!;
+    keys[i] = moveKey(d[5 * i]!, d[5 * i + 1]!);
     if (keys[i]! > maxKey) maxKey = keys[i]!;
   }
   return sorter.sort(keys, n, maxKey + 1);
 }
 
 /** Resolves the inserted moves at each (point, priority) into sorted, packed edits. */
-export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: MoveContext): Int32Array {
-  const f = e.f;
+export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveContext: MoveContext): Int32Array {
+  const f = ion.f;
   const d = inserted.data;
   const n = inserted.length / 5;
-  const order = sortInsertedMoves(d, n, e.keySort, e.moveScratch);
-  const redundant = e.redundantMoves;
+  const order = sortInsertedMoves(d, n, ion.keySort, ion.moveScratch);
+  const redundant = ion.redundantMoves;
   redundant.clear();
   const extraSlots: number[][] = [[], [], []];
   // Groups come in (point, priority) order, so edits are born sorted.
-  const edits = e.moveScratch.edits;
+  const edits = ion.moveScratch.edits;
   edits.clear();
-  const par = e.parallelMoves;
-  const seq = e.moveSeq;
-  const out = e.moveOut;
-  const hooks = e.groupHooks;
-  hooks.e = e;
+  const par = ion.parallelMoves;
+  const seq = ion.moveSeq;
+  const out = ion.moveOut;
+  const hooks = ion.groupHooks;
+  hooks.ion = ion;
   hooks.inserted = inserted;
   hooks.order = order;
   let lastPos = 0;
-  const scratchRegs = e.env.scratchByClass;
+  const scratchRegs = ion.env.scratchByClass;
   let i = 0;
   while (i < n) {
     const start = i;
     const pos = d[5 * order[i]!]!;
     const prio = d[5 * order[i]! + 1]!;
     while (i < n && d[5 * order[i]!]! === pos && d[5 * order[i]! + 1]! === prio) i++;
-    applySideEffects(e, redundant, lastPos, pos);
+    applySideEffects(ion, redundant, lastPos, pos);
     lastPos = pos;
     for (let cls = 0 as RegClass; cls < 3; cls = (cls + 1) as RegClass) {
       par.clear();
       let any = false;
       for (let k = start; k < i; k++) {
         const m = 5 * order[k]!;
-        if ((d[m + 4]! & 3) !== cls) continue;
+        if (vregClass(d[m + 4]!) !== cls) continue;
         par.add(d[m + 2]!, d[m + 3]!, d[m + 4]!);
         any = true;
       }
       if (!any) continue;
       const needs = par.resolve(seq);
       hooks.dedicated = scratchRegs[cls] ?? null;
-      hooks.probeLen = regTraversal(e.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, hooks.probe);
+      hooks.probeLen = regTraversal(ion.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, hooks.probe);
       hooks.probeIdx = 0;
       hooks.stackslotIdx = 0;
       hooks.pos = pos;
       hooks.cls = cls;
       hooks.start = start;
       hooks.end = i;
-      hooks.borrowedScratchReg = e.preferredVictim[cls]!;
+      hooks.borrowedScratchReg = ion.preferredVictim[cls]!;
       resolveScratch(seq, needs, hooks, out);
       const extra = extraSlots[cls]!;
       const used = hooks.stackslotIdx;
-      for (let k = extra.length; k < used; k++) extra.push(allocateSpillslot(e, f.spillslotSize(cls), mc.numSpillslots));
+      for (let k = extra.length; k < used; k++) extra.push(allocateSpillslot(ion, f.spillslotSize(cls), moveContext.numSpillslots));
       const ob = out.buf;
       for (let k = 0; k < out.length; k += 3) {
         const src = used > 0 ? realSlot(ob[k]!, used, extra) : ob[k]!;
@@ -530,16 +541,17 @@ export function resolveInsertedMoves(e: IonEnv, inserted: InsertedMoves, mc: Mov
       }
     }
   }
-  e.stats.edits_count = edits.length / 3;
+  ion.stats.edits_count = edits.length / 3;
   const packed = edits.data.slice(0, edits.length);
-  if (e.annotations) for (let k = 0; k < packed.length; k += 3) e.annotate(packed[k]!, `move ${allocToString(packed[k + 1]!)} -> ${allocToString(packed[k + 2]!)}`);
+  if (ion.annotations) for (let k = 0; k < packed.length; k += 3) ion.annotate(packed[k]!, `move ${allocToString(packed[k + 1]!)} -> ${allocToString(packed[k + 2]!)}`);
   return packed;
 }
 
 /** A placeholder slot (counting down from SLOT_PLACEHOLDER, `used` of them) as its real slot. */
 function realSlot(a: number, used: number, extra: readonly number[]): number {
-  const slot = a & 0xfffffff;
-  return a >>> 28 === 2 && slot > SLOT_PLACEHOLDER - used && slot <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - slot]! : a;
+  if (!allocIsStack(a)) return a;
+  const slot = allocSlot(a);
+  return slot > SLOT_PLACEHOLDER - used && slot <= SLOT_PLACEHOLDER ? extra[SLOT_PLACEHOLDER - slot]! : a;
 }
 
 /**
@@ -547,24 +559,24 @@ function realSlot(a: number, used: number, extra: readonly number[]): number {
  * is forgotten; in the same block, instructions' defs, clobbers and the
  * scratch registers overwrite theirs.
  */
-function applySideEffects(e: IonEnv, redundant: RedundantMoveEliminator, from: number, to: number): void {
-  if (e.cfg.insnBlock[from >>> 1] !== e.cfg.insnBlock[to >>> 1]) {
+function applySideEffects(ion: IonEnv, redundant: RedundantMoveEliminator, from: ProgPoint, to: ProgPoint): void {
+  if (ion.cfg.insnBlock[pointInst(from)] !== ion.cfg.insnBlock[pointInst(to)]) {
     redundant.clear();
     return;
   }
-  const f = e.f;
-  const scratchRegs = e.env.scratchByClass;
-  const startInst = (from & 1) === 0 ? from >>> 1 : (from >>> 1) + 1;
-  const endInst = (to & 1) === 0 ? to >>> 1 : (to >>> 1) + 1;
+  const f = ion.f;
+  const scratchRegs = ion.env.scratchByClass;
+  const startInst = pointInstCeil(from);
+  const endInst = pointInstCeil(to);
   for (let inst = startInst; inst < endInst; inst++) {
     const ops = f.instOperands(inst);
-    const base = e.instAllocOffsets[inst]!;
-    for (let k = 0; k < ops.length; k++) if (operandIsDef(ops[k]!)) redundant.clearAlloc(e.allocs[base + k]!);
+    const base = ion.instAllocOffsets[inst]!;
+    for (let k = 0; k < ops.length; k++) if (operandIsDef(ops[k]!)) redundant.clearAlloc(ion.allocs[base + k]!);
     const clobbers = f.instClobbers(inst);
     for (let p = clobbers.nextFrom(0); p >= 0; p = clobbers.nextFrom(p + 1)) redundant.clearAlloc(allocReg(p));
-    for (let c = 0; c < 3; c++) {
-      const s = scratchRegs[c];
-      if (s !== null && s !== undefined) redundant.clearAlloc(allocReg(s));
+    for (let cls = 0; cls < NUM_REG_CLASSES; cls++) {
+      const scratchReg = scratchRegs[cls];
+      if (scratchReg !== null && scratchReg !== undefined) redundant.clearAlloc(allocReg(scratchReg));
     }
   }
 }

@@ -1,6 +1,6 @@
 // Allocations, spill slots and program points, each one small integer.
 
-import { type PReg, pregToString } from './regs.js';
+import { type PReg, type RegNames, pregToString } from './regs.js';
 
 /**
  * Where a value lives: `kind << 28 | index`; kind 0 none, 1 register (index =
@@ -50,13 +50,22 @@ export function allocAsReg(a: Allocation): PReg | undefined {
 export function allocAsStack(a: Allocation): number | undefined {
   return (a >>> KIND_SHIFT) === 2 ? a & INDEX_MASK : undefined;
 }
-/** The corpus text form: `p3i`, `stack4` or `none`. */
-export function allocToString(a: Allocation): string {
+/**
+ * Without `names`, the corpus text form: `p3i`, `stack4` or `none`. With a
+ * register-name source (a `MachineDescription` or a function), the form for
+ * people reading assembly: `rax`, `[slot 4]`, `none`.
+ *
+ * ```ts
+ * allocToString(allocStack(4), x86_64SystemV); // '[slot 4]'
+ * ```
+ */
+export function allocToString(a: Allocation, names?: RegNames): string {
+  const named = typeof names === 'function' || (typeof names === 'object' && names !== null);
   switch (a >>> KIND_SHIFT) {
     case 1:
-      return pregToString(a & INDEX_MASK);
+      return pregToString(a & INDEX_MASK, named ? names : undefined);
     case 2:
-      return `stack${a & INDEX_MASK}`;
+      return named ? `[slot ${a & INDEX_MASK}]` : `stack${a & INDEX_MASK}`;
     default:
       return 'none';
   }

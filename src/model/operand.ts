@@ -6,6 +6,7 @@
 import {
   type PReg,
   type RegClass,
+  type RegNames,
   type VReg,
   VREG_MAX_INDEX,
   pregToString,
@@ -177,7 +178,8 @@ export function operandIsFixedNonAllocatable(op: Operand): boolean {
   return (op & 0x1fffff) === VREG_MAX_INDEX && (op >>> 31) === 1;
 }
 
-export function constraintToString(op: Operand): string {
+/** The constraint's text form: `any`, `reg`, `stack`, `fixed(p0i)` (or `fixed(rax)` with names), `reuse(k)`, `limit(n)`. */
+export function constraintToString(op: Operand, names?: RegNames): string {
   switch (operandConstraintKind(op)) {
     case ConstraintKind.Any:
       return 'any';
@@ -186,7 +188,7 @@ export function constraintToString(op: Operand): string {
     case ConstraintKind.Stack:
       return 'stack';
     case ConstraintKind.FixedReg:
-      return `fixed(${pregToString(operandFixedReg(op))})`;
+      return `fixed(${pregToString(operandFixedReg(op), names)})`;
     case ConstraintKind.Reuse:
       return `reuse(${operandReuseIndex(op)})`;
     case ConstraintKind.Limit:
@@ -194,14 +196,17 @@ export function constraintToString(op: Operand): string {
   }
 }
 
-/** The corpus text form, e.g. `v3i:use:early:reg` or `fixed-nonalloc:p31i`. */
-export function operandToString(op: Operand): string {
+/**
+ * The corpus text form, e.g. `v3i:use:early:reg` or `fixed-nonalloc:p31i`;
+ * with register names, `v3i:use:early:fixed(rax)`.
+ */
+export function operandToString(op: Operand, names?: RegNames): string {
   if (operandIsFixedNonAllocatable(op)) {
-    return `fixed-nonalloc:${pregToString(operandFixedReg(op))}`;
+    return `fixed-nonalloc:${pregToString(operandFixedReg(op), names)}`;
   }
   return `${vregToString(operandVReg(op))}:${operandIsUse(op) ? 'use' : 'def'}:${
     operandPos(op) === OperandPos.Late ? 'late' : 'early'
-  }:${constraintToString(op)}`;
+  }:${constraintToString(op, names)}`;
 }
 
 // Convenience constructors mirroring regalloc2's `Operand::reg_use` etc.

@@ -28,7 +28,27 @@ export function pregHwEnc(p: PReg): number {
 export function pregClass(p: PReg): RegClass {
   return ((p >> 6) & 3) as RegClass;
 }
-export function pregToString(p: PReg): string {
+/** Anything that names registers: a `MachineDescription`, or an object with `regName`. */
+export interface RegNamer {
+  regName(p: PReg): string;
+}
+/**
+ * A source of register names for printing: a `MachineDescription` (or any
+ * `{ regName(p) }`), or a function from register to name.
+ */
+export type RegNames = RegNamer | ((p: PReg) => string);
+
+/**
+ * The register's name from `names` (`rax`, `xmm3`), else its generic form
+ * `p<hw_enc><class>` (`p0i`, `p3f`: the corpus text form).
+ *
+ * ```ts
+ * pregToString(preg(0, RegClass.Int), x86_64SystemV); // 'rax'
+ * ```
+ */
+export function pregToString(p: PReg, names?: RegNames): string {
+  if (typeof names === 'function') return names(p);
+  if (typeof names === 'object' && names !== null) return names.regName(p);
   return `p${p & 63}${REG_CLASS_SUFFIX[(p >> 6) & 3]}`;
 }
 
@@ -51,6 +71,7 @@ export function vregIndex(v: VReg): number {
 export function vregClass(v: VReg): RegClass {
   return (v & 3) as RegClass;
 }
+/** The vreg's text form `v<index><class>`, e.g. `v3i`. */
 export function vregToString(v: VReg): string {
   return `v${v >>> 2}${REG_CLASS_SUFFIX[v & 3]}`;
 }
@@ -205,8 +226,9 @@ export class PRegSet {
     return undefined;
   }
 
-  toString(): string {
-    return `{${this.toArray().map(pregToString).join(', ')}}`;
+  /** `{p0i, p3f}`, or with names `{rax, xmm3}`. */
+  toString(names?: RegNames): string {
+    return `{${this.toArray().map((p) => pregToString(p, names)).join(', ')}}`;
   }
 }
 
