@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FunctionBuilder, Operand, RegAllocError, RegClass, operandConstraint, operandIsDef, validateFunction } from 'regalloc';
+import { FunctionBuilder, Operand, RegAllocError, RegClass, operandConstraint, operandIsDef, validateFunction, x86_64SystemV } from 'regalloc';
 import { CodeBuffer } from '../examples/cc/buffer.js';
 import { checkSource } from '../examples/cc/check.js';
 import { compile, compileProgram } from '../examples/cc/compile.js';
@@ -20,7 +20,7 @@ import { InterpreterThread } from '../examples/cc/interp_thread.js';
 import { lower } from '../examples/cc/lower.js';
 import { buildSsa, succsOf } from '../examples/cc/ssa.js';
 import { CompileError } from '../examples/cc/syntax.js';
-import { RAX, RDI, callClobbers, env, gpr } from '../examples/cc/x64.js';
+import { RAX, RDI, gpr } from '../examples/cc/x64.js';
 
 const PROGRAMS = new URL('../examples/cc/programs/', import.meta.url);
 const programFiles = readdirSync(PROGRAMS).filter((f) => f.endsWith('.src')).sort();
@@ -121,15 +121,15 @@ describe('SSA and lowering', () => {
       const arg = b.vreg(RegClass.Int);
       const res = b.vreg(RegClass.Int);
       b.inst(entry, [Operand.regDef(arg)]);
-      const clobbers = callClobbers.clone();
+      const clobbers = x86_64SystemV.callClobbers.clone();
       if (!clobberResult) clobbers.remove(gpr(RAX));
       b.inst(entry, [Operand.regFixedUse(arg, gpr(RDI)), Operand.regFixedDef(res, gpr(RAX))], clobbers.toArray());
       b.ret(entry, [Operand.regFixedUse(res, gpr(RAX))]);
       return b.build();
     };
-    validateFunction(build(false), env);
+    validateFunction(build(false), x86_64SystemV.env);
     assert.throws(
-      () => validateFunction(build(true), env),
+      () => validateFunction(build(true), x86_64SystemV.env),
       (e: Error) =>
         e instanceof RegAllocError &&
         e.kind === 'ClobberDefConflict' &&

@@ -11,7 +11,7 @@
 import { FunctionBuilder, type Function, Operand, type PReg, type VReg, RegClass } from 'regalloc';
 import type { IrFunc, IrInst } from './ssa.js';
 import type { BinOp, Type } from './syntax.js';
-import { R11, RAX, RCX, RDI, RDX, RSI, argRegs, callClobbers, gpr, retRegs, xmm } from './x64.js';
+import { R11, RAX, RCX, RDI, RDX, RSI, gpr, machine } from './x64.js';
 
 /** x86 condition codes (the low nibble of jcc/setcc). */
 export const CC = { B: 0x2, AE: 0x3, E: 0x4, NE: 0x5, BE: 0x6, A: 0x7, P: 0xa, NP: 0xb, L: 0xc, GE: 0xd, LE: 0xe, G: 0xf } as const;
@@ -78,7 +78,7 @@ export function assignArgs(types: readonly Type[]): ({ reg: PReg } | { slot: num
   let floats = 0;
   let slots = 0;
   return types.map((t) => {
-    const regs = t === 'int' ? argRegs.int : argRegs.float;
+    const regs = t === 'int' ? machine.argRegs.int : machine.argRegs.float;
     const n = t === 'int' ? ints++ : floats++;
     return n < regs.length ? { reg: regs[n]! } : { slot: slots++ };
   });
@@ -86,6 +86,7 @@ export function assignArgs(types: readonly Type[]): ({ reg: PReg } | { slot: num
 
 export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): LoweredFunction {
   const b = new FunctionBuilder();
+  b.spillslotSize = [...machine.spillslotUnits];
   const vregs = new Int32Array(f.types.length).fill(-1);
   const v = (value: number): VReg => {
     if (vregs[value]! < 0) vregs[value] = b.vreg(cls(f.types[value]!));
@@ -231,9 +232,9 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
             } else operands.push(Operand.regFixedUse(v(i.args[k]!), where.reg));
           });
           // The result register is a def of the call, so it must not also be a clobber.
-          const clobbers = callClobbers.clone();
+          const clobbers = machine.callClobbers.clone();
           if (callee.ret !== 'void') {
-            const r = callee.ret === 'int' ? retRegs.int[0]! : retRegs.float[0]!;
+            const r = callee.ret === 'int' ? machine.retRegs.int[0]! : machine.retRegs.float[0]!;
             clobbers.remove(r);
             // A result nobody reads still needs a def: the register is overwritten.
             const d = i.dst >= 0 ? v(i.dst) : b.vreg(cls(callee.ret));
@@ -264,7 +265,7 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
         else out.push({ op: 'br', targets, cmp: 'int-imm', cc: ICMP_CC[fused.sub!]!, imm });
       }
     } else {
-      const r = f.ret === 'float' ? xmm(0) : gpr(RAX);
+      const r = f.ret === 'float' ? machine.retRegs.float[0]! : machine.retRegs.int[0]!;
       b.ret(block, t.val >= 0 ? [Operand.regFixedUse(v(t.val), r)] : []);
       out.push({ op: 'ret' });
     }
