@@ -246,6 +246,28 @@ describe('program suite: both allocators, checked, stack alignment trapped at ev
   });
 });
 
+describe('command line', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'examples/cc/cli.ts', ...args], { encoding: 'utf8', cwd: new URL('..', import.meta.url) });
+
+  it('compiles a program to a file that runs, prints asm with the moves marked, and reports errors with line:column', { skip: SKIP_NATIVE }, () => {
+    const exe = join(tmp, 'gcd-cli');
+    const built = cli('examples/cc/programs/gcd.src', '-o', exe, '--algorithm', 'fastalloc', '--check');
+    assert.equal(built.status, 0, built.stderr);
+    const ran = spawnSync(exe, { encoding: 'utf8' });
+    assert.equal(ran.stdout, '21\n6\n42\n33502\n');
+    assert.equal(ran.status, 12);
+    const listing = cli('examples/cc/programs/spill.src', '--emit', 'asm');
+    assert.match(listing.stdout, /^pressure:$/m);
+    assert.match(listing.stdout, /; regalloc (move|spill|reload)$/m);
+    const bad = join(tmp, 'bad.src');
+    writeFileSync(bad, 'fn main() -> int {\n  var x = 1 +;\n}\n');
+    const failed = cli(bad);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /bad\.src:2:14: expected an expression/);
+  });
+});
+
 describe('differential fuzzing (smoke run)', { skip: SKIP_NATIVE }, () => {
   it('random programs: both allocators, checked, native output equals the interpreter', () => {
     const stats = fuzz({ seed: 424242, count: 12 });
