@@ -37,6 +37,8 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { PRegSet, type VReg, vregToString } from '../model/regs.js';
+import { computePostorder } from '../analysis/cfg.js';
+import { outputShape } from './output_shape.js';
 
 export type CheckerErrorKind =
   | 'MissingAllocation'
@@ -212,6 +214,12 @@ class Checker {
   private readonly errors: CheckerErrorDetail[] = [];
   private readonly singletons = new Map<VReg, VSet>();
   private readonly numSlots: number;
+  /**
+   * Blocks reachable from the entry. The others never run, so nothing in them
+   * is checked and their states flow nowhere (regalloc2 checks them from an
+   * unknown state and reports uses there; any allocation of dead code is right).
+   */
+  private readonly reachable: Uint8Array;
 
   constructor(f: Function, env: MachineEnv, out: Output) {
     this.f = f;
@@ -221,6 +229,8 @@ class Checker {
     this.bbIn = new Array<State | null>(nb).fill(null);
     this.numSlots = out.numSpillslots;
     this.items = [];
+    this.reachable = new Uint8Array(nb);
+    for (const b of computePostorder(nb, f.entryBlock(), (b) => f.blockSuccs(b))) this.reachable[b] = 1;
     this.checkShape();
     const edits = out.edits;
     for (let b = 0; b < nb; b++) {
@@ -385,7 +395,7 @@ class Checker {
     while (any) {
       any = false;
       for (let b = 0; b < nb; b++) {
-        if (!pending[b]) continue;
+        if (!pending[b] || !this.reachable[b]) continue;
         pending[b] = 0;
         const state: State = this.bbIn[b]?.clone() ?? State.empty(this.numSlots);
         const where = indexState(state);
@@ -516,6 +526,7 @@ class Checker {
     this.analyze();
     const nb = this.f.numBlocks();
     for (let b = 0; b < nb; b++) {
+      if (!this.reachable[b]) continue;
       const input = this.bbIn[b];
       let state: State | null = input ? input.clone() : null;
       const where = state ? indexState(state) : new Map<VReg, Allocation[]>();
@@ -543,7 +554,9 @@ function lowerBound(edits: readonly Edit[], point: number): number {
 
 /** Checks `out` against `func` and `env`; throws a `CheckerError` listing every violation. */
 export function checkOutput(func: Function, env: MachineEnv, out: Output): void {
-  const errors = new Checker(func, env, out).run();
+  const shaped = outputShape(func, out);
+  if (Array.isArray(shaped)) throw new CheckerError(shaped);
+  const errors = new Checker(func, env, shaped).run();
   if (errors.length > 0) throw new CheckerError(errors);
 }
 
