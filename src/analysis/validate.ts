@@ -234,42 +234,84 @@ type Place = { block?: number; inst?: number; operand?: number };
 
 const CLASS_UNSEEN = 255;
 
+/** Where a vreg is mentioned; messages are rendered only for an error. */
+const enum At {
+  Param,
+  Operand,
+  BranchArg,
+  DebugLabel,
+}
+
 /**
  * Checks every vreg mention: an integer, a real class, an index below
- * num_vregs, and one class per index throughout the function.
+ * num_vregs, and one class per index throughout the function. The first
+ * mention of each index is kept as numbers, for the message of a mismatch.
  */
 class VRegMentions {
   private readonly classOf: Uint8Array;
-  private readonly firstSeen: string[];
+  private readonly seenAt: Uint8Array;
+  private readonly seenBlock: Int32Array;
+  private readonly seenInst: Int32Array;
+  private readonly seenIndex: Int32Array;
   constructor(private readonly f: Function) {
-    this.classOf = new Uint8Array(f.numVregs()).fill(CLASS_UNSEEN);
-    this.firstSeen = [];
+    const nv = f.numVregs();
+    this.classOf = new Uint8Array(nv).fill(CLASS_UNSEEN);
+    this.seenAt = new Uint8Array(nv);
+    this.seenBlock = new Int32Array(nv);
+    this.seenInst = new Int32Array(nv);
+    this.seenIndex = new Int32Array(nv);
   }
 
-  check(v: VReg, where: string, place: Place): void {
+  /** `v` mentioned at `at` in `block` (`inst`, and `index`: the param, operand, arg or label number). */
+  check(v: VReg, at: At, block: number, inst: number, index: number): void {
     const f = this.f;
     if (!Number.isInteger(v) || v < 0 || v > VREG_MAX_INDEX * 4 + 3 || (v & 3) === 3) {
-      throw new RegAllocError('InvalidOperand', `${where}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, place);
+      throw new RegAllocError('InvalidOperand', `${this.where(at, block, inst, index)}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, this.place(at, block, inst, index));
     }
     const idx = vregIndex(v);
     if (idx >= f.numVregs()) {
       throw new RegAllocError(
         'VRegOutOfRange',
-        `${where}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
-        { ...place, vreg: v },
+        `${this.where(at, block, inst, index)}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
+        { ...this.place(at, block, inst, index), vreg: v },
       );
     }
     const c = this.classOf[idx]!;
     if (c === CLASS_UNSEEN) {
       this.classOf[idx] = vregClass(v);
-      this.firstSeen[idx] = where;
+      this.seenAt[idx] = at;
+      this.seenBlock[idx] = block;
+      this.seenInst[idx] = inst;
+      this.seenIndex[idx] = index;
     } else if (c !== vregClass(v)) {
+      const first = this.where(this.seenAt[idx] as At, this.seenBlock[idx]!, this.seenInst[idx]!, this.seenIndex[idx]!);
       throw new RegAllocError(
         'VRegClassMismatch',
-        `${where}: ${vregToString(v)} has class ${REG_CLASS_NAME[vregClass(v)]}, but vreg ${idx} is ${vregToString(vreg(idx, c as RegClass))} at ${this.firstSeen[idx]}`,
-        { ...place, vreg: v },
+        `${this.where(at, block, inst, index)}: ${vregToString(v)} has class ${REG_CLASS_NAME[vregClass(v)]}, but vreg ${idx} is ${vregToString(vreg(idx, c as RegClass))} at ${first}`,
+        { ...this.place(at, block, inst, index), vreg: v },
       );
     }
+  }
+
+  private where(at: At, block: number, inst: number, index: number): string {
+    const f = this.f;
+    switch (at) {
+      case At.Param:
+        return `block ${block} param ${index}`;
+      case At.Operand:
+        return `block ${block} inst ${inst} operand ${index} (${operandToString(f.instOperands(inst)[index]!)})`;
+      case At.BranchArg:
+        return `block ${block} branch inst ${inst}, arg ${index}`;
+      case At.DebugLabel:
+        return `debug value label ${index}`;
+    }
+  }
+
+  private place(at: At, block: number, inst: number, index: number): Place {
+    if (block < 0) return {};
+    if (at === At.Param) return { block };
+    if (at === At.Operand) return { block, inst, operand: index };
+    return { block, inst };
   }
 }
 
@@ -353,7 +395,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
   const vregs = new VRegMentions(f);
   for (let b = 0; b < nb; b++) {
     const params = f.blockParams(b);
-    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, `block ${b} param ${k}`, { block: b });
+    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
@@ -381,17 +423,19 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       checkStackUses(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
-        const place = { block: b, inst: i, operand: k };
-        const where = `block ${b} inst ${i} operand ${k} (${operandToString(op)})`;
         if (operandIsFixedNonAllocatable(op)) {
           if (operandIsDef(op)) {
-            throw new RegAllocError('InvalidOperand', `${where}: a fixed non-allocatable operand must be a use`, place);
+            throw new RegAllocError('InvalidOperand', `${operandWhere(b, i, k, op)}: a fixed non-allocatable operand must be a use`, { block: b, inst: i, operand: k });
           }
           continue;
         }
         const v = operandVReg(op);
-        vregs.check(v, where, place);
-        switch (operandConstraintKind(op)) {
+        vregs.check(v, At.Operand, b, i, k);
+        const kind = operandConstraintKind(op);
+        if (kind !== ConstraintKind.Reuse && kind !== ConstraintKind.FixedReg) continue;
+        const place = { block: b, inst: i, operand: k };
+        const where = operandWhere(b, i, k, op);
+        switch (kind) {
           case ConstraintKind.Reuse: {
             const t = operandReuseIndex(op);
             const target = ops[t];
@@ -447,7 +491,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
     for (let k = 0; k < succs.length; k++) {
       const args = f.branchBlockparams(b, last, k);
       for (let a = 0; a < args.length; a++) {
-        vregs.check(args[a]!, `block ${b} branch inst ${last}, arg ${a} to block ${succs[k]}`, { block: b, inst: last });
+        vregs.check(args[a]!, At.BranchArg, b, last, a);
       }
     }
   }
@@ -468,8 +512,16 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       });
     }
     if (!isIndex(label, 2 ** 32)) throw new RegAllocError('InvalidDebugLabel', `${where}: label ${label} is not a uint32`, { vreg: v, inst: from });
-    vregs.check(v, `${where} over [${from}, ${to})`, from < ni ? { block: blockOfInst(f, from), inst: from } : {});
+    vregs.check(v, At.DebugLabel, from < ni ? blockOfInst(f, from) : -1, from, k);
   }
+}
+
+function opPlace(block: number, inst: number, operand: number, op: Operand) {
+  return { block, inst, operand, vreg: operandVReg(op) };
+}
+
+function operandWhere(block: number, inst: number, k: number, op: Operand): string {
+  return `block ${block} inst ${inst} operand ${k} (${operandToString(op)})`;
 }
 
 /** The block holding `inst` (binary search over the consecutive block ranges). */
@@ -505,19 +557,17 @@ export function validateSatisfiable(f: Function, env: MachineEnv): void {
         if (operandIsFixedNonAllocatable(op)) continue;
         const kind = operandConstraintKind(op);
         const c = operandClass(op);
-        const place = { block: b, inst: i, operand: k, vreg: operandVReg(op) };
-        const where = `block ${b} inst ${i} operand ${k} (${operandToString(op)})`;
         if (f.spillslotSize(c) === 0) {
-          throw new RegAllocError('InvalidSpillslotSize', `${where}: the spill-slot size of its class is 0`, place);
+          throw new RegAllocError('InvalidSpillslotSize', `${operandWhere(b, i, k, op)}: the spill-slot size of its class is 0`, opPlace(b, i, k, op));
         }
         if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !hasClass[c]) {
-          throw new RegAllocError('InvalidOperand', `${where}: the env has no register of its class`, place);
+          throw new RegAllocError('InvalidOperand', `${operandWhere(b, i, k, op)}: the env has no register of its class`, opPlace(b, i, k, op));
         }
         if (kind === ConstraintKind.Limit && !(lowest[c]! < operandLimit(op))) {
           throw new RegAllocError(
             'InvalidLimit',
-            `${where}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
-            place,
+            `${operandWhere(b, i, k, op)}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
+            opPlace(b, i, k, op),
           );
         }
       }
