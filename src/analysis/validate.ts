@@ -126,8 +126,12 @@ function structureError(message: string, place: { block?: number; inst?: number 
  */
 export const MAX_INSTS = 1 << 30;
 
-/** The largest spill-slot size per class, in slots: regalloc2 indexes at most 2^24 slots in all. */
-export const MAX_SPILLSLOT_SIZE = 1 << 16;
+/**
+ * The largest spill-slot size per class, in slots. regalloc2 sets none (it
+ * indexes at most 2^24 slots in all); real targets use 1 to 8, and sizes
+ * beyond this only multiply the spill area and the checker's work.
+ */
+export const MAX_SPILLSLOT_SIZE = 1 << 8;
 
 function isIndex(x: unknown, below: number): x is number {
   return Number.isInteger(x) && (x as number) >= 0 && (x as number) < below;
@@ -233,6 +237,8 @@ function countOf(list: ArrayLike<number>, x: number): number {
 type Place = { block?: number; inst?: number; operand?: number };
 
 const CLASS_UNSEEN = 255;
+/** A debug label's block: the one holding its first instruction, looked up only for an error. */
+const LABEL_BLOCK = -2;
 
 /** Where a vreg is mentioned; messages are rendered only for an error. */
 const enum At {
@@ -308,6 +314,7 @@ class VRegMentions {
   }
 
   private place(at: At, block: number, inst: number, index: number): Place {
+    if (block === LABEL_BLOCK) block = blockOfInst(this.f, inst); // found only for an error
     if (block < 0) return {};
     if (at === At.Param) return { block };
     if (at === At.Operand) return { block, inst, operand: index };
@@ -386,9 +393,14 @@ function checkStackUses(block: number, inst: number, ops: ArrayLike<Operand>): v
   }
 }
 
-/** Operands, clobbers, block params and branch args of every instruction. */
-export function validateOperands(f: Function, env: MachineEnv): void {
-  const alloc = allocatable(env);
+/**
+ * Operands, clobbers, block params and branch args of every instruction.
+ * Returns (does not throw) the first constraint the env cannot satisfy: that
+ * is reported after the SSA rules, as regalloc2 would meet it later too.
+ */
+export function validateOperands(f: Function, env: MachineEnv, alloc = allocatable(env)): RegAllocError | null {
+  const satisfiable = new Satisfiable(f, env, alloc);
+  let unsatisfiable: RegAllocError | null = null;
   const fixedOk = alloc.clone();
   for (const p of env.fixedStackSlots) fixedOk.add(p);
   const nb = f.numBlocks();
@@ -431,6 +443,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
         }
         const v = operandVReg(op);
         vregs.check(v, At.Operand, b, i, k);
+        if (unsatisfiable === null) unsatisfiable = satisfiable.check(b, i, k, op);
         const kind = operandConstraintKind(op);
         if (kind !== ConstraintKind.Reuse && kind !== ConstraintKind.FixedReg) continue;
         const place = { block: b, inst: i, operand: k };
@@ -512,8 +525,9 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       });
     }
     if (!isIndex(label, 2 ** 32)) throw new RegAllocError('InvalidDebugLabel', `${where}: label ${label} is not a uint32`, { vreg: v, inst: from });
-    vregs.check(v, At.DebugLabel, from < ni ? blockOfInst(f, from) : -1, from, k);
+    vregs.check(v, At.DebugLabel, from < ni ? LABEL_BLOCK : -1, from, k);
   }
+  return unsatisfiable;
 }
 
 function opPlace(block: number, inst: number, operand: number, op: Operand) {
@@ -537,41 +551,41 @@ function blockOfInst(f: Function, inst: number): number {
 }
 
 /**
- * Constraints the env cannot satisfy: a `reg` operand of a class with no
- * allocatable register, a `limit(n)` with no allocatable register below n.
+ * Constraints the env cannot satisfy: a `reg` (or reuse) operand of a class
+ * with no allocatable register, a `limit(n)` with no allocatable register
+ * below n, a vreg of a class whose spill slots have size 0.
  */
-export function validateSatisfiable(f: Function, env: MachineEnv): void {
-  const hasClass = [0, 1, 2].map(
-    (c) => !env.preferredRegsByClass[c]!.isEmpty() || !env.nonPreferredRegsByClass[c]!.isEmpty(),
-  );
-  // Lowest allocatable hw_enc per class, for limit(n).
-  const lowest = [64, 64, 64];
-  for (const p of allocatable(env)) lowest[p >> 6] = Math.min(lowest[p >> 6]!, p & 63);
-  const nb = f.numBlocks();
-  for (let b = 0; b < nb; b++) {
-    const r = f.blockInsns(b);
-    for (let i = r.first; i < r.end; i++) {
-      const ops = f.instOperands(i);
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k]!;
-        if (operandIsFixedNonAllocatable(op)) continue;
-        const kind = operandConstraintKind(op);
-        const c = operandClass(op);
-        if (f.spillslotSize(c) === 0) {
-          throw new RegAllocError('InvalidSpillslotSize', `${operandWhere(b, i, k, op)}: the spill-slot size of its class is 0`, opPlace(b, i, k, op));
-        }
-        if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !hasClass[c]) {
-          throw new RegAllocError('InvalidOperand', `${operandWhere(b, i, k, op)}: the env has no register of its class`, opPlace(b, i, k, op));
-        }
-        if (kind === ConstraintKind.Limit && !(lowest[c]! < operandLimit(op))) {
-          throw new RegAllocError(
-            'InvalidLimit',
-            `${operandWhere(b, i, k, op)}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
-            opPlace(b, i, k, op),
-          );
-        }
-      }
+class Satisfiable {
+  private readonly hasClass: boolean[];
+  /** Lowest allocatable hw_enc per class, for limit(n). */
+  private readonly lowest = [64, 64, 64];
+  private readonly zeroSize: boolean[];
+  constructor(f: Function, env: MachineEnv, alloc: PRegSet) {
+    this.hasClass = [0, 1, 2].map((c) => !alloc.isEmptyClass(c as RegClass));
+    alloc.forEach((p) => {
+      this.lowest[p >> 6] = Math.min(this.lowest[p >> 6]!, p & 63);
+    });
+    this.zeroSize = [0, 1, 2].map((c) => f.spillslotSize(c as RegClass) === 0);
+  }
+
+  /** The error for operand `k` of `inst`, or null. */
+  check(block: number, inst: number, k: number, op: Operand): RegAllocError | null {
+    const kind = operandConstraintKind(op);
+    const c = operandClass(op);
+    if (this.zeroSize[c]) {
+      return new RegAllocError('InvalidSpillslotSize', `${operandWhere(block, inst, k, op)}: the spill-slot size of its class is 0`, opPlace(block, inst, k, op));
     }
+    if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !this.hasClass[c]) {
+      return new RegAllocError('InvalidOperand', `${operandWhere(block, inst, k, op)}: the env has no register of its class`, opPlace(block, inst, k, op));
+    }
+    if (kind === ConstraintKind.Limit && !(this.lowest[c]! < operandLimit(op))) {
+      return new RegAllocError(
+        'InvalidLimit',
+        `${operandWhere(block, inst, k, op)}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
+        opPlace(block, inst, k, op),
+      );
+    }
+    return null;
   }
 }
 
@@ -582,9 +596,9 @@ export function validateSatisfiable(f: Function, env: MachineEnv): void {
 export function validateFunction(f: Function, env: MachineEnv): CFGInfo {
   validateEnv(env);
   validateStructure(f);
-  validateOperands(f, env);
+  const unsatisfiable = validateOperands(f, env);
   const cfg = CFGInfo.compute(f);
   validateSsa(f, cfg);
-  validateSatisfiable(f, env);
+  if (unsatisfiable) throw unsatisfiable;
   return cfg;
 }
