@@ -180,6 +180,16 @@ export class CFGInfo {
             { block: b, inst: last },
           );
         }
+        // Clobbers too (regalloc2 does not check them, and allocates wrongly):
+        // the edge moves into the join go before the branch, which then
+        // clobbers the registers they filled.
+        if (!f.instClobbers(last).isEmpty()) {
+          throw new RegAllocError(
+            'DisallowedBranchArg',
+            `block ${b}: branch inst ${last} into a join block clobbers registers (the edge moves before it would be clobbered)`,
+            { block: b, inst: last },
+          );
+        }
       }
       for (let k = 0; k < succs.length; k++) {
         if (succs[k]! <= b) {

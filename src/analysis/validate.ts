@@ -19,6 +19,7 @@ import {
   operandReuseIndex,
   operandToString,
   operandVReg,
+  constraintToString,
 } from '../model/operand.js';
 import {
   NUM_REG_CLASSES,
@@ -468,8 +469,9 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
                           : operandConstraintKind(target) === ConstraintKind.FixedReg &&
                               env.fixedStackSlots.includes(operandFixedReg(target))
                             ? `operand ${t} is fixed to ${pregToString(operandFixedReg(target))}, a fixed stack slot, but a reused input is in a register`
-                            : operandConstraintKind(target) === ConstraintKind.Limit
-                              ? `operand ${t} has a limit, which a reused input cannot have (the def's register would have to meet it: unsupported, as in regalloc2)`
+                            : operandConstraintKind(target) === ConstraintKind.Limit ||
+                                operandConstraintKind(target) === ConstraintKind.FixedReg
+                              ? `operand ${t} is ${constraintToString(target)}, which a reused input cannot be (the def's register would have to meet it: unsupported, as in regalloc2)`
                               : undefined;
             if (why !== undefined) {
               throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
