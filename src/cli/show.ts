@@ -3,11 +3,9 @@
 // spills, reloads, spill slots, cost score). Colour on a terminal, plain when piped.
 
 import { showAllocation } from '../io/text_show.js';
-import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, type OptionValues } from './command.js';
-import { allocationOf, forEachInput } from './files.js';
+import { allocationOf, forEachInput, MACHINE_OPTION, machineOption } from './files.js';
 
-const MACHINES: Record<string, MachineDescription> = { x86_64: x86_64SystemV, aarch64: aarch64Aapcs64, riscv64: riscv64Lp64d };
 const ALGORITHM_NAMES = { ion: 'Ion', fastalloc: 'Fastalloc' } as const;
 
 function wantColour(values: OptionValues): boolean {
@@ -27,13 +25,13 @@ export const showCommand: Command = {
   options: {
     algorithm: ALGORITHM_OPTION,
     reference: { type: 'boolean', help: "show the file's stored regalloc2 result instead of allocating" },
-    machine: { type: 'string', value: 'x86_64|aarch64|riscv64', help: 'name registers after this machine (when the file does not name them)' },
+    machine: MACHINE_OPTION,
     color: { type: 'boolean', help: 'colour even when the output is not a terminal (NO_COLOR turns colour off)' },
   },
   takesPaths: true,
   run({ values, files, reporter }) {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
-    const machine = values.machine === undefined ? undefined : MACHINES[choiceOption(values, 'machine', Object.keys(MACHINES), 'x86_64')];
+    const machine = machineOption(values);
     const colour = wantColour(values);
     forEachInput(files, reporter, (c, name, _path, k) => {
       const out = allocationOf(c, algorithm, values.reference === true);

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { PReg } from '../model/regs.js';
 import { type CorpusFile, corpusToJson, readCorpusFile } from './corpus.js';
-import { parseTextFunction, printText, TextParseError } from './text.js';
+import { parseTextFunction, printText, type RegNameSource, TextParseError } from './text.js';
 
 export const TEXT_EXTENSION = '.ra';
 
@@ -37,13 +37,16 @@ export function readInputFile(path: string): InputFile {
   return isTextFile(path) ? parseTextFile(readFileSync(path, 'utf8'), path) : readCorpusFile(path);
 }
 
-/** The file's content in the format its name asks for (text keeps no reference results). */
-export function formatFile(file: InputFile, path: string): string | Buffer {
-  if (isTextFile(path)) return printText(file);
+/**
+ * The file's content in the format its name asks for (text keeps no
+ * reference results; it names registers after `names`, else the file's own).
+ */
+export function formatFile(file: InputFile, path: string, names?: RegNameSource): string | Buffer {
+  if (isTextFile(path)) return printText(names ? { ...file, regNames: names } : file);
   const json = JSON.stringify(corpusToJson(file)) + '\n';
   return path.endsWith('.gz') ? gzipSync(json) : json;
 }
 
-export function writeOutputFile(path: string, file: InputFile): void {
-  writeFileSync(path, formatFile(file, path));
+export function writeOutputFile(path: string, file: InputFile, names?: RegNameSource): void {
+  writeFileSync(path, formatFile(file, path, names));
 }
