@@ -47,6 +47,8 @@ describe('text format', () => {
     assert.equal(f.func.numVregs(), 4);
     assert.deepEqual([...f.func.blockPreds(1)], [0, 1]);
     assert.deepEqual([...f.func.blockPreds(2)], [1]);
+    assert.deepEqual(f.blockLines, [6, 9, 12]);
+    assert.deepEqual(f.instLines, [7, 8, 10, 11, 13]);
     assert.deepEqual(functionToJson(f.func, f.env).insts, [
       { op: 'op', operands: ['v1i:def:late:fixed(p0i)', 'v0i:use:early:reg'], clobbers: [] },
       { op: 'branch', operands: [], clobbers: [] },

@@ -45,6 +45,10 @@ export interface TextFunction {
   env: MachineEnv;
   /** Names given to registers by the `regs` header line (e.g. `rax` for `p0i`). */
   regNames: ReadonlyMap<PReg, string>;
+  /** The 1-based source line of each instruction, to show an error about it where it was written. */
+  instLines: number[];
+  /** The 1-based source line of each block's header. */
+  blockLines: number[];
 }
 
 /** Where a register's printed name comes from: the model's `RegNames` (a `MachineDescription`, a function) or a map. */
@@ -215,6 +219,8 @@ export function parseTextFunction(text: string): TextFunction {
   const blocks: BlockBuild[] = [];
   const insts: InstData[] = [];
   const seen = new Set<string>();
+  const instLines: number[] = [];
+  const blockLines: number[] = [];
   let maxVreg = -1;
 
   const vregAt = (l: Line): VReg => {
@@ -441,6 +447,7 @@ export function parseTextFunction(text: string): TextFunction {
       if (l.eat('preds')) block.preds = l.list(() => blockRef(l));
       l.end();
       blocks.push(block);
+      blockLines.push(lineNo);
       return;
     }
     if (first.kind === 'word' && INST_KINDS.includes(first.text)) {
@@ -459,6 +466,7 @@ export function parseTextFunction(text: string): TextFunction {
       const inOrder = sorted.length === clobberList.length && sorted.every((r, i) => r === clobberList[i]);
       const op = first.text as InstKind;
       insts.push(inOrder ? { op, operands, clobbers } : { op, operands, clobbers, clobberList });
+      instLines.push(lineNo);
       return;
     }
     if (first.text === '->' && first.kind === 'punct') {
@@ -507,7 +515,7 @@ export function parseTextFunction(text: string): TextFunction {
     scratchByClass: scratch,
     fixedStackSlots: fixedStack,
   };
-  const out: TextFunction = { name, origin, func, env, regNames };
+  const out: TextFunction = { name, origin, func, env, regNames, instLines, blockLines };
   if (defect !== undefined) out.defect = defect;
   return out;
 }
@@ -662,8 +670,18 @@ function impliedVregs(func: InMemoryFunction): number {
   return max + 1;
 }
 
+/** What `printText` prints: a function with its env, name, origin, defect and register names. */
+export interface PrintableFunction {
+  name: string;
+  origin: string;
+  defect?: string;
+  func: InMemoryFunction;
+  env: MachineEnv;
+  regNames?: RegNameSource;
+}
+
 /** Prints a function read from any format, keeping its name, origin, defect and register names. */
-export function printText(f: Omit<TextFunction, 'regNames'> & { regNames?: RegNameSource }): string {
+export function printText(f: PrintableFunction): string {
   const opts: PrintOptions = { name: f.name, origin: f.origin };
   if (f.defect !== undefined) opts.defect = f.defect;
   if (f.regNames !== undefined) opts.regNames = f.regNames;
