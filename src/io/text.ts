@@ -28,11 +28,12 @@ import {
   operandIsUse,
   operandPos,
   operandVReg,
+  operandVRegIndex,
   operandConstraintKind,
   ConstraintKind,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
-import { type BlockData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
+import { type PReg, pregClass, PRegSet, pregToString, type RegClass, type RegNames, type VReg, vregIndex, vregToString } from '../model/regs.js';
+import { type BlockData, type FunctionData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
 import { parseOperand, parsePReg, parseVReg } from './atoms.js';
 
 /** A function read from text (or to be printed as text), with what surrounds it. */
@@ -221,7 +222,6 @@ export function parseTextFunction(text: string): TextFunction {
   const seen = new Set<string>();
   const instLines: number[] = [];
   const blockLines: number[] = [];
-  let maxVreg = -1;
 
   const vregAt = (l: Line): VReg => {
     const t = l.word('a virtual register');
@@ -230,7 +230,6 @@ export function parseTextFunction(text: string): TextFunction {
       if (/^v\d+[ifv]$/.test(t.text)) throw l.error(`vreg ${t.text} cannot be represented`, t, 'VRegOutOfRange');
       throw l.error(`expected a virtual register such as v3i, found '${t.text}'`, t);
     }
-    maxVreg = Math.max(maxVreg, v >> 2);
     return v;
   };
   const pregText = (l: Line): string => {
@@ -256,7 +255,7 @@ export function parseTextFunction(text: string): TextFunction {
   const pregOfClass = (l: Line, cls: RegClass): PReg => {
     const t = l.peek();
     const p = pregAt(l);
-    if (p >> 6 !== cls) throw l.error(`${pregToString(p)} is not a ${CLASS_NAMES[cls]} register`, t);
+    if (pregClass(p) !== cls) throw l.error(`${pregToString(p)} is not a ${CLASS_NAMES[cls]} register`, t);
     return p;
   };
 
@@ -498,10 +497,9 @@ export function parseTextFunction(text: string): TextFunction {
     params: b.params,
     branchArgs: b.branchArgs,
   }));
-  for (const i of insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) maxVreg = Math.max(maxVreg, o & 0x1fffff);
   const func = new InMemoryFunction({
     entry: entry ? check(entry) : 0,
-    numVregs: declaredVregs ?? maxVreg + 1,
+    numVregs: declaredVregs ?? impliedVregs({ blocks: blockData, insts, debugValueLabels: labels }),
     blocks: blockData,
     insts,
     spillslotSize,
@@ -643,7 +641,7 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
   const flags = FLAGS.filter((f) => (f === 'allow_multiple_vreg_defs' ? d.allowMultipleVregDefs : d.multiSpillslotNamedByLastSlot));
   if (flags.length) out.push(`flags ${flags.join(', ')}`);
   if (d.entry !== 0) out.push(`entry block${d.entry}`);
-  if (d.numVregs !== impliedVregs(func)) out.push(`vregs ${d.numVregs}`);
+  if (d.numVregs !== impliedVregs(d)) out.push(`vregs ${d.numVregs}`);
   for (const [v, from, to, label] of d.debugValueLabels) out.push(`label ${label}: ${vregToString(v)} [${from}, ${to})`);
   const derived = derivePreds(func);
   d.blocks.forEach((b, bi) => {
@@ -658,15 +656,16 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
   return out.join('\n') + '\n';
 }
 
-/** The vreg count the parser derives when no `vregs` line is given. */
-function impliedVregs(func: InMemoryFunction): number {
+/** The vreg count the parser derives when no `vregs` line is given: the highest vreg mentioned, plus one. */
+function impliedVregs(d: Pick<FunctionData, 'blocks' | 'insts' | 'debugValueLabels'>): number {
   let max = -1;
-  for (const b of func.data.blocks) {
-    for (const v of b.params) max = Math.max(max, v >> 2);
-    for (const l of b.branchArgs) for (const v of l) max = Math.max(max, v >> 2);
+  const see = (v: VReg) => (max = Math.max(max, vregIndex(v)));
+  for (const b of d.blocks) {
+    b.params.forEach(see);
+    for (const l of b.branchArgs) l.forEach(see);
   }
-  for (const [v] of func.data.debugValueLabels) max = Math.max(max, v >> 2);
-  for (const i of func.data.insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) max = Math.max(max, o & 0x1fffff);
+  for (const [v] of d.debugValueLabels) see(v);
+  for (const i of d.insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) max = Math.max(max, operandVRegIndex(o));
   return max + 1;
 }
 
