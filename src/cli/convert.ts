@@ -10,8 +10,8 @@ export const convertCommand: Command = {
   summary: 'convert a function between the text format (.ra) and corpus JSON (.json, .json.gz)',
   args: '<in> -o <out>',
   description:
-    'The formats are chosen by the file extensions. JSON → text → JSON gives the function back unchanged;\n' +
-    "the text format does not carry a corpus file's reference results.",
+    'The formats are chosen by the file extensions. JSON → text → JSON gives the file back unchanged: the\n' +
+    "text carries a corpus file's reference results as 'reference ion|fastalloc {…}' lines.",
   options: {
     output: { type: 'string', short: 'o', value: 'FILE', help: 'the file to write (.ra, .json or .json.gz)' },
     machine: MACHINE_OPTION,

@@ -50,7 +50,20 @@ export interface TextFunction {
   instLines: number[];
   /** The 1-based source line of each block's header. */
   blockLines: number[];
+  /**
+   * Reference results carried by `reference ion|fastalloc {…}` lines: the
+   * corpus RESULT objects as parsed JSON, and their lines (see src/io/files.ts).
+   */
+  results: { ion?: ResultLine; fastalloc?: ResultLine };
 }
+
+/** A `reference` line's JSON value and the line it is on. */
+export interface ResultLine {
+  json: unknown;
+  line: number;
+}
+
+const RESULT_LINE_RE = /^reference (ion|fastalloc) /;
 
 /** Where a register's printed name comes from: the model's `RegNames` (a `MachineDescription`, a function) or a map. */
 export type RegNameSource = RegNames | ReadonlyMap<PReg, string>;
@@ -427,8 +440,21 @@ export function parseTextFunction(text: string): TextFunction {
     }
   };
 
+  const results: TextFunction['results'] = {};
   lines.forEach((raw, k) => {
     const lineNo = k + 1;
+    const rm = RESULT_LINE_RE.exec(raw);
+    if (rm) {
+      const algorithm = rm[1] as 'ion' | 'fastalloc';
+      if (results[algorithm]) throw new TextParseError(lineNo, 1, `a second ${algorithm} reference result`);
+      try {
+        results[algorithm] = { json: JSON.parse(raw.slice(rm[0].length)), line: lineNo };
+      } catch (e) {
+        const at = /position (\d+)/.exec((e as Error).message);
+        throw new TextParseError(lineNo, rm[0].length + 1 + (at ? Number(at[1]) : 0), `malformed reference result: ${(e as Error).message}`);
+      }
+      return;
+    }
     const tokens = tokenize(raw, lineNo);
     if (tokens.length === 0) return;
     const l = new Line(tokens, lineNo, raw.length + 1);
@@ -513,7 +539,7 @@ export function parseTextFunction(text: string): TextFunction {
     scratchByClass: scratch,
     fixedStackSlots: fixedStack,
   };
-  const out: TextFunction = { name, origin, func, env, regNames, instLines, blockLines };
+  const out: TextFunction = { name, origin, func, env, regNames, instLines, blockLines, results };
   if (defect !== undefined) out.defect = defect;
   return out;
 }
@@ -564,6 +590,8 @@ export interface PrintOptions {
   defect?: string;
   /** Register names to write instead of `p3i` (declared in a `regs` header line). */
   regNames?: RegNameSource;
+  /** Reference results (corpus RESULT JSON) to carry as `reference ion|fastalloc {…}` lines at the end. */
+  results?: { ion?: unknown; fastalloc?: unknown };
 }
 
 /** The text of one operand, with `reg` naming registers. */
@@ -653,6 +681,9 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
     }
     if (b.end === b.first && targets) out.push(`  ${targets}`);
   });
+  const results = (['ion', 'fastalloc'] as const).filter((a) => opts.results?.[a] !== undefined);
+  if (results.length) out.push('');
+  for (const a of results) out.push(`reference ${a} ${JSON.stringify(opts.results![a])}`);
   return out.join('\n') + '\n';
 }
 
@@ -677,6 +708,7 @@ export interface PrintableFunction {
   func: InMemoryFunction;
   env: MachineEnv;
   regNames?: RegNameSource;
+  results?: PrintOptions['results'];
 }
 
 /** Prints a function read from any format, keeping its name, origin, defect and register names. */
@@ -684,5 +716,6 @@ export function printText(f: PrintableFunction): string {
   const opts: PrintOptions = { name: f.name, origin: f.origin };
   if (f.defect !== undefined) opts.defect = f.defect;
   if (f.regNames !== undefined) opts.regNames = f.regNames;
+  if (f.results !== undefined) opts.results = f.results;
   return printTextFunction(f.func, f.env, opts);
 }
