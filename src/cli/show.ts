@@ -4,7 +4,9 @@
 
 import { showAllocation } from '../io/text_show.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, type OptionValues } from './command.js';
+import { scoreDetails } from '../score/index.js';
 import { allocationOf, forEachInput, MACHINE_OPTION, machineOption } from './files.js';
+import { report } from './report.js';
 
 const ALGORITHM_NAMES = { ion: 'Ion', fastalloc: 'Fastalloc' } as const;
 
@@ -33,15 +35,16 @@ export const showCommand: Command = {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
     const machine = machineOption(values);
     const colour = wantColour(values);
-    forEachInput(files, reporter, (c, name, _path, k) => {
+    forEachInput(files, reporter, (c, name, path, k) => {
       const out = allocationOf(c, algorithm, values.reference === true);
       const names = c.regNames && c.regNames.size > 0 ? c.regNames : machine;
-      const text = showAllocation(c.func, c.env, out, {
-        name,
-        allocator: `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`,
-        ...(names ? { regNames: names } : {}),
-        colour,
-      });
+      const allocator = `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`;
+      const text = showAllocation(c.func, c.env, out, { name, allocator, ...(names ? { regNames: names } : {}), colour: colour && !reporter.json });
+      if (reporter.json) {
+        // The same text as a field, with the summary's figures beside it.
+        report(reporter, name, true, '', { file: path, allocator, spillSlots: out.numSpillslots, score: scoreDetails(c.func, out, { env: c.env }), text });
+        return;
+      }
       process.stdout.write((k > 0 ? '\n' : '') + text);
       reporter.total++;
     });
