@@ -690,12 +690,11 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
 /** The vreg count the parser derives when no `vregs` line is given: the highest vreg mentioned, plus one. */
 function impliedVregs(d: Pick<FunctionData, 'blocks' | 'insts' | 'debugValueLabels'>): number {
   let max = -1;
-  const see = (v: VReg) => (max = Math.max(max, vregIndex(v)));
   for (const b of d.blocks) {
-    b.params.forEach(see);
-    for (const l of b.branchArgs) l.forEach(see);
+    for (const v of b.params) max = Math.max(max, vregIndex(v));
+    for (const l of b.branchArgs) for (const v of l) max = Math.max(max, vregIndex(v));
   }
-  for (const [v] of d.debugValueLabels) see(v);
+  for (const [v] of d.debugValueLabels) max = Math.max(max, vregIndex(v));
   for (const i of d.insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) max = Math.max(max, operandVRegIndex(o));
   return max + 1;
 }
