@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
-import { readInputFile } from '../src/io/text_file.js';
+import { readInputFile } from '../src/io/files.js';
 import { buildView } from '../src/view/model.js';
 import { CORPUS_DIR } from './support/corpus.js';
 

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import { checkerVerdict } from '../checker/index.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
 import { type PReg, pregToString } from '../model/regs.js';
 import { renderViewHtml } from '../view/html.js';
