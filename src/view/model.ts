@@ -252,7 +252,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       for (let pos = 0; pos < 2; pos++) {
         if (pos === 1) {
           instRow[i] = rows.length;
-          const kind = f.isRet(i) ? 'ret' : f.isBranch(i) ? branchText(f, b, i) : 'inst';
+          const kind = f.isRet(i) ? 'ret' : f.isBranch(i) ? branchText(f, b, i) : 'op';
           const ops = opText(i);
           rows.push({ kind: 'inst', block: b, inst: i, move: -1, text: `${i}: ${kind}${ops ? ` ${ops}` : ''}` });
         }
@@ -583,7 +583,7 @@ function branchText(f: Function, b: number, inst: number): string {
     const args = Array.from(f.branchBlockparams(b, inst, s)).map(vregToString);
     targets.push(`block${succs[s]}${args.length ? `(${args.join(', ')})` : ''}`);
   }
-  return `branch ${targets.join(', ')}`;
+  return `branch -> ${targets.join(', ')}`;
 }
 
 /** `v3i:use` — the gutter's short form. */
