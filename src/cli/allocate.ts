@@ -6,9 +6,10 @@ import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
 import { compareOutputs } from '../io/compare.js';
 import { outputRecord, resultToJson } from '../io/corpus.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import type { Function, MachineEnv, Output } from '../model/function.js';
 import { checkOutput } from '../checker/index.js';
+import { formatScore, score } from '../score/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, intOption } from './command.js';
 import { displayName } from './validate.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
@@ -96,8 +97,9 @@ export function allocateFile(path: string, opts: AllocateCommandOptions): FileRe
       const cmp = compareOutputs(out, ref.output);
       vs = cmp.identical ? 'identical' : `differs: ${cmp.detail}`;
     }
-    const result = { name, ...resultToJson(outputRecord(out, checker, timeNs)) };
-    let text = `ok ${vs} (${out.edits.length} edits, ${out.numSpillslots} slots, ${timeNs} ns)`;
+    const cost = score(c.func, out, { env: c.env });
+    const result = { name, ...resultToJson(outputRecord(out, checker, timeNs)), score: cost };
+    let text = `ok ${vs} (${out.edits.length} edits, ${out.numSpillslots} slots, score ${formatScore(cost)}, ${timeNs} ns)`;
     if (out.annotations) {
       const points = [...out.annotations.keys()].sort((a, b) => a - b);
       for (const p of points) for (const a of out.annotations.get(p)!) text += `\n  ${pointToString(p)}: ${a}`;

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import { checkerVerdict } from '../checker/index.js';
-import { readCorpusFile } from '../io/corpus.js';
+import { readInputFile } from '../io/files.js';
 import { renderViewHtml } from '../view/html.js';
 import { buildView } from '../view/model.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, UsageError } from './command.js';
@@ -33,7 +33,7 @@ export const viewCommand: Command = {
     const path = files[0]!;
     let name = displayName(path);
     try {
-      const c = readCorpusFile(path);
+      const c = readInputFile(path);
       name = displayName(path, c.name);
       validateFunction(c.func, c.env);
       let out;

@@ -47,8 +47,9 @@ export class SparseBitSet {
   /** Replaces the contents with the first `n` words of (keys, words). */
   assign(keys: Int32Array, words: Int32Array, n: number): void {
     if (this.keys.length < n) {
-      this.keys = new Int32Array(n + (n >>> 1));
-      this.words = new Int32Array(n + (n >>> 1));
+      const capacity = n + Math.ceil(n / 2);
+      this.keys = new Int32Array(capacity);
+      this.words = new Int32Array(capacity);
     }
     // A loop, not set(subarray): making a subarray costs more than copying a few words.
     const k = this.keys;
