@@ -9,7 +9,7 @@ import { allocate } from '../src/allocate.js';
 import { validateFunction } from '../src/analysis/validate.js';
 import { checkOutput } from '../src/checker/index.js';
 import { printText } from '../src/io/text.js';
-import { readInputFile } from '../src/io/text_file.js';
+import { readInputFile } from '../src/io/files.js';
 import { allocIsStack } from '../src/model/allocation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

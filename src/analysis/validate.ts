@@ -100,6 +100,7 @@ export function validateEnv(env: MachineEnv): void {
     if (s === null) return;
     if (s >> 6 !== c) throw envError(`scratch ${pregToString(s)} is of another class`);
     if (alloc.contains(s)) throw envError(`scratch register ${pregToString(s)} is also allocatable`);
+    if (env.fixedStackSlots.includes(s)) throw envError(`scratch register ${pregToString(s)} is also a fixed stack slot`);
   });
   for (const p of env.fixedStackSlots) {
     if (alloc.contains(p)) throw envError(`fixed stack slot ${pregToString(p)} is also allocatable`);
@@ -247,7 +248,7 @@ class VRegMentions {
 
   check(v: VReg, where: string, place: Place): void {
     const f = this.f;
-    if (!Number.isInteger(v) || v < 0 || (v & 3) === 3) {
+    if (!Number.isInteger(v) || v < 0 || v > VREG_MAX_INDEX * 4 + 3 || (v & 3) === 3) {
       throw new RegAllocError('InvalidOperand', `${where}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, place);
     }
     const idx = vregIndex(v);
@@ -407,7 +408,12 @@ export function validateOperands(f: Function, env: MachineEnv): void {
                         ? `operand ${t} is itself a reuse`
                         : operandConstraintKind(target) === ConstraintKind.Stack
                           ? `operand ${t} must be on the stack, but a reused input is in a register`
-                          : undefined;
+                          : operandConstraintKind(target) === ConstraintKind.FixedReg &&
+                              env.fixedStackSlots.includes(operandFixedReg(target))
+                            ? `operand ${t} is fixed to ${pregToString(operandFixedReg(target))}, a fixed stack slot, but a reused input is in a register`
+                            : operandConstraintKind(target) === ConstraintKind.Limit
+                              ? `operand ${t} has a limit, which a reused input cannot have (the def's register would have to meet it: unsupported, as in regalloc2)`
+                              : undefined;
             if (why !== undefined) {
               throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
             }

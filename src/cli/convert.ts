@@ -1,7 +1,7 @@
 // `regalloc convert <in> -o <out>`: between the text format (.ra) and the
 // corpus JSON (.json, .json.gz), by the files' extensions.
 
-import { readInputFile, writeOutputFile } from '../io/text_file.js';
+import { readInputFile, writeOutputFile } from '../io/files.js';
 import { type Command, UsageError } from './command.js';
 import { isInputFile } from './files.js';
 

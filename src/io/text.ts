@@ -31,7 +31,7 @@ import {
   operandConstraintKind,
   ConstraintKind,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregToString, type RegClass, type VReg, vregToString } from '../model/regs.js';
+import { type PReg, PRegSet, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
 import { type BlockData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
 import { parseOperand, parsePReg, parseVReg } from './atoms.js';
 
@@ -47,8 +47,8 @@ export interface TextFunction {
   regNames: ReadonlyMap<PReg, string>;
 }
 
-/** Where a register's printed name comes from: a map, or a function (a `MachineDescription.regName`). */
-export type RegNameSource = ReadonlyMap<PReg, string> | ((p: PReg) => string | undefined) | { regName(p: PReg): string };
+/** Where a register's printed name comes from: the model's `RegNames` (a `MachineDescription`, a function) or a map. */
+export type RegNameSource = RegNames | ReadonlyMap<PReg, string>;
 
 /** A text-format error: its message starts with `line:column`. */
 export class TextParseError extends RegAllocError {
@@ -517,9 +517,8 @@ export function parseTextFunction(text: string): TextFunction {
 /** A register's name as `source` gives it, or undefined. */
 export function lookupRegName(source: RegNameSource | undefined, p: PReg): string | undefined {
   if (source === undefined) return undefined;
-  if (typeof source === 'function') return source(p);
-  if ('regName' in source) return source.regName(p);
-  return source.get(p);
+  if (source instanceof Map) return source.get(p);
+  return pregToString(p, source as RegNames);
 }
 
 /**

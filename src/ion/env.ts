@@ -2,7 +2,7 @@
 
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Allocation } from '../model/allocation.js';
-import { PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
+import { NUM_REG_CLASSES, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import type { BundleId, RangeId } from './ids.js';
@@ -116,7 +116,7 @@ export class IonEnv {
     for (const m of this.pregAllocations) m.clear();
     this.pregIsStack.fill(0);
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
     }

@@ -2,7 +2,7 @@
 // joined across reused inputs and block-param edges when their ranges do not
 // overlap and their requirements agree; then every bundle is queued.
 
-import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
+import { ConstraintKind, operandConstraintKind, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { pointInst, type ProgPoint } from '../model/allocation.js';
 import type { BundleId } from './ids.js';
 import { pointInstStart, pointIsAfter, pointNext, pointNextInstStart } from '../model/location.js';
@@ -13,7 +13,7 @@ import {
   MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT,
   MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT,
 } from './bundles.js';
-import { INVALID } from './data.js';
+import { f32ToU32, INVALID } from './data.js';
 import type { IonEnv } from './env.js';
 import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
 
@@ -36,23 +36,28 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   const spillsets = ion.spillsets;
   const ranges = ion.ranges;
   if (spillsets.cls.data[bundles.spillset.data[from]!] !== spillsets.cls.data[bundles.spillset.data[to]!]) return false;
+  // A bundle already in a register (a pinned vreg) keeps it alone.
   if (bundles.allocation.data[from] !== 0 || bundles.allocation.data[to] !== 0) return false;
   const fromRanges = bundles.ranges[from]!;
   const toRanges = bundles.ranges[to]!;
-  // A fixed def makes the bundle start at the instruction's early point.
+  // A bundle with a fixed def counts from its instruction's Before point:
+  // merged with an early use of that instruction, it would make a minimal
+  // bundle that cannot be split (only an early use beside a late def can
+  // meet this way) — regalloc2's rule.
   const fromFixedDef = bundles.fixedDef(from);
   const toFixedDef = bundles.fixedDef(to);
   let i = 0;
   let j = 0;
   let count = 0;
   while (i < fromRanges.length && j < toRanges.length) {
-    if (++count > 200) return false;
+    if (++count > 200) return false; // regalloc2 bounds the merge's cost
     const fromStart = ranges.from.data[fromRanges[i]!]!;
     const toStart = ranges.from.data[toRanges[j]!]!;
     if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= ranges.to.data[toRanges[j]!]!) j++;
     else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= ranges.to.data[fromRanges[i]!]!) i++;
     else return false;
   }
+  // Only constrained bundles can disagree on where they must live.
   if (bundles.stack(from) || bundles.fixed(from) || bundles.limit.data[from] !== INVALID || bundles.stack(to) || bundles.fixed(to) || bundles.limit.data[to] !== INVALID) {
     if (mergeBundleRequirements(ion, from, to) === REQ_CONFLICT) return false;
   }
@@ -173,7 +178,6 @@ export function mergeVregBundles(ion: IonEnv): void {
     const fromBundle = ranges.bundleOf(ion.vregRanges[fromVreg]![0]!);
     mergeBundles(ion, fromBundle, toBundle);
   }
-  void operandFixedReg;
 }
 
 export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
@@ -263,17 +267,11 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
     let total = 0;
     for (const lr of bundleRanges) total = Math.fround(total + ranges.usesWeight(lr));
     const prio = bundles.prio.data[bundle]!;
-    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(Math.min(f32ToU32(total), 0xffffffff) / prio)) : 0;
+    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(f32ToU32(total) / prio)) : 0;
   }
   bundles.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
 }
 
-/** Rust's saturating `f32 as u32`. */
-function f32ToU32(x: number): number {
-  if (!(x > 0)) return 0;
-  if (x >= 4294967295) return 4294967295;
-  return Math.trunc(x);
-}
 
 export function queueBundles(ion: IonEnv): void {
   const bundles = ion.bundles;

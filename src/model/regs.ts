@@ -19,8 +19,37 @@ export const PREG_MAX_HW_ENC = 63;
 export const PREG_NUM_INDEX = 256;
 export const PREG_INVALID: PReg = (RegClass.Int << 6) | PREG_MAX_HW_ENC;
 
+/**
+ * The physical register `hwEnc` (0..63) of class `cls`. Throws a
+ * `RangeError` for anything it cannot represent (hw_enc outside 0..63 or not
+ * an integer, a class other than 0, 1, 2).
+ *
+ * ```ts
+ * const rax = preg(0, RegClass.Int); // or x86_64SystemV.pregByName('rax')
+ * ```
+ */
 export function preg(hwEnc: number, cls: RegClass): PReg {
+  if (!Number.isInteger(hwEnc) || hwEnc < 0 || hwEnc > PREG_MAX_HW_ENC) {
+    throw new RangeError(`preg: hw_enc ${hwEnc} is not an integer in 0..${PREG_MAX_HW_ENC}`);
+  }
+  checkClass(cls, 'preg');
   return (cls << 6) | hwEnc;
+}
+
+function checkClass(cls: number, what: string): void {
+  if (cls !== 0 && cls !== 1 && cls !== 2) {
+    throw new RangeError(`${what}: register class ${cls} is not RegClass.Int (0), Float (1) or Vector (2)`);
+  }
+}
+
+/** True when `p` is a register `preg` could have made (an integer 0..191 of class 0..2). */
+export function isValidPReg(p: number): boolean {
+  return Number.isInteger(p) && p >= 0 && p < 3 << 6;
+}
+
+/** True when `v` is a vreg `vreg` could have made (index below `VREG_MAX_INDEX`, class 0..2). */
+export function isValidVReg(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v < VREG_MAX_INDEX * 4 && (v & 3) !== 3;
 }
 export function pregHwEnc(p: PReg): number {
   return p & 63;
@@ -62,7 +91,17 @@ export const VREG_INDEX_BITS = 21;
 export const VREG_MAX_INDEX = (1 << VREG_INDEX_BITS) - 1;
 export const VREG_INVALID: VReg = VREG_MAX_INDEX * 4;
 
+/**
+ * The virtual register `index` of class `cls`. Throws a `RangeError` for an
+ * index that is negative, not an integer, or not below `VREG_MAX_INDEX`
+ * (the top index is regalloc2's marker for fixed non-allocatable operands),
+ * or a class other than 0, 1, 2. `FunctionBuilder.vreg(cls)` numbers them for you.
+ */
 export function vreg(index: number, cls: RegClass): VReg {
+  if (!Number.isInteger(index) || index < 0 || index >= VREG_MAX_INDEX) {
+    throw new RangeError(`vreg: index ${index} is not an integer in 0..${VREG_MAX_INDEX - 1}`);
+  }
+  checkClass(cls, 'vreg');
   return index * 4 + cls;
 }
 export function vregIndex(v: VReg): number {

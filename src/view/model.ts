@@ -9,7 +9,8 @@
 // moves copy, clobbers erase, block-param edges rename; predecessors meet by
 // intersection), cut to the points where the vreg is live.
 
-import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, pointToString } from '../model/allocation.js';
+import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, allocToString, pointToString } from '../model/allocation.js';
+import { operandText } from '../io/text.js';
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
 import {
@@ -20,15 +21,10 @@ import {
   operandIsDef,
   operandIsFixedNonAllocatable,
   operandIsUse,
-  operandLimit,
   operandPos,
-  operandReuseIndex,
   operandVReg,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type VReg, vregToString } from '../model/regs.js';
-
-/** Register names: a function, or anything with `regName` (a machine description). */
-export type RegNames = ((p: PReg) => string) | { regName(p: PReg): string };
+import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
 
 export interface ViewOptions {
   /** Register names (default `p3i`). */
@@ -131,12 +127,6 @@ export interface ViewSummary {
   readonly bars: number;
 }
 
-function regNamer(names: RegNames | undefined): (p: PReg) => string {
-  if (names === undefined) return pregToString;
-  if (typeof names === 'function') return names;
-  return (p) => names.regName(p);
-}
-
 /** Dense location keys: registers at their PReg index (0..255), spill slot k at 256 + k. */
 function locKey(a: Allocation): number {
   return allocIsReg(a) ? a & 0xff : allocIsStack(a) ? 256 + (a & 0xfffffff) : -1;
@@ -223,9 +213,9 @@ function editsOf(out: Output): Edit[] {
 
 /** Builds the drawing of `out`, an allocation of `f` under `env`. The function must be valid. */
 export function buildView(f: Function, env: MachineEnv, out: Output, options: ViewOptions = {}): ViewModel {
-  const regName = regNamer(options.names);
-  const allocName = (a: Allocation): string =>
-    allocIsReg(a) ? regName(a & 0xff) : allocIsStack(a) ? `stack${a & 0xfffffff}` : 'none';
+  const names = options.names;
+  const regName = (p: PReg): string => pregToString(p, names);
+  const allocName = (a: Allocation): string => allocToString(a, names);
   const cfg = CFGInfo.compute(f);
   const nb = f.numBlocks();
   const ni = f.numInsts();
@@ -315,22 +305,36 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   // Forward dataflow to block-entry states, kept to the vregs live there.
   const numKeys = 256 + out.numSpillslots;
   const entry: (State | null)[] = new Array<State | null>(nb).fill(null);
-  const step = (state: State, inst: number): void => {
+  // In SSA a def's vreg is nowhere before its def (block entry states keep
+  // only live-in vregs), so older copies are searched for only when the
+  // function allows several defs of a vreg.
+  const multipleDefs = f.allowMultipleVregDefs();
+  /** Applies instruction `inst` to `state`; `touched` collects the keys it may change. */
+  const step = (state: State, inst: number, touched?: number[]): void => {
     const ops = f.instOperands(inst);
     const allocs = allocsOf(out, inst);
     for (let j = 0; j < ops.length; j++) {
       const op = ops[j]!;
       if (operandIsFixedNonAllocatable(op) || !operandIsDef(op)) continue;
       const v = operandVReg(op);
-      for (let k = 0; k < numKeys; k++) {
-        const s = state[k];
-        if (s !== undefined && s.includes(v)) state[k] = s.filter((x) => x !== v);
+      if (multipleDefs) {
+        for (let k = 0; k < numKeys; k++) {
+          const s = state[k];
+          if (s !== undefined && s.includes(v)) {
+            state[k] = s.filter((x) => x !== v);
+            touched?.push(k);
+          }
+        }
       }
       const k = locKey(allocs[j] ?? 0);
-      if (k >= 0) state[k] = [v];
+      if (k >= 0) {
+        state[k] = [v];
+        touched?.push(k);
+      }
     }
     f.instClobbers(inst).forEach((p) => {
       state[p] = undefined;
+      touched?.push(p);
     });
   };
   const edgeState = (exit: State, b: number, succIdx: number): State => {
@@ -351,7 +355,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     }
     return next;
   };
-  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void): void => {
+  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void, touched?: number[]): void => {
     const { first, end } = f.blockInsns(b);
     let k = lowerBound(edits, 2 * first);
     for (let i = first; i < end; i++) {
@@ -363,7 +367,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         visit?.('edit', k);
         k++;
       }
-      step(state, i);
+      step(state, i, touched);
       visit?.('inst', i);
     }
     // Moves after the block's last instruction cannot exist (it is a branch).
@@ -463,6 +467,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       } else open(k, next, y);
     };
     const shadow: State = state.slice();
+    const touched: number[] = [];
     runBlock(b, state, (kind, index) => {
       if (kind === 'edit') {
         const ed = edits[index]!;
@@ -509,20 +514,21 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
             : fixed
               ? 'fixed-def'
               : 'def';
-        marks.push({ row, column: c, kind, text: `${i}: operand ${j} ${operandLong(op, regName)} in ${allocName(a)}` });
+        marks.push({ row, column: c, kind, text: `${i}: operand ${j}: ${operandText(op, regName)}, in ${allocName(a)}` });
       }
       f.instClobbers(i).forEach((p) => {
         const c = columnOf.get(p);
         if (c !== undefined) marks.push({ row, column: c, kind: 'clobber', text: `${i}: clobbers ${regName(p)}` });
       });
       // Mirror the state change of `step` on the open bars.
-      for (let k = 0; k < numKeys; k++) {
+      for (const k of touched) {
         if (!sameSet(shadow[k], state[k])) {
           replace(k, state[k], y);
           shadow[k] = state[k];
         }
       }
-    });
+      touched.length = 0;
+    }, touched);
     for (let k = 0; k < numKeys; k++) {
       const m = openAt[k];
       if (m) for (const [v, from] of m) close(k, v, from, bottom);
@@ -583,31 +589,8 @@ function branchText(f: Function, b: number, inst: number): string {
   return `branch ${targets.join(', ')}`;
 }
 
-function constraintText(op: Operand, regName: (p: PReg) => string): string {
-  switch (operandConstraintKind(op)) {
-    case ConstraintKind.Any:
-      return 'any';
-    case ConstraintKind.Reg:
-      return 'reg';
-    case ConstraintKind.Stack:
-      return 'stack';
-    case ConstraintKind.FixedReg:
-      return `fixed(${regName(operandFixedReg(op))})`;
-    case ConstraintKind.Reuse:
-      return `reuse(${operandReuseIndex(op)})`;
-    case ConstraintKind.Limit:
-      return `limit(${operandLimit(op)})`;
-  }
-}
-
 /** `v3i:use` — the gutter's short form. */
 function operandShort(op: Operand, regName: (p: PReg) => string): string {
   if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
   return `${vregToString(operandVReg(op))}:${operandIsUse(op) ? 'use' : 'def'}`;
-}
-
-/** `v3i use early fixed(rax)` — the hover form. */
-function operandLong(op: Operand, regName: (p: PReg) => string): string {
-  if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
-  return `${vregToString(operandVReg(op))} ${operandIsUse(op) ? 'use' : 'def'} ${operandPos(op) ? 'late' : 'early'} ${constraintText(op, regName)}`;
 }
