@@ -7,7 +7,7 @@ export { validateFunction, validateEnv } from './analysis/validate.js';
 export { validateSsa } from './analysis/ssa.js';
 export { CFGInfo } from './analysis/cfg.js';
 export { FastallocContext, runFastalloc } from './fastalloc/index.js';
-export { checkOutput, checkerVerdict, CheckerError } from './checker/index.js';
+export { checkOutput, checkerVerdict, CheckerError, type CheckerErrorDetail, type CheckerErrorKind } from './checker/index.js';
 export { IonContext, runIon } from './ion/index.js';
 export * from './emit/index.js';
 export * from './machine/index.js';

@@ -119,6 +119,7 @@ export function dominates(idom: Uint32Array, a: Block, b: Block): boolean {
   }
 }
 
+/** The control-flow facts the allocators need: postorder, dominator tree, loop depths, block entry/exit points. */
 export class CFGInfo {
   /** Blocks reachable from the entry, in postorder. */
   readonly postorder: Uint32Array;
@@ -216,6 +217,7 @@ export class CFGInfo {
     return new CFGInfo(f);
   }
 
+  /** True when block `a` dominates block `b`. */
   dominates(a: Block, b: Block): boolean {
     return dominates(this.domtree, a, b);
   }
