@@ -2,14 +2,20 @@ import { validateFunction } from './analysis/validate.js';
 import { runFastalloc } from './fastalloc/index.js';
 import { runIon } from './ion/index.js';
 import { checkEnvShape } from './model/env_shape.js';
+import { RegAllocError } from './model/errors.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from './model/function.js';
+
+/** regalloc2 numbers spill slots with 24 bits. */
+const MAX_SPILLSLOTS = 1 << 24;
 
 /**
  * Allocates registers for `func` under `env`. Ion (the default) is the
  * backtracking allocator that gives the best code; Fastalloc is a single
  * fast pass. Throws a `RegAllocError` on bad input or when allocation is
- * impossible. With `validateSsa` (the default), the input is fully
- * validated first. The env's shape is always checked.
+ * impossible, and nothing else: a failure inside an allocator (a bug here)
+ * is an `Internal` error. With `validate` (the default), the input is fully
+ * validated first; see `RegallocOptions.validate` for what skipping it means.
+ * The env's shape is always checked.
  *
  * ```ts
  * const out = allocate(func, x86_64SystemV.env, { algorithm: 'fastalloc' });
@@ -18,7 +24,25 @@ import type { Function, MachineEnv, Output, RegallocOptions } from './model/func
 export function allocate(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
   const algorithm = options.algorithm ?? 'ion';
   checkEnvShape(env); // a few checks, even without validation: a malformed env is a typed error, not a crash
-  if (options.validateSsa ?? true) validateFunction(func, env);
-  const inner = { ...options, validateSsa: false };
-  return algorithm === 'fastalloc' ? runFastalloc(func, env, inner) : runIon(func, env, inner);
+  if (options.validate ?? options.validateSsa ?? true) validateFunction(func, env);
+  const inner = { ...options, validate: false, validateSsa: false };
+  let out: Output;
+  try {
+    out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner) : runIon(func, env, inner);
+  } catch (e) {
+    if (e instanceof RegAllocError) throw e;
+    const err = new RegAllocError(
+      'Internal',
+      `${algorithm} failed inside (${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}); ` +
+        (options.validate === false || options.validateSsa === false
+          ? 'validation was off: check the input with validateFunction'
+          : 'the input was valid, so this is a bug in the allocator'),
+    );
+    (err as { cause?: unknown }).cause = e;
+    throw err;
+  }
+  if (out.numSpillslots > MAX_SPILLSLOTS) {
+    throw new RegAllocError('TooManySpillslots', `${out.numSpillslots} spill slots exceed regalloc2's limit of ${MAX_SPILLSLOTS}`);
+  }
+  return out;
 }

@@ -11,3 +11,6 @@ export { checkOutput, checkerVerdict, CheckerError, type CheckerErrorDetail, typ
 export { IonContext, runIon } from './ion/index.js';
 export * from './emit/index.js';
 export * from './machine/index.js';
+export { score, scoreDetails, loopDepthFrequencies, DEFAULT_COST_MODEL, type CostModel, type ScoreDetails } from './score/index.js';
+export { parseTextFunction, printTextFunction, printText, TextParseError, type TextFunction, type PrintableFunction, type PrintOptions } from './io/text.js';
+export { showAllocation, type ShowOptions } from './io/text_show.js';

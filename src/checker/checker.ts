@@ -15,7 +15,6 @@ import {
   allocIsReg,
   allocIsStack,
   allocReg,
-  allocStack,
   allocToString,
   ALLOC_NONE,
   pointBefore,
@@ -38,6 +37,8 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { PRegSet, type VReg, vregToString } from '../model/regs.js';
+import { computePostorder } from '../analysis/cfg.js';
+import { outputShape } from './output_shape.js';
 
 /** What the checker found wrong (regalloc2's checker error variants, plus a malformed output). */
 export type CheckerErrorKind =
@@ -121,8 +122,6 @@ class State {
     }
   }
 }
-
-const EMPTY: VSet = Object.freeze([]);
 
 function intersect(a: VSet, b: VSet): VSet {
   if (a === b) return a;
@@ -227,6 +226,12 @@ class Checker {
   private readonly errors: CheckerErrorDetail[] = [];
   private readonly singletons = new Map<VReg, VSet>();
   private readonly numSlots: number;
+  /**
+   * Blocks reachable from the entry. The others never run, so nothing in them
+   * is checked and their states flow nowhere (regalloc2 checks them from an
+   * unknown state and reports uses there; any allocation of dead code is right).
+   */
+  private readonly reachable: Uint8Array;
 
   constructor(f: Function, env: MachineEnv, out: Output) {
     this.f = f;
@@ -236,15 +241,17 @@ class Checker {
     this.bbIn = new Array<State | null>(nb).fill(null);
     this.numSlots = out.numSpillslots;
     this.items = [];
+    this.reachable = new Uint8Array(nb);
+    for (const b of computePostorder(nb, f.entryBlock(), (b) => f.blockSuccs(b))) this.reachable[b] = 1;
     this.checkShape();
     const edits = out.edits;
     for (let b = 0; b < nb; b++) {
       const { first, end } = f.blockInsns(b);
       // Edits at or before the block's first point, up to (not after) its last instruction.
-      let e = lowerBound(edits, pointBefore(first));
+      let editIdx = lowerBound(edits, pointBefore(first));
       const list: Item[] = [];
       for (let i = first; i < end; i++) {
-        while (e < edits.length && edits[e]!.point <= pointBefore(i)) list.push(-e++ - 1);
+        while (editIdx < edits.length && edits[editIdx]!.point <= pointBefore(i)) list.push(-editIdx++ - 1);
         list.push(i);
       }
       this.items.push(list);
@@ -314,17 +321,17 @@ class Checker {
    */
   private update(state: State, where: Map<VReg, Allocation[]>, item: Item): void {
     if (item < 0) {
-      const e = this.out.edits[-item - 1]!;
-      const v = state.get(e.from);
+      const edit = this.out.edits[-item - 1]!;
+      const v = state.get(edit.from);
       // Moving an unknown value makes the destination unknown. (regalloc2
       // leaves the destination as it was, which lets a garbage store over a
       // live spill slot pass unnoticed.)
-      if (v !== undefined) setValue(state, where, e.to, v);
+      if (v !== undefined) setValue(state, where, edit.to, v);
       else {
-        const cur = state.get(e.to);
+        const cur = state.get(edit.to);
         if (cur !== undefined) {
-          unindex(where, e.to, cur);
-          state.delete(e.to);
+          unindex(where, edit.to, cur);
+          state.delete(edit.to);
         }
       }
       return;
@@ -400,7 +407,7 @@ class Checker {
     while (any) {
       any = false;
       for (let b = 0; b < nb; b++) {
-        if (!pending[b]) continue;
+        if (!pending[b] || !this.reachable[b]) continue;
         pending[b] = 0;
         const state: State = this.bbIn[b]?.clone() ?? State.empty(this.numSlots);
         const where = indexState(state);
@@ -531,6 +538,7 @@ class Checker {
     this.analyze();
     const nb = this.f.numBlocks();
     for (let b = 0; b < nb; b++) {
+      if (!this.reachable[b]) continue;
       const input = this.bbIn[b];
       let state: State | null = input ? input.clone() : null;
       const where = state ? indexState(state) : new Map<VReg, Allocation[]>();
@@ -558,7 +566,9 @@ function lowerBound(edits: readonly Edit[], point: number): number {
 
 /** Checks `out` against `func` and `env`; throws a `CheckerError` listing every violation. */
 export function checkOutput(func: Function, env: MachineEnv, out: Output): void {
-  const errors = new Checker(func, env, out).run();
+  const shaped = outputShape(func, out);
+  if (Array.isArray(shaped)) throw new CheckerError(shaped);
+  const errors = new Checker(func, env, shaped).run();
   if (errors.length > 0) throw new CheckerError(errors);
 }
 

@@ -3,7 +3,7 @@
 
 import { validateFunction } from '../analysis/validate.js';
 import { checkOutput } from '../checker/index.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';

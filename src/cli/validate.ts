@@ -2,7 +2,7 @@
 
 import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
-import { readInputFile } from '../io/text_file.js';
+import { readInputFile } from '../io/files.js';
 import type { Command } from './command.js';
 import { errorJson, errorText, report } from './report.js';
 

@@ -4,7 +4,10 @@
 // spill slot. Registers are picked least-recently-used first. See
 // regalloc2's doc/FASTALLOC.md for the design.
 //
-// Beyond regalloc2: `limit(n)` constraints are supported (regalloc2 panics).
+// Deliberate differences from regalloc2 (doc/DESIGN.md, "Where we differ"):
+// `limit(n)` constraints are supported (regalloc2 panics); a reused `any`
+// input becomes `reg`; a def into its own slot is not overwritten by a
+// stale copy; a value live into the entry block is an error.
 
 import { CFGInfo } from '../analysis/cfg.js';
 import { validateSsa } from '../analysis/ssa.js';
@@ -32,7 +35,7 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { allocPReg, pointAfterInst, pregBelowLimit } from '../model/location.js';
-import { NUM_REG_CLASSES, type PReg, pregClass, pregHwEnc, PRegSet, type RegClass, type VReg, VREG_INVALID, vregClass, vregIndex } from '../model/regs.js';
+import { NUM_REG_CLASSES, type PReg, pregClass, PREG_NUM_INDEX, pregHwEnc, PRegSet, type RegClass, type VReg, VREG_INVALID, vregClass, vregIndex } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
@@ -53,12 +56,8 @@ const PREGSET_WORDS = 8;
 const ENV_KEY_CLASS = 2 * PREGSET_WORDS;
 const ENV_KEY_SCRATCH = NUM_REG_CLASSES * ENV_KEY_CLASS;
 
-function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
-  return new RegAllocError(
-    'TooManyLiveRegs',
-    `inst ${inst}: too many values need registers at once${op === undefined ? '' : ''}`,
-    { inst },
-  );
+function tooManyLiveRegs(inst: number): RegAllocError {
+  return new RegAllocError('TooManyLiveRegs', `inst ${inst}: too many values need registers at once`, { inst });
 }
 
 function exclusivePos(op: Operand): number {
@@ -101,7 +100,7 @@ class Fastalloc {
   private rangeAlloc = new Int32Array(0);
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
-  private readonly vregInPreg = new Int32Array(256).fill(VREG_INVALID);
+  private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
   readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
   private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly allocatable = new PRegSet();
@@ -134,7 +133,7 @@ class Fastalloc {
   /** True when `env` has the contents the tables were last computed for. */
   private sameEnv(env: MachineEnv): boolean {
     const key = this.envKey;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const a = env.preferredRegsByClass[c]!.bits;
       const b = env.nonPreferredRegsByClass[c]!.bits;
       for (let w = 0; w < 8; w++) {
@@ -158,7 +157,7 @@ class Fastalloc {
     this.env = env;
     this.allocatable.clear();
     const key = this.envKey;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const pref = env.preferredRegsByClass[c]!;
       const nonPref = env.nonPreferredRegsByClass[c]!;
       for (let w = 0; w < 8; w++) {
@@ -184,7 +183,7 @@ class Fastalloc {
     this.f = f;
     this.setEnv(env);
     this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.slotSize[c] = f.spillslotSize(c as RegClass);
       this.lrus[c]!.copyFrom(this.lruInit[c]!);
     }
@@ -246,10 +245,10 @@ class Fastalloc {
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
     const n = this.editsLen;
-    const e = (this.edits = withRoom(this.edits, n + 3));
-    e[n] = progPoint(inst, pos as InstPosition);
-    e[n + 1] = from;
-    e[n + 2] = to;
+    const edits = (this.edits = withRoom(this.edits, n + 3));
+    edits[n] = progPoint(inst, pos as InstPosition);
+    edits[n + 1] = from;
+    edits[n + 2] = to;
     this.editsLen = n + 3;
   }
 
@@ -322,27 +321,27 @@ class Fastalloc {
 
   private resetAvailable(): void {
     const init0 = this.initAvailable.bits;
-    const e = this.available[EARLY].bits;
-    const l = this.available[LATE].bits;
+    const early = this.available[EARLY].bits;
+    const late = this.available[LATE].bits;
     // Unrolled: this runs before every instruction.
-    e[0] = l[0] = init0[0]!;
-    e[1] = l[1] = init0[1]!;
-    e[2] = l[2] = init0[2]!;
-    e[3] = l[3] = init0[3]!;
-    e[4] = l[4] = init0[4]!;
-    e[5] = l[5] = init0[5]!;
-    e[6] = l[6] = init0[6]!;
-    e[7] = l[7] = init0[7]!;
-    const sc = this.scratch;
-    const ds = this.dedicatedScratch;
-    sc[0] = ds[0]!;
-    sc[1] = ds[1]!;
-    sc[2] = ds[2]!;
-    const na = this.numAvailable;
+    early[0] = late[0] = init0[0]!;
+    early[1] = late[1] = init0[1]!;
+    early[2] = late[2] = init0[2]!;
+    early[3] = late[3] = init0[3]!;
+    early[4] = late[4] = init0[4]!;
+    early[5] = late[5] = init0[5]!;
+    early[6] = late[6] = init0[6]!;
+    early[7] = late[7] = init0[7]!;
+    const scratch = this.scratch;
+    const dedicated = this.dedicatedScratch;
+    scratch[0] = dedicated[0]!;
+    scratch[1] = dedicated[1]!;
+    scratch[2] = dedicated[2]!;
+    const numAvailable = this.numAvailable;
     const init = this.initNumAvailable;
-    na[0] = na[3] = na[6] = init[0]!;
-    na[1] = na[4] = na[7] = init[1]!;
-    na[2] = na[5] = na[8] = init[2]!;
+    numAvailable[0] = numAvailable[3] = numAvailable[6] = init[0]!;
+    numAvailable[1] = numAvailable[4] = numAvailable[7] = init[1]!;
+    numAvailable[2] = numAvailable[5] = numAvailable[8] = init[2]!;
   }
 
   // ------------------------------------------------------------ operands
@@ -422,19 +421,19 @@ class Fastalloc {
     const drawFrom = this.tmpSet;
     const cls = operandClass(op);
     // Only the class's two words: the LRU looks at nothing else.
-    const d = drawFrom.bits;
-    const w = 2 * cls;
+    const draw = drawFrom.bits;
+    const word = 2 * cls;
     if ((pos === LATE && use) || (pos === EARLY && !use)) {
-      const l = this.available[LATE].bits;
-      const e = this.available[EARLY].bits;
-      d[w] = l[w]! & e[w]!;
-      d[w + 1] = l[w + 1]! & e[w + 1]!;
+      const late = this.available[LATE].bits;
+      const early = this.available[EARLY].bits;
+      draw[word] = late[word]! & early[word]!;
+      draw[word + 1] = late[word + 1]! & early[word + 1]!;
     } else {
-      const a = this.available[pos].bits;
-      d[w] = a[w]!;
-      d[w + 1] = a[w + 1]!;
+      const avail = this.available[pos].bits;
+      draw[word] = avail[word]!;
+      draw[word + 1] = avail[word + 1]!;
     }
-    if (d[w] === 0 && d[w + 1] === 0) throw tooManyLiveRegs(inst);
+    if (draw[word] === 0 && draw[word + 1] === 0) throw tooManyLiveRegs(inst);
     const preg =
       operandConstraintKind(op) === ConstraintKind.Limit
         ? this.lrus[cls].lastBelow(drawFrom, operandLimit(op))
@@ -570,19 +569,19 @@ class Fastalloc {
     }
     if (this.par[0]!.length + this.par[1]!.length + this.par[2]!.length === 0) return;
     // All classes are resolved before any scratch is handed out, as in regalloc2.
-    for (let cls = 0; cls < 3; cls++) this.needs[cls] = this.par[cls]!.resolve(this.seqs[cls]!) ? 1 : 0;
-    const h = this.branchHooks;
-    h.scratch.set(this.scratch);
-    h.avail.copyFrom(this.available[EARLY]).intersectFrom(this.available[LATE]);
-    h.numSlots = this.numSpillslots;
+    for (let cls = 0; cls < NUM_REG_CLASSES; cls++) this.needs[cls] = this.par[cls]!.resolve(this.seqs[cls]!) ? 1 : 0;
+    const hooks = this.branchHooks;
+    hooks.scratch.set(this.scratch);
+    hooks.avail.copyFrom(this.available[EARLY]).intersectFrom(this.available[LATE]);
+    hooks.numSlots = this.numSpillslots;
     const out = this.resolved;
-    for (let cls = 0; cls < 3; cls++) {
-      h.cls = cls as RegClass;
-      h.borrowedScratchReg = this.preferredVictim[cls]!;
-      resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, h, out);
-      const ob = out.buf;
-      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, ob[i]!, ob[i + 1]!);
-      this.numSpillslots = h.numSlots;
+    for (let cls = 0; cls < NUM_REG_CLASSES; cls++) {
+      hooks.cls = cls as RegClass;
+      hooks.borrowedScratchReg = this.preferredVictim[cls]!;
+      resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, hooks, out);
+      const resolved = out.buf;
+      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, resolved[i]!, resolved[i + 1]!);
+      this.numSpillslots = hooks.numSlots;
     }
   }
 
@@ -596,7 +595,7 @@ class Fastalloc {
       // panic if the def landed on the stack).
       const reused = ops[operandReuseIndex(op)]!;
       const field = operandConstraintKind(reused) === ConstraintKind.Any ? CONSTRAINT_REG : operandConstraintField(reused);
-      this.processOperandAllocation(inst, makeOperand(v, field, 0, EARLY), opIdx);
+      this.processOperandAllocation(inst, makeOperand(v, field, OperandKind.Def, EARLY), opIdx);
     } else if (f.isBranch(inst)) {
       let paramSlot = SLOT_INVALID;
       const succs = f.blockSuccs(block);
@@ -615,7 +614,7 @@ class Fastalloc {
       if (paramSlot !== SLOT_INVALID) {
         const own = this.vregSpillslots[idx]!;
         this.vregSpillslots[idx] = paramSlot;
-        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, 0, operandPos(op)), opIdx);
+        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, OperandKind.Def, operandPos(op)), opIdx);
         this.vregSpillslots[idx] = own;
       } else {
         this.processOperandAllocation(inst, op, opIdx);
@@ -628,7 +627,8 @@ class Fastalloc {
       this.rangeAlloc[idx] = allocStack(slot);
       const cur = this.vregAllocs[idx]!;
       const next = allocStack(slot);
-      // regalloc2 always copies `cur` (where later uses expect the value)
+      // Deliberate difference from regalloc2 (DESIGN.md #1): regalloc2
+      // always copies `cur` (where later uses expect the value)
       // into the slot. That copy is emitted after the def's own move into
       // `cur` and so runs before it (edits are reversed at the end): the
       // slot receives `cur`'s stale contents. When `cur` is a register that
@@ -854,13 +854,13 @@ class Fastalloc {
 
   /** The edits in program order (they were recorded in reverse), packed. */
   private packEdits(): Int32Array {
-    const e = this.edits;
+    const edits = this.edits;
     const n = this.editsLen;
     const packed = new Int32Array(n);
     for (let i = n - 3, k = 0; i >= 0; i -= 3, k += 3) {
-      packed[k] = e[i]!;
-      packed[k + 1] = e[i + 1]!;
-      packed[k + 2] = e[i + 2]!;
+      packed[k] = edits[i]!;
+      packed[k + 1] = edits[i + 1]!;
+      packed[k + 2] = edits[i + 2]!;
     }
     return packed;
   }
@@ -873,11 +873,11 @@ class Fastalloc {
     // optimized caller in a deoptimization loop on that one property load.
     const n = Reflect.get(labels, 'length') as number;
     for (let i = 0; i < n; i++) {
-      const l = labels[i]!;
-      const idx = vregIndex(l[0]);
-      const ps = this.rangeStart[idx]!;
-      const pe = this.rangeEnd[idx]!;
-      if (pointInst(ps) <= l[1] && l[2] <= pointInst(pe) + 1) debugLocations.push([l[3], ps, pe, this.rangeAlloc[idx]!]);
+      const label = labels[i]!;
+      const idx = vregIndex(label[0]);
+      const rangeStart = this.rangeStart[idx]!;
+      const rangeEnd = this.rangeEnd[idx]!;
+      if (pointInst(rangeStart) <= label[1] && label[2] <= pointInst(rangeEnd) + 1) debugLocations.push([label[3], rangeStart, rangeEnd, this.rangeAlloc[idx]!]);
     }
     if (debugLocations.length > 1) debugLocations.sort((a, b) => a[0] - b[0]);
     return debugLocations;

@@ -2,13 +2,13 @@
 // hw_enc (0..63) in two byte arrays. The head is the most recently used; the
 // oldest is the head's predecessor.
 
-import { type PReg, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
+import { type PReg, PREG_MAX_HW_ENC, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
 
 const NIL = 0xff;
 
 export class Lru {
-  readonly prev = new Uint8Array(64).fill(NIL);
-  readonly next = new Uint8Array(64).fill(NIL);
+  readonly prev = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
+  readonly next = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
   head = NIL;
   readonly cls: RegClass;
 

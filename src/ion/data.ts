@@ -30,6 +30,14 @@ export function weightFromBits(bits: number): number {
   return f32FromBits(bits << 15);
 }
 
+/** Rust's saturating `f32 as u32`: NaN and negatives give 0, large values u32::MAX. */
+export function f32ToU32(x: number): number {
+  if (!(x > 0)) return 0;
+  if (x >= U32_MAX) return U32_MAX;
+  return Math.trunc(x);
+}
+const U32_MAX = 4294967295;
+
 /** regalloc2's `spill_weight_from_constraint`, in f32. */
 export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDepth: number, isDef: boolean): number {
   const depth = Math.min(10, loopDepth);
@@ -56,6 +64,7 @@ const WEIGHT_MASK = 0x1fffffff;
 export class LiveRanges {
   from = new IntColumn();
   to = new IntColumn();
+  /** The range's vreg index (a `VRegIndex`, not a packed VReg; NO_ID for some split-off ranges). */
   vreg = new IntColumn();
   bundle = new IntColumn();
   weightFlags = new IntColumn();

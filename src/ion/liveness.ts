@@ -199,7 +199,10 @@ export function buildLiveranges(e: IonEnv): void {
       }
     }
     const params = f.blockParams(block);
-    for (let k = 0; k < params.length; k++) e.vregBlockparam[params[k]! >>> 2] = block;
+    for (let k = 0; k < params.length; k++) {
+      e.vregBlockparam[params[k]! >>> 2] = block;
+      observeClass(e, params[k]!); // liveness skips unreachable blocks; their vregs need a class too
+    }
 
     for (let inst = last; inst >= first; inst--) {
       const clobbers = f.instClobbers(inst);
@@ -253,6 +256,7 @@ export function buildLiveranges(e: IonEnv): void {
             continue;
           }
           const v = operandVReg(operand) >>> 2;
+          observeClass(e, operandVReg(operand)); // (for unreachable blocks, as above)
           if (isDef) {
             let lr = vregLr[v]!;
             if (!live.get(v)) {

@@ -2,7 +2,7 @@
 // joined across reused inputs and block-param edges when their ranges do not
 // overlap and their requirements agree; then every bundle is queued.
 
-import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
+import { ConstraintKind, operandConstraintKind, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
 import { pointInst, type ProgPoint } from '../model/allocation.js';
 import type { BundleId } from './ids.js';
 import { pointInstStart, pointIsAfter, pointNext, pointNextInstStart } from '../model/location.js';
@@ -13,7 +13,7 @@ import {
   MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT,
   MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT,
 } from './bundles.js';
-import { INVALID } from './data.js';
+import { f32ToU32, INVALID } from './data.js';
 import type { IonEnv } from './env.js';
 import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
 
@@ -36,23 +36,28 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   const spillsets = ion.spillsets;
   const ranges = ion.ranges;
   if (spillsets.cls.data[bundles.spillset.data[from]!] !== spillsets.cls.data[bundles.spillset.data[to]!]) return false;
+  // A bundle already in a register (a pinned vreg) keeps it alone.
   if (bundles.allocation.data[from] !== 0 || bundles.allocation.data[to] !== 0) return false;
   const fromRanges = bundles.ranges[from]!;
   const toRanges = bundles.ranges[to]!;
-  // A fixed def makes the bundle start at the instruction's early point.
+  // A bundle with a fixed def counts from its instruction's Before point:
+  // merged with an early use of that instruction, it would make a minimal
+  // bundle that cannot be split (only an early use beside a late def can
+  // meet this way) — regalloc2's rule.
   const fromFixedDef = bundles.fixedDef(from);
   const toFixedDef = bundles.fixedDef(to);
   let i = 0;
   let j = 0;
   let count = 0;
   while (i < fromRanges.length && j < toRanges.length) {
-    if (++count > 200) return false;
+    if (++count > 200) return false; // regalloc2 bounds the merge's cost
     const fromStart = ranges.from.data[fromRanges[i]!]!;
     const toStart = ranges.from.data[toRanges[j]!]!;
     if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= ranges.to.data[toRanges[j]!]!) j++;
     else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= ranges.to.data[fromRanges[i]!]!) i++;
     else return false;
   }
+  // Only constrained bundles can disagree on where they must live.
   if (bundles.stack(from) || bundles.fixed(from) || bundles.limit.data[from] !== INVALID || bundles.stack(to) || bundles.fixed(to) || bundles.limit.data[to] !== INVALID) {
     if (mergeBundleRequirements(ion, from, to) === REQ_CONFLICT) return false;
   }
@@ -104,6 +109,12 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   return true;
 }
 
+/**
+ * One bundle per vreg (with its constraint flags and a spill set), then
+ * merges: a reusing def with its reused input (sharing a location saves the
+ * copy), and each block param with its args (sharing saves the edge move).
+ * Both in regalloc2's order, which the allocation depends on.
+ */
 export function mergeVregBundles(ion: IonEnv): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -173,9 +184,9 @@ export function mergeVregBundles(ion: IonEnv): void {
     const fromBundle = ranges.bundleOf(ion.vregRanges[fromVreg]![0]!);
     mergeBundles(ion, fromBundle, toBundle);
   }
-  void operandFixedReg;
 }
 
+/** A bundle's priority: the number of instructions its ranges cover (longer bundles are allocated first). */
 export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
   let total = 0;
   const ranges = ion.ranges;
@@ -183,6 +194,11 @@ export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
   return total;
 }
 
+/**
+ * The smallest `limit(n)` among the bundle's uses. As in regalloc2, a fixed
+ * or stack use ends the scan of its range's uses (the next range is still
+ * scanned).
+ */
 export function computeBundleLimit(ion: IonEnv, bundle: BundleId): number {
   let limit = INVALID;
   const ranges = ion.ranges;
@@ -227,6 +243,10 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
   let fixed = false;
   let fixedDef = false;
   let stack = false;
+  // A bundle is minimal when it is one range holding at most one use, within
+  // that use's minimal range ("within", not "equal": a shorter range, e.g. a
+  // dead def, is minimal too; regalloc2 avoids livelock on them this way).
+  // A first range without a vreg makes the bundle minimal and fixed, as in regalloc2.
   if (ranges.vreg.data[first] === INVALID) {
     minimal = true;
     fixed = true;
@@ -263,18 +283,14 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
     let total = 0;
     for (const lr of bundleRanges) total = Math.fround(total + ranges.usesWeight(lr));
     const prio = bundles.prio.data[bundle]!;
-    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(Math.min(f32ToU32(total), 0xffffffff) / prio)) : 0;
+    // Normal bundles: total use weight per instruction covered, below every minimal weight.
+    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(f32ToU32(total) / prio)) : 0;
   }
   bundles.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
 }
 
-/** Rust's saturating `f32 as u32`. */
-function f32ToU32(x: number): number {
-  if (!(x > 0)) return 0;
-  if (x >= 4294967295) return 4294967295;
-  return Math.trunc(x);
-}
 
+/** Computes every bundle's properties and queues it, with no hint. */
 export function queueBundles(ion: IonEnv): void {
   const bundles = ion.bundles;
   for (let b = 0 as BundleId; b < bundles.length; b++) {

@@ -11,7 +11,7 @@ import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/op
 import { type PReg, PREG_INVALID, type RegClass } from '../model/regs.js';
 import { type BundleId, NO_ID, type RangeId, type UseId, type VRegIndex } from './ids.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -56,14 +56,10 @@ export class ProcessScratch {
   cost = 0;
 }
 
-/** Rust's `f32 as u32` for the non-negative weights used here. */
-function toInt(x: number): number {
-  return x >= 4294967295 ? 4294967295 : Math.trunc(x);
-}
 
 function moveCostAt(ion: IonEnv, point: ProgPoint): number {
   const depth = ion.cfg.approxLoopDepth[ion.cfg.insnBlock[pointInst(point)]!]!;
-  return toInt(spillWeightFromConstraint('reg', depth, true));
+  return f32ToU32(spillWeightFromConstraint('reg', depth, true));
 }
 
 /** Tries `bundle` in `preg`; on success records the allocation in the register's map. */
@@ -83,7 +79,8 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
     const to = ranges.to.data[lr]!;
     for (;;) {
       // Skip register entries entirely before this range: a few by
-      // stepping, more by binary search (never a long linear scan).
+      // stepping, more by binary search (never a long linear scan; regalloc2
+      // likewise re-seeks its BTree after 16 skips).
       let steps = 0;
       while (idx < map.size && map.to[idx]! <= from) {
         if (++steps > 8) {
@@ -103,10 +100,15 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
           stamps[conflictBundle] = stamp;
           scratch.conflicts.push(conflictBundle);
           maxConflictWeight = Math.max(maxConflictWeight, bundles.spillWeight(conflictBundle));
+          // Already dearer than the best evict or split found: this
+          // register cannot win, stop probing it (regalloc2's ConflictHighCost).
           if (maxCost >= 0 && maxConflictWeight > maxCost) return RESULT_CONFLICT_HIGH_COST;
         }
+        // The first point both occupy: where a split would free this register.
         if (firstConflict < 0) firstConflict = Math.max(pregRangeFrom, from);
       } else {
+        // A fixed reservation (a clobber or fixed use) cannot be evicted:
+        // report it at once, with the cost of what conflicted before it.
         scratch.cost = maxConflictWeight;
         scratch.point = pregRangeFrom;
         return RESULT_CONFLICT_WITH_FIXED;
@@ -122,6 +124,7 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   return RESULT_ALLOCATED;
 }
 
+/** Takes `bundle` out of its register and queues it again, without a hint. */
 export function evictBundle(ion: IonEnv, bundle: BundleId): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -163,6 +166,12 @@ function pushVregRange(ion: IonEnv, vregIdx: VRegIndex, lr: RangeId): void {
   if (vregIdx !== NO_ID) ion.vregRanges[vregIdx]!.push(lr);
 }
 
+/**
+ * Splits `bundle` at `splitAt` (adjusted to an instruction boundary) into
+ * two bundles of the same spill set, trims their new ends into the spill
+ * bundle when `trim`, and queues both with `hint` (regalloc2's
+ * `split_and_requeue_bundle`).
+ */
 export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: ProgPoint, hint: PReg, trim: boolean): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -170,6 +179,8 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   const spillsets = ion.spillsets;
   ion.stats.splits++;
   const spillset = bundles.spillset.data[bundle]!;
+  // regalloc2 bounds the splits of one spill set; past the bound, minimal
+  // bundles (which never split again) guarantee the loop ends.
   if (spillsets.splits.data[spillset]! >= MAX_SPLITS_PER_SPILLSET) {
     splitIntoMinimalBundles(ion, bundle, hint);
     return;
@@ -178,11 +189,16 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   let bundleRanges = bundles.ranges[bundle]!;
   const bundleStart = ranges.from.data[bundleRanges[0]!]!;
   const bundleEnd = ranges.to.data[bundleRanges[bundleRanges.length - 1]!]!;
+  // A bundle within one instruction cannot be split by this logic: no move
+  // can go between an instruction's uses and its defs. Minimal bundles instead.
   if (pointInst(pointPrev(bundleEnd)) === pointInst(bundleStart)) {
     splitIntoMinimalBundles(ion, bundle, hint);
     return;
   }
   if (splitAt === bundleStart) {
+    // A split at the start peels off the first use: cut just after its
+    // instruction, or just before it when it comes later than the start
+    // (no use: just after the first instruction).
     let firstUse = -1;
     for (const lr of bundleRanges) {
       if (ranges.useCount(lr) > 0) {
@@ -193,6 +209,9 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
     if (firstUse >= 0) splitAt = pointInst(firstUse) === pointInst(bundleStart) ? pointNextInstStart(firstUse) : pointInstStart(firstUse);
     else splitAt = pointNextInstStart(ranges.from.data[bundleRanges[0]!]!);
   } else {
+    // Never split in the middle of an instruction (a move cannot go between
+    // its uses and defs): round up to the next instruction, or back one
+    // instruction when that passes the bundle's end.
     if (pointIsAfter(splitAt)) splitAt = pointNext(splitAt);
     if (splitAt >= bundleEnd) splitAt = pointPrev(pointPrev(splitAt));
   }
@@ -206,6 +225,9 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
     }
     if (splitAt < ranges.to.data[lr]!) {
       firstNew = i;
+      // With a fixed-register use in the bundle, regalloc2 moves the split
+      // to just before the first instruction with a fixed use at or after
+      // it, and keeps the ends untrimmed.
       if (bundles.fixed(bundle)) {
         for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
           const u = ranges.useAt(k);
@@ -252,55 +274,8 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   bundles.ranges[newBundle] = newList;
   bundleRanges = bundles.ranges[bundle]!;
   if (trim) {
-    while (bundleRanges.length > 0) {
-      const lr = bundleRanges[bundleRanges.length - 1]!;
-      const end = ranges.to.data[lr]!;
-      const vreg = ranges.vregOf(lr);
-      if (ranges.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(ion, bundle, true);
-        bundles.ranges[spill]!.push(lr);
-        bundleRanges.pop();
-        ranges.bundle.data[lr] = spill;
-        continue;
-      }
-      const lastUse = uses.pos.data[ranges.useAt(ranges.useEnd.data[lr]! - 1)]!;
-      const split = pointNextInstStart(lastUse);
-      if (split < end) {
-        const spill = getOrCreateSpillBundle(ion, bundle, true);
-        ranges.to.data[lr] = split;
-        const empty = ranges.add(split, end);
-        bundles.ranges[spill]!.push(empty);
-        ranges.bundle.data[empty] = spill;
-        pushVregRange(ion, vreg, empty);
-        // The range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
-      }
-      break;
-    }
-    const newBundleRanges = bundles.ranges[newBundle]!;
-    while (newBundleRanges.length > 0) {
-      const lr = newBundleRanges[0]!;
-      if (ranges.hasFlag(lr, LR_STARTS_AT_DEF)) break;
-      const start = ranges.from.data[lr]!;
-      const vreg = ranges.vregOf(lr);
-      if (ranges.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(ion, newBundle, true);
-        bundles.ranges[spill]!.push(lr);
-        newBundleRanges.shift();
-        ranges.bundle.data[lr] = spill;
-        continue;
-      }
-      const firstUse = uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!;
-      const split = pointInstStart(firstUse);
-      if (split > start) {
-        const spill = getOrCreateSpillBundle(ion, newBundle, true);
-        ranges.from.data[lr] = split;
-        const empty = ranges.add(start, split);
-        bundles.ranges[spill]!.push(empty);
-        ranges.bundle.data[empty] = spill;
-        pushVregRange(ion, vreg, empty);
-      }
-      break;
-    }
+    trimIntoSpillBundle(ion, bundle, TRIM_END);
+    trimIntoSpillBundle(ion, newBundle, TRIM_START);
   }
   if (bundles.ranges[bundle]!.length > 0) {
     recomputeBundleProperties(ion, bundle);
@@ -312,6 +287,59 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   }
 }
 
+const TRIM_END = false;
+const TRIM_START = true;
+
+/**
+ * regalloc2's trim of a split's two new ends (`trim_ends_into_spill_bundle`):
+ * the stretch of `bundle` beyond its last use (at its end) or before its
+ * first use (at its start) goes to the spill bundle, so the register is held
+ * only where a use needs it. Whole ranges without uses move; the range with
+ * the use is cut at the instruction boundary next to it. At the start, a
+ * range that begins at its vreg's def is kept (the def is an implicit first
+ * use, even without a def Use).
+ */
+function trimIntoSpillBundle(ion: IonEnv, bundle: BundleId, atStart: boolean): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const list = bundles.ranges[bundle]!;
+  while (list.length > 0) {
+    const lr = atStart ? list[0]! : list[list.length - 1]!;
+    if (atStart && ranges.hasFlag(lr, LR_STARTS_AT_DEF)) break;
+    const from = ranges.from.data[lr]!;
+    const to = ranges.to.data[lr]!;
+    if (ranges.useCount(lr) === 0) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      bundles.ranges[spill]!.push(lr);
+      if (atStart) list.shift();
+      else list.pop();
+      ranges.bundle.data[lr] = spill;
+      continue;
+    }
+    // Cut before the first use's instruction, or after the last use's.
+    const split = atStart
+      ? pointInstStart(uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!)
+      : pointNextInstStart(uses.pos.data[ranges.useAt(ranges.useEnd.data[lr]! - 1)]!);
+    if (atStart ? split > from : split < to) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      if (atStart) ranges.from.data[lr] = split;
+      else ranges.to.data[lr] = split;
+      const empty = atStart ? ranges.add(from, split) : ranges.add(split, to);
+      bundles.ranges[spill]!.push(empty);
+      ranges.bundle.data[empty] = spill;
+      // The empty range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
+      pushVregRange(ion, ranges.vregOf(lr), empty);
+    }
+    break;
+  }
+}
+
+/**
+ * The last resort: one minimal bundle per use that needs a register or a
+ * fixed location, everything else (the stretches between, and `any` uses)
+ * in the spill bundle (regalloc2's `split_into_minimal_bundles`).
+ */
 export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PReg): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -336,12 +364,15 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
       const u = ranges.useAt(k);
       const op = uses.operand.data[u]!;
       const isDef = operandIsDef(op);
+      // An `any` use stays in the spill range (regalloc2: a minimal bundle for
+      // it would only add conflicts with bundles that need a register).
       if (operandConstraintKind(op) === ConstraintKind.Any) {
         spillUses.push(u);
         spillStartsDef = spillStartsDef || isDef;
         continue;
       }
       const pos = uses.pos.data[u]!;
+      // A def's value exists only after it: the spill range starts at the next instruction.
       if (isDef) spillFrom = pointNextInstStart(pos);
       const newRange = ranges.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
       pushVregRange(ion, vreg, newRange);
@@ -380,6 +411,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
   }
 }
 
+/** Allocates, evicts for, splits or spills one bundle from the queue (regalloc2's `process_bundle`). */
 export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scratch: ProcessScratch): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -387,16 +419,22 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
   const cfg = ion.cfg;
   const spillset = bundles.spillset.data[bundle]!;
   const cls = spillsets.cls.data[spillset]! as RegClass;
+  // The queue's hint, else the spill set's (the register its last bundle got).
+  // A fixed stack slot is no register to aim for.
   let hint = hintIn !== PREG_INVALID ? hintIn : spillsets.hint.data[spillset]!;
   if (ion.pregIsStack[hint]) hint = PREG_INVALID;
   const requirement = computeRequirement(ion, bundle, scratch.req);
   if (!requirement.ok) {
+    // Uses that no single location satisfies: split at once where the
+    // conflict lies, trimming the ends only for a conflict between registers.
     splitAndRequeueBundle(ion, bundle, requirement.conflictPoint, hint, requirement.conflictKind === CONFLICT_OTHER);
     return;
   }
   const req = requirement.req;
   const kind = reqKind(req);
   if (kind === REQ_ANY) {
+    // No use needs a register: if the spill set already has a spill bundle,
+    // the ranges join it rather than take a register.
     const spill = getOrCreateSpillBundle(ion, bundle, false);
     if (spill !== INVALID) {
       const list = bundles.ranges[bundle]!;
@@ -424,6 +462,9 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     let splitCost = -1;
     let splitPoint = 0;
     let splitReg = PREG_INVALID;
+    // Start the register scan at an offset that depends on both the code
+    // position and the bundle (regalloc2's heuristic): bundles spread over
+    // the registers instead of all contending for the first ones.
     const scanOffset = pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!) + bundle;
     ion.stats.process_bundle_reg_probe_start_any++;
     const limit = bundles.limit.data[bundle]!;
@@ -431,6 +472,8 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     let allocated = false;
     for (let preg = traversal.next(); preg >= 0; preg = traversal.next()) {
       ion.stats.process_bundle_reg_probes_any++;
+      // Once both an evict and a split option are known, a register whose
+      // conflicts cost more than both cannot be chosen: its probe may stop early.
       const scanLimit = evictCost >= 0 && splitCost >= 0 ? Math.max(evictCost, splitCost) : -1;
       const r = tryToAllocateBundleToReg(ion, bundle, preg, scanLimit, scratch);
       if (r === RESULT_ALLOCATED) {
@@ -447,6 +490,8 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
           evictSet.clear();
           for (let k = 0; k < conflicts.length; k++) evictSet.push(conflicts.data[k]!);
         }
+        // Splitting here costs the conflicts left in this register plus a
+        // move at the split point (dearer in loops).
         const total = conflictCost + moveCostAt(ion, scratch.point);
         if (splitCost < 0 || total < splitCost) {
           splitCost = total;
@@ -464,6 +509,10 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     }
     if (allocated) break;
     const ourWeight = bundles.spillWeight(bundle);
+    // A minimal bundle cannot be split; if it cannot evict either, the
+    // instruction needs more registers than exist. regalloc2 tells this
+    // TooManyLiveRegs apart from an internal failure by counting the
+    // registers held by minimal or fixed ranges at the bundle's start.
     if (bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || evictCost >= ourWeight)) {
       if (kind === REQ_REGISTER || kind === REQ_LIMIT) {
         const first = bundles.ranges[bundle]![0]!;
@@ -495,12 +544,20 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
         inst: pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!),
       });
     }
+    // Split when our weight is at most the cheapest eviction's, on a second
+    // attempt, or when only fixed reservations conflict; else evict and
+    // retry. The "equal" is regalloc2's rule against an endless loop: two
+    // bundles of equal weight would otherwise evict each other forever (the
+    // first one in keeps the register, the other splits).
     if (!bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || ourWeight <= evictCost)) {
       const bundleStart = ranges.from.data[bundles.ranges[bundle]![0]!]!;
       let splitAt = Math.max(splitPoint, bundleStart);
       const startBlock = cfg.insnBlock[pointInst(bundleStart)]!;
       const splitBlock = cfg.insnBlock[pointInst(splitAt)]!;
       const startDepth = cfg.approxLoopDepth[startBlock]!;
+      // A split point inside a deeper loop than the bundle's start moves
+      // back to the first loop header on the way: the move the split needs
+      // then runs once on loop entry, not on every iteration.
       if (cfg.approxLoopDepth[splitBlock]! > startDepth) {
         for (let b = startBlock + 1; b <= splitBlock; b++) {
           if (cfg.approxLoopDepth[b]! > startDepth) {
@@ -521,6 +578,7 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
   }
 }
 
+/** The allocation loop: bundles in priority order until the queue is empty. */
 export function processBundles(ion: IonEnv): void {
   const scratch = ion.processScratch;
   const next: [number, number] = [0, 0];
@@ -531,5 +589,4 @@ export function processBundles(ion: IonEnv): void {
   ion.stats.final_liverange_count = ion.ranges.length;
   ion.stats.final_bundle_count = ion.bundles.length;
   ion.stats.spill_bundle_count = ion.spilledBundles.length;
-  void REQ_STACK;
 }

@@ -101,6 +101,8 @@ export class RedundantMoveEliminator {
     const dstVreg = toVreg !== -1 ? toVreg : srcVreg;
     const elide = (toKind === COPY && this.src[ti] === from) || (fromKind === COPY && this.src[fi] === to);
     if (!elide) this.clearAlloc(to);
+    // Copies are tracked only when a register is involved, as in regalloc2
+    // (a stack-to-stack copy is never elided).
     if (allocIsReg(from) || allocIsReg(to)) {
       this.set(ti, COPY, from, dstVreg);
       this.addReverse(fi, ti);

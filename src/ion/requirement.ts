@@ -96,6 +96,12 @@ export function computeRequirement(ion: IonEnv, bundle: BundleId, out: Requireme
       if (m === REQ_CONFLICT) {
         out.ok = false;
         out.req = r;
+        // Where to split (regalloc2's RequirementConflictAt): from stack to
+        // register, late, at the register use (the stretch between stays
+        // with the cheaper stack side); from register to stack, early, just
+        // after the last register use; otherwise at the conflicting use, and
+        // the split also trims the ends so the middle belongs to neither
+        // side (say, two different fixed registers).
         if (reqIsStack(r) && reqIsReg(ur)) {
           out.conflictKind = CONFLICT_STACK_TO_REG;
           out.conflictPoint = pos;

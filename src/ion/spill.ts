@@ -9,6 +9,7 @@ import type { SpillSlotId } from './ids.js';
 import type { IonEnv } from './env.js';
 import { tryToAllocateBundleToReg } from './process.js';
 
+/** Existing slots probed before a new one is made (regalloc2's bound: sharing is a saving, not a search). */
 const MAX_ATTEMPTS = 10;
 
 export function tryAllocatingRegsForSpilledBundles(ion: IonEnv): void {
@@ -23,6 +24,7 @@ export function tryAllocatingRegsForSpilledBundles(ion: IonEnv): void {
     const spillset = bundles.spillset.data[bundle]!;
     const cls = spillsets.cls.data[spillset]! as RegClass;
     const hint = spillsets.hint.data[spillset]!;
+    // A spill bundle's ranges were appended unsorted (regalloc2 sorts here too).
     bundleRanges.sort((a, b) => ranges.from.data[a]! - ranges.from.data[b]!);
     let success = false;
     ion.stats.spill_bundle_reg_probes++;

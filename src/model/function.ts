@@ -312,7 +312,14 @@ export type Algorithm = 'ion' | 'fastalloc';
 export interface RegallocOptions {
   /** Which allocator runs: `ion` (default, best code) or `fastalloc` (fastest). */
   algorithm?: Algorithm;
-  /** Validate the input (SSA and structure) before allocating. */
+  /**
+   * Validate the input fully before allocating (default true). Off, valid
+   * input allocates identically and a little faster; invalid input may then
+   * give a wrong allocation or a RegAllocError (`Internal` for a crash inside
+   * an allocator), but never another exception or a change to the caller's data.
+   */
+  validate?: boolean;
+  /** The former name of `validate` (it validates everything, not only SSA); still honoured when `validate` is absent. */
   validateSsa?: boolean;
   /** Record per-program-point annotations (Ion) for debugging. */
   annotate?: boolean;
