@@ -14,10 +14,11 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 /** The package's entry points (`regalloc`, `regalloc/io`, ...) mapped to their sources. */
 function entryPoints(): Map<string, string> {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { import: string }> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
   const map = new Map<string, string>();
   for (const [sub, target] of Object.entries(pkg.exports)) {
-    const src = target.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+    // `types` names the declaration file, which tsc writes beside its source's place: dist/X.d.ts ← src/X.ts.
+    const src = target.types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
     map.set(sub === '.' ? 'regalloc' : `regalloc/${sub.slice(2)}`, join(root, src));
   }
   return map;
