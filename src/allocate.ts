@@ -1,6 +1,7 @@
 import { validateFunction } from './analysis/validate.js';
 import { FastallocContext, runFastalloc } from './fastalloc/index.js';
 import { IonContext, runIon } from './ion/index.js';
+import { checkEnvShape } from './model/env_shape.js';
 import { RegAllocError } from './model/errors.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from './model/function.js';
 
@@ -23,9 +24,15 @@ let fastallocContext = new FastallocContext();
  * impossible, and nothing else: a failure inside an allocator (a bug here)
  * is an `Internal` error. With `validate` (the default), the input is fully
  * validated first; see `RegallocOptions.validate` for what skipping it means.
+ * The env's shape is always checked.
+ *
+ * ```ts
+ * const out = allocate(func, x86_64SystemV.env, { algorithm: 'fastalloc' });
+ * ```
  */
 export function allocate(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
   const algorithm = options.algorithm ?? 'ion';
+  checkEnvShape(env); // a few checks, even without validation: a malformed env is a typed error, not a crash
   if (options.validate ?? options.validateSsa ?? true) validateFunction(func, env);
   const inner = { ...options, validate: false, validateSsa: false };
   let out: Output;

@@ -135,7 +135,7 @@ describe('regalloc CLI', () => {
     const empty = mkdtempSync(join(tmpdir(), 'regalloc-empty-'));
     const r = cli('validate', empty);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /warning: no \.json or \.json\.gz files in /);
+    assert.match(r.stderr, /warning: no \.json, \.json\.gz or \.ra files in /);
     const missing = join(empty, 'nope.json');
     const m = cli('allocate', missing);
     assert.equal(m.status, 2);

@@ -188,7 +188,7 @@ describe('Fastalloc constraints (each output proven by the checker)', () => {
     b.ret(b0, [Operand.regUse(vreg(0, I))]);
     assert.throws(
       () => runFastalloc(b.build(), env),
-      (e) => e instanceof RegAllocError && e.kind === 'EntryLivein' && e.place.vreg === vreg(0, I),
+      (e) => e instanceof RegAllocError && e.kind === 'EntryLivein' && e.vreg === vreg(0, I) && e.place.vreg === 'v0i',
     );
   });
 

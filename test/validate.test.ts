@@ -7,7 +7,7 @@ import { parseCorpus, readCorpusFile } from '../src/io/corpus.js';
 import { RegAllocError, type RegAllocErrorKind } from '../src/model/errors.js';
 import type { MachineEnv } from '../src/model/function.js';
 import { makeOperand, Operand, constraintReuse } from '../src/model/operand.js';
-import { PRegSet, preg, RegClass, vreg, VREG_MAX_INDEX } from '../src/model/regs.js';
+import { PRegSet, preg, RegClass, vreg, VREG_MAX_INDEX, vregToString } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
 
@@ -29,7 +29,10 @@ function expectError(
   assert.ok(caught instanceof RegAllocError, `expected RegAllocError ${kind}, got ${String(caught)}`);
   assert.equal(caught.kind, kind, caught.message);
   for (const [k, v] of Object.entries(place)) {
-    assert.equal((caught.place as Record<string, unknown>)[k], v, `place.${k} in ${caught.message}`);
+    if (k === 'vreg') {
+      assert.equal(caught.vreg, v, `vreg in ${caught.message}`);
+      assert.equal(caught.place.vreg, vregToString(v as number), `place.vreg in ${caught.message}`);
+    } else assert.equal((caught.place as Record<string, unknown>)[k], v, `place.${k} in ${caught.message}`);
   }
   for (const m of mentions) assert.ok(caught.message.includes(m), `"${caught.message}" should mention "${m}"`);
   return caught;

@@ -15,11 +15,12 @@ import {
   allocIsReg,
   allocIsStack,
   allocReg,
-  allocStack,
   allocToString,
   ALLOC_NONE,
+  pointBefore,
   pointToString,
 } from '../model/allocation.js';
+import { allocPReg, allocSlot, locationAlloc, locationCount, locationIndex, pregBelowLimit } from '../model/location.js';
 import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
 import {
   ConstraintKind,
@@ -78,8 +79,8 @@ export class CheckerError extends Error {
 
 type VSet = readonly VReg[];
 /**
- * Allocation → vreg set, dense: registers at their PReg index (0..255), `none`
- * at 256, spill slot k at 257 + k. Cloning is one array copy.
+ * Allocation → vreg set, dense by location index (`locationIndex`: registers,
+ * then `none`, then spill slots). Cloning is one array copy.
  */
 class State {
   vals: (VSet | undefined)[];
@@ -87,38 +88,28 @@ class State {
     this.vals = vals;
   }
   static empty(numSlots: number): State {
-    return new State(new Array<VSet | undefined>(257 + numSlots).fill(undefined));
+    return new State(new Array<VSet | undefined>(locationCount(numSlots)).fill(undefined));
   }
   clone(): State {
     return new State(this.vals.slice());
   }
   get(a: Allocation): VSet | undefined {
-    return this.vals[allocKey(a)];
+    return this.vals[locationIndex(a)];
   }
   set(a: Allocation, v: VSet): void {
-    this.vals[allocKey(a)] = v;
+    this.vals[locationIndex(a)] = v;
   }
   delete(a: Allocation): void {
-    this.vals[allocKey(a)] = undefined;
+    this.vals[locationIndex(a)] = undefined;
   }
   forEach(fn: (v: VSet, a: Allocation) => void): void {
     const vals = this.vals;
     for (let k = 0; k < vals.length; k++) {
       const v = vals[k];
-      if (v !== undefined) fn(v, keyAlloc(k));
+      if (v !== undefined) fn(v, locationAlloc(k));
     }
   }
 }
-
-function allocKey(a: Allocation): number {
-  const kind = a >>> 28;
-  return kind === 1 ? a & 0xff : kind === 2 ? 257 + (a & 0xfffffff) : 256;
-}
-function keyAlloc(k: number): Allocation {
-  return k < 256 ? allocReg(k) : k === 256 ? ALLOC_NONE : allocStack(k - 257);
-}
-
-const EMPTY: VSet = Object.freeze([]);
 
 function intersect(a: VSet, b: VSet): VSet {
   if (a === b) return a;
@@ -245,10 +236,10 @@ class Checker {
     for (let b = 0; b < nb; b++) {
       const { first, end } = f.blockInsns(b);
       // Edits at or before the block's first point, up to (not after) its last instruction.
-      let e = lowerBound(edits, first * 2);
+      let editIdx = lowerBound(edits, pointBefore(first));
       const list: Item[] = [];
       for (let i = first; i < end; i++) {
-        while (e < edits.length && edits[e]!.point <= i * 2) list.push(-e++ - 1);
+        while (editIdx < edits.length && edits[editIdx]!.point <= pointBefore(i)) list.push(-editIdx++ - 1);
         list.push(i);
       }
       this.items.push(list);
@@ -269,7 +260,7 @@ class Checker {
         message: `the output has allocations for ${out.instAllocOffsets.length} instructions, the function has ${ni}`,
       });
     }
-    const badSlot = (a: Allocation) => allocIsStack(a) && (a & 0xfffffff) >= out.numSpillslots;
+    const badSlot = (a: Allocation) => allocIsStack(a) && allocSlot(a) >= out.numSpillslots;
     const inst = out.allocs.findIndex(badSlot);
     const edit = out.edits.findIndex((e) => badSlot(e.from) || badSlot(e.to));
     if (inst >= 0 || edit >= 0) {
@@ -308,7 +299,7 @@ class Checker {
   }
 
   private isStackLike(a: Allocation): boolean {
-    return allocIsStack(a) || (allocIsReg(a) && this.stackPregs.contains(a & 0xfffffff));
+    return allocIsStack(a) || (allocIsReg(a) && this.stackPregs.contains(allocPReg(a)));
   }
 
   /**
@@ -318,17 +309,17 @@ class Checker {
    */
   private update(state: State, where: Map<VReg, Allocation[]>, item: Item): void {
     if (item < 0) {
-      const e = this.out.edits[-item - 1]!;
-      const v = state.get(e.from);
+      const edit = this.out.edits[-item - 1]!;
+      const v = state.get(edit.from);
       // Moving an unknown value makes the destination unknown. (regalloc2
       // leaves the destination as it was, which lets a garbage store over a
       // live spill slot pass unnoticed.)
-      if (v !== undefined) setValue(state, where, e.to, v);
+      if (v !== undefined) setValue(state, where, edit.to, v);
       else {
-        const cur = state.get(e.to);
+        const cur = state.get(edit.to);
         if (cur !== undefined) {
-          unindex(where, e.to, cur);
-          state.delete(e.to);
+          unindex(where, edit.to, cur);
+          state.delete(edit.to);
         }
       }
       return;
@@ -463,7 +454,7 @@ class Checker {
       case ConstraintKind.Any:
         break;
       case ConstraintKind.Reg:
-        if (!allocIsReg(alloc) || this.stackPregs.contains(alloc & 0xfffffff)) {
+        if (!allocIsReg(alloc) || this.stackPregs.contains(allocPReg(alloc))) {
           this.fail({ ...base, kind: 'AllocationIsNotReg', message: `${at}: not a register` });
         }
         break;
@@ -491,7 +482,7 @@ class Checker {
         break;
       }
       case ConstraintKind.Limit:
-        if (allocIsReg(alloc) && (alloc & 63) >= operandLimit(op)) {
+        if (allocIsReg(alloc) && !pregBelowLimit(allocPReg(alloc), operandLimit(op))) {
           this.fail({ ...base, kind: 'AllocationOutsideLimit', message: `${at}: outside limit(${operandLimit(op)})` });
         }
         break;

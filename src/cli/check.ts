@@ -3,7 +3,7 @@
 
 import { validateFunction } from '../analysis/validate.js';
 import { checkOutput } from '../checker/index.js';
-import { readCorpusFile } from '../io/corpus.js';
+import { readInputFile } from '../io/files.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
@@ -24,7 +24,7 @@ function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: R
   for (const path of files) {
     let name = displayName(path);
     try {
-      const c = readCorpusFile(path);
+      const c = readInputFile(path);
       name = displayName(path, c.name);
       validateFunction(c.func, c.env);
       const ref = c.reference[algorithm];

@@ -4,15 +4,30 @@
 
 import { existsSync } from 'node:fs';
 import { allocateCommand } from './allocate.js';
+import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
+import { convertCommand } from './convert.js';
 import { checkPathsExist, type Command, commandHelp, parseCommandArgs, UsageError } from './command.js';
 import { expandPaths, INPUT_EXTENSIONS } from './files.js';
 import { fuzzCommand } from './fuzz.js';
+import { scoreCommand } from './score.js';
+import { showCommand } from './show.js';
 import type { Reporter } from './report.js';
 import { validateCommand } from './validate.js';
+import { viewCommand } from './view.js';
 
 /** Every subcommand, in the order `regalloc --help` lists them. */
-const COMMANDS: readonly Command[] = [validateCommand, checkCommand, allocateCommand, fuzzCommand];
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  checkCommand,
+  allocateCommand,
+  benchCommand,
+  fuzzCommand,
+  convertCommand,
+  viewCommand,
+  showCommand,
+  scoreCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -61,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
       files = expandPaths(positionals);
       if (files.length === 0) {
         process.stderr.write(
-          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(' or ')} files in ${positionals.join(', ')}\n`,
+          `regalloc ${cmd.name}: warning: no ${INPUT_EXTENSIONS.join(', ').replace(/, ([^,]*)$/, ' or $1')} files in ${positionals.join(', ')}\n`,
         );
         process.exitCode = 2;
         return;

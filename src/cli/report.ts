@@ -1,7 +1,9 @@
 // One line per function, as text or JSON, and the error rendering they share.
 
 import { CheckerError } from '../checker/index.js';
+import { allocToString } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
+import { vregToString } from '../model/regs.js';
 
 export interface Reporter {
   json: boolean;
@@ -14,7 +16,13 @@ export function errorJson(e: unknown): Record<string, unknown> {
     return { kind: e.kind, message: e.message, place: e.place, regalloc2: e.toRegalloc2String() };
   }
   if (e instanceof CheckerError) {
-    return { kind: 'CheckerError', message: e.message, errors: e.errors };
+    // vreg and allocation as text (`v3i`, `stack4`), never as packed numbers.
+    const errors = e.errors.map((d) => ({
+      ...d,
+      ...(d.vreg !== undefined && { vreg: vregToString(d.vreg) }),
+      ...(d.alloc !== undefined && { alloc: allocToString(d.alloc) }),
+    }));
+    return { kind: 'CheckerError', message: e.message, errors };
   }
   const err = e as Error;
   return { kind: err?.name ?? 'Error', message: err?.message ?? String(e) };

@@ -2,12 +2,12 @@
 
 import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
-import { readCorpusFile } from '../io/corpus.js';
+import { readInputFile } from '../io/files.js';
 import type { Command } from './command.js';
 import { errorJson, errorText, report } from './report.js';
 
 export function displayName(path: string, name?: string): string {
-  return name || basename(path).replace(/\.json(\.gz)?$/, '');
+  return name || basename(path).replace(/\.(json(\.gz)?|ra)$/, '');
 }
 
 export const validateCommand: Command = {
@@ -20,7 +20,7 @@ export const validateCommand: Command = {
     for (const path of files) {
       let name = displayName(path);
       try {
-        const c = readCorpusFile(path);
+        const c = readInputFile(path);
         name = displayName(path, c.name);
         validateFunction(c.func, c.env);
         report(reporter, name, true, 'ok', { file: path });

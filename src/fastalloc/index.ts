@@ -4,11 +4,14 @@
 // spill slot. Registers are picked least-recently-used first. See
 // regalloc2's doc/FASTALLOC.md for the design.
 //
-// Beyond regalloc2: `limit(n)` constraints are supported (regalloc2 panics).
+// Deliberate differences from regalloc2 (doc/DESIGN.md, "Where we differ"):
+// `limit(n)` constraints are supported (regalloc2 panics); a reused `any`
+// input becomes `reg`; a def into its own slot is not overwritten by a
+// stale copy; a value live into the entry block is an error.
 
 import { CFGInfo } from '../analysis/cfg.js';
 import { validateSsa } from '../analysis/ssa.js';
-import { type Allocation, ALLOC_NONE, allocReg, allocStack } from '../model/allocation.js';
+import { type Allocation, ALLOC_NONE, allocIsReg, allocIsStack, allocReg, allocStack, type InstPosition, pointAfter, pointBefore, pointInst, progPoint } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
 import { emptyStats, type Function, type MachineEnv, type Output, outputWithPackedEdits, type RegallocOptions } from '../model/function.js';
 import {
@@ -17,6 +20,7 @@ import {
   ConstraintKind,
   constraintFixed,
   makeOperand,
+  OperandKind,
   type Operand,
   operandClass,
   operandConstraintField,
@@ -30,13 +34,13 @@ import {
   operandReuseIndex,
   operandVReg,
 } from '../model/operand.js';
-import { type PReg, PRegSet, type RegClass, type VReg, VREG_MAX_INDEX } from '../model/regs.js';
+import { allocPReg, pointAfterInst, pregBelowLimit } from '../model/location.js';
+import { NUM_REG_CLASSES, type PReg, pregClass, PREG_NUM_INDEX, pregHwEnc, PRegSet, type RegClass, type VReg, VREG_INVALID, vregClass, vregIndex } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
-const VREG_INVALID = VREG_MAX_INDEX * 4;
 const SLOT_INVALID = -1;
 const PP_INVALID = 0xfffffffe;
 const NO_REUSE = -1;
@@ -46,21 +50,23 @@ const LATE = 1;
 const EARLY_ONLY = 0;
 const LATE_ONLY = 1;
 const BOTH = 2;
+// The env key (see `sameEnv`): per class, the preferred then non-preferred
+// register sets' words; then each class's scratch register.
+const PREGSET_WORDS = 8;
+const ENV_KEY_CLASS = 2 * PREGSET_WORDS;
+const ENV_KEY_SCRATCH = NUM_REG_CLASSES * ENV_KEY_CLASS;
 
-function tooManyLiveRegs(inst: number, op?: Operand): RegAllocError {
-  return new RegAllocError(
-    'TooManyLiveRegs',
-    `inst ${inst}: too many values need registers at once${op === undefined ? '' : ''}`,
-    { inst },
-  );
+function tooManyLiveRegs(inst: number): RegAllocError {
+  return new RegAllocError('TooManyLiveRegs', `inst ${inst}: too many values need registers at once`, { inst });
 }
 
 function exclusivePos(op: Operand): number {
-  // Bits 23 (late) and 24 (use): an early def or a late use holds its
-  // register in both phases, as does a late reuse def (constraint bits 0b01…).
-  const x = (op >>> 23) & 3;
-  if (x === 1) return op >>> 30 === 1 ? BOTH : LATE_ONLY;
-  return x === 2 ? EARLY_ONLY : BOTH;
+  // An early def or a late use holds its register in both phases, as does a
+  // late reuse def; an early use only early, a late def only late.
+  const late = operandPos(op) === LATE;
+  if (operandIsUse(op)) return late ? BOTH : EARLY_ONLY;
+  if (!late) return BOTH;
+  return operandConstraintKind(op) === ConstraintKind.Reuse ? BOTH : LATE_ONLY;
 }
 
 /** A `reg` or `limit(n)` operand: it needs some register. */
@@ -94,7 +100,7 @@ class Fastalloc {
   private rangeAlloc = new Int32Array(0);
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
-  private readonly vregInPreg = new Int32Array(256).fill(VREG_INVALID);
+  private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
   readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
   private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly allocatable = new PRegSet();
@@ -120,20 +126,20 @@ class Fastalloc {
   private readonly seen = new PRegSet();
 
   /** The env's contents when the tables below were computed. */
-  private readonly envKey = new Int32Array(48 + 3);
+  private readonly envKey = new Int32Array(ENV_KEY_SCRATCH + NUM_REG_CLASSES);
   private envFixed: number[] = [];
   private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
 
   /** True when `env` has the contents the tables were last computed for. */
   private sameEnv(env: MachineEnv): boolean {
     const key = this.envKey;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const a = env.preferredRegsByClass[c]!.bits;
       const b = env.nonPreferredRegsByClass[c]!.bits;
       for (let w = 0; w < 8; w++) {
-        if (key[16 * c + w] !== (a[w]! | 0) || key[16 * c + 8 + w] !== (b[w]! | 0)) return false;
+        if (key[ENV_KEY_CLASS * c + w] !== (a[w]! | 0) || key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] !== (b[w]! | 0)) return false;
       }
-      if (key[48 + c] !== (env.scratchByClass[c] ?? -1)) return false;
+      if (key[ENV_KEY_SCRATCH + c] !== (env.scratchByClass[c] ?? -1)) return false;
     }
     const fixed = env.fixedStackSlots;
     const known = this.envFixed;
@@ -151,14 +157,14 @@ class Fastalloc {
     this.env = env;
     this.allocatable.clear();
     const key = this.envKey;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const pref = env.preferredRegsByClass[c]!;
       const nonPref = env.nonPreferredRegsByClass[c]!;
       for (let w = 0; w < 8; w++) {
-        key[16 * c + w] = pref.bits[w]!;
-        key[16 * c + 8 + w] = nonPref.bits[w]!;
+        key[ENV_KEY_CLASS * c + w] = pref.bits[w]!;
+        key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] = nonPref.bits[w]!;
       }
-      key[48 + c] = env.scratchByClass[c] ?? -1;
+      key[ENV_KEY_SCRATCH + c] = env.scratchByClass[c] ?? -1;
       const regs = this.lruRegs[c]!.copyFrom(pref).unionFrom(nonPref);
       this.allocatable.unionFrom(regs);
       this.initNumAvailable[c] = regs.size;
@@ -177,7 +183,7 @@ class Fastalloc {
     this.f = f;
     this.setEnv(env);
     this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.slotSize[c] = f.spillslotSize(c as RegClass);
       this.lrus[c]!.copyFrom(this.lruInit[c]!);
     }
@@ -219,8 +225,7 @@ class Fastalloc {
   // ------------------------------------------------------------ state helpers
 
   isStack(a: Allocation): boolean {
-    const kind = a >>> 28;
-    return kind === 2 || (kind === 1 && this.fixedStackSlots.contains(a & 0xff));
+    return allocIsStack(a) || (allocIsReg(a) && this.fixedStackSlots.contains(allocPReg(a)));
   }
 
   private allocStackSlot(cls: RegClass): number {
@@ -233,17 +238,17 @@ class Fastalloc {
   }
 
   private getSpillslot(v: VReg): number {
-    const idx = v >>> 2;
-    if (this.vregSpillslots[idx] === SLOT_INVALID) this.vregSpillslots[idx] = this.allocStackSlot((v & 3) as RegClass);
+    const idx = vregIndex(v);
+    if (this.vregSpillslots[idx] === SLOT_INVALID) this.vregSpillslots[idx] = this.allocStackSlot(vregClass(v));
     return this.vregSpillslots[idx]!;
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
     const n = this.editsLen;
-    const e = (this.edits = withRoom(this.edits, n + 3));
-    e[n] = inst * 2 + pos;
-    e[n + 1] = from;
-    e[n + 2] = to;
+    const edits = (this.edits = withRoom(this.edits, n + 3));
+    edits[n] = progPoint(inst, pos as InstPosition);
+    edits[n + 1] = from;
+    edits[n + 2] = to;
     this.editsLen = n + 3;
   }
 
@@ -251,8 +256,8 @@ class Fastalloc {
     const evicted = this.vregInPreg[preg]!;
     const slot = this.getSpillslot(evicted);
     const a = allocStack(slot);
-    this.vregAllocs[evicted >>> 2] = a;
-    this.addMove(inst, a, allocReg(preg), (evicted & 3) as RegClass, pos);
+    this.vregAllocs[vregIndex(evicted)] = a;
+    this.addMove(inst, a, allocReg(preg), vregClass(evicted), pos);
   }
 
   private allocScratchReg(inst: number, cls: RegClass, pos: number): void {
@@ -294,7 +299,7 @@ class Fastalloc {
       if (f.blockPreds(block).length > 1) {
         throw new RegAllocError(
           'InvalidOperand',
-          `block ${pred}: branch inst ${last} defines ${v >>> 2}, passed to block ${block}, which has several predecessors`,
+          `block ${pred}: branch inst ${last} defines ${vregIndex(v)}, passed to block ${block}, which has several predecessors`,
           { block: pred, inst: last, operand: k, vreg: v },
         );
       }
@@ -310,33 +315,33 @@ class Fastalloc {
       break;
     }
     if (from !== ALLOC_NONE) {
-      this.addMove(f.blockInsns(block).first, from, allocStack(slot), (v & 3) as RegClass, 0);
+      this.addMove(f.blockInsns(block).first, from, allocStack(slot), vregClass(v), 0);
     }
   }
 
   private resetAvailable(): void {
     const init0 = this.initAvailable.bits;
-    const e = this.available[EARLY].bits;
-    const l = this.available[LATE].bits;
+    const early = this.available[EARLY].bits;
+    const late = this.available[LATE].bits;
     // Unrolled: this runs before every instruction.
-    e[0] = l[0] = init0[0]!;
-    e[1] = l[1] = init0[1]!;
-    e[2] = l[2] = init0[2]!;
-    e[3] = l[3] = init0[3]!;
-    e[4] = l[4] = init0[4]!;
-    e[5] = l[5] = init0[5]!;
-    e[6] = l[6] = init0[6]!;
-    e[7] = l[7] = init0[7]!;
-    const sc = this.scratch;
-    const ds = this.dedicatedScratch;
-    sc[0] = ds[0]!;
-    sc[1] = ds[1]!;
-    sc[2] = ds[2]!;
-    const na = this.numAvailable;
+    early[0] = late[0] = init0[0]!;
+    early[1] = late[1] = init0[1]!;
+    early[2] = late[2] = init0[2]!;
+    early[3] = late[3] = init0[3]!;
+    early[4] = late[4] = init0[4]!;
+    early[5] = late[5] = init0[5]!;
+    early[6] = late[6] = init0[6]!;
+    early[7] = late[7] = init0[7]!;
+    const scratch = this.scratch;
+    const dedicated = this.dedicatedScratch;
+    scratch[0] = dedicated[0]!;
+    scratch[1] = dedicated[1]!;
+    scratch[2] = dedicated[2]!;
+    const numAvailable = this.numAvailable;
     const init = this.initNumAvailable;
-    na[0] = na[3] = na[6] = init[0]!;
-    na[1] = na[4] = na[7] = init[1]!;
-    na[2] = na[5] = na[8] = init[2]!;
+    numAvailable[0] = numAvailable[3] = numAvailable[6] = init[0]!;
+    numAvailable[1] = numAvailable[4] = numAvailable[7] = init[1]!;
+    numAvailable[2] = numAvailable[5] = numAvailable[8] = init[2]!;
   }
 
   // ------------------------------------------------------------ operands
@@ -367,12 +372,12 @@ class Fastalloc {
 
   private allocdWithinConstraint(op: Operand, inst: number): boolean {
     const v = operandVReg(op);
-    const alloc = this.vregAllocs[v >>> 2]!;
+    const alloc = this.vregAllocs[vregIndex(v)]!;
     const kind = operandConstraintKind(op);
     switch (kind) {
       case ConstraintKind.Any: {
-        if (alloc >>> 28 === 1) {
-          const preg = alloc & 0xff;
+        if (allocIsReg(alloc)) {
+          const preg = allocPReg(alloc);
           const ex = exclusivePos(op) * 3 + operandClass(op);
           if (!this.isStack(alloc) && this.numAvailable[ex]! < this.numAnyRegOps[ex]!) return false;
           if (!this.available[operandPos(op)].contains(preg)) {
@@ -385,9 +390,9 @@ class Fastalloc {
       case ConstraintKind.Reg:
       case ConstraintKind.Limit: {
         if (this.isStack(alloc)) return false;
-        if (alloc >>> 28 !== 1) return false;
-        const preg = alloc & 0xff;
-        if (kind === ConstraintKind.Limit && (preg & 63) >= operandLimit(op)) return false;
+        if (!allocIsReg(alloc)) return false;
+        const preg = allocPReg(alloc);
+        if (kind === ConstraintKind.Limit && !pregBelowLimit(preg, operandLimit(op))) return false;
         if (!this.available[operandPos(op)].contains(preg)) {
           return this.vregInPreg[preg] === v && (operandPos(op) !== LATE || !this.f.instClobbers(inst).contains(preg));
         }
@@ -403,9 +408,9 @@ class Fastalloc {
   }
 
   private freealloc(v: VReg): void {
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     const alloc = this.vregAllocs[idx]!;
-    if (alloc >>> 28 === 1) this.vregInPreg[alloc & 0xff] = VREG_INVALID;
+    if (allocIsReg(alloc)) this.vregInPreg[allocPReg(alloc)] = VREG_INVALID;
     this.vregAllocs[idx] = ALLOC_NONE;
     this.liveVregs.remove(idx);
   }
@@ -416,19 +421,19 @@ class Fastalloc {
     const drawFrom = this.tmpSet;
     const cls = operandClass(op);
     // Only the class's two words: the LRU looks at nothing else.
-    const d = drawFrom.bits;
-    const w = 2 * cls;
+    const draw = drawFrom.bits;
+    const word = 2 * cls;
     if ((pos === LATE && use) || (pos === EARLY && !use)) {
-      const l = this.available[LATE].bits;
-      const e = this.available[EARLY].bits;
-      d[w] = l[w]! & e[w]!;
-      d[w + 1] = l[w + 1]! & e[w + 1]!;
+      const late = this.available[LATE].bits;
+      const early = this.available[EARLY].bits;
+      draw[word] = late[word]! & early[word]!;
+      draw[word + 1] = late[word + 1]! & early[word + 1]!;
     } else {
-      const a = this.available[pos].bits;
-      d[w] = a[w]!;
-      d[w + 1] = a[w + 1]!;
+      const avail = this.available[pos].bits;
+      draw[word] = avail[word]!;
+      draw[word + 1] = avail[word + 1]!;
     }
-    if (d[w] === 0 && d[w + 1] === 0) throw tooManyLiveRegs(inst);
+    if (draw[word] === 0 && draw[word + 1] === 0) throw tooManyLiveRegs(inst);
     const preg =
       operandConstraintKind(op) === ConstraintKind.Limit
         ? this.lrus[cls].lastBelow(drawFrom, operandLimit(op))
@@ -456,7 +461,7 @@ class Fastalloc {
     switch (operandConstraintKind(op)) {
       case ConstraintKind.Any: {
         const ex = exclusivePos(op) * 3 + operandClass(op);
-        if ((operandIsDef(op) && this.vregAllocs[v >>> 2] === ALLOC_NONE) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
+        if ((operandIsDef(op) && this.vregAllocs[vregIndex(v)] === ALLOC_NONE) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
           a = allocStack(this.getSpillslot(v));
         } else {
           try {
@@ -493,27 +498,27 @@ class Fastalloc {
       return;
     }
     const v = operandVReg(op);
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     if (!this.allocdWithinConstraint(op, inst)) {
       const cur = this.vregAllocs[idx]!;
       const next = this.allocOperand(inst, op, opIdx);
       if (cur === ALLOC_NONE) {
         this.liveVregs.insert(v);
-        this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? (inst + 1) * 2 : inst * 2 + 1;
+        this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? pointAfterInst(inst) : pointAfter(inst);
         this.rangeAlloc[idx] = next;
         this.vregAllocs[idx] = next;
-        if (next >>> 28 === 1) this.vregInPreg[next & 0xff] = v;
+        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = v;
       } else {
         if (operandIsDef(op)) this.addMove(inst, next, cur, operandClass(op), LATE);
-        if (next >>> 28 === 1) this.vregInPreg[next & 0xff] = VREG_INVALID;
+        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = VREG_INVALID;
       }
     } else {
       const a = this.vregAllocs[idx]!;
       this.allocs[slot] = a;
       if (needsAnyReg(op)) this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!--;
-      if (a >>> 28 === 1) {
-        const preg = a & 0xff;
-        if (this.allocatable.contains(preg)) this.lrus[(preg >> 6) as RegClass].poke(preg);
+      if (allocIsReg(a)) {
+        const preg = allocPReg(a);
+        if (this.allocatable.contains(preg)) this.lrus[pregClass(preg)].poke(preg);
         const pos = operandPos(op);
         this.available[pos].remove(preg);
         if (pos === LATE && operandIsUse(op)) this.available[EARLY].remove(preg);
@@ -548,49 +553,49 @@ class Fastalloc {
         }
         if (definedHere) continue;
         const param = params[k]!;
-        if (this.vregSpillslots[param >>> 2] === SLOT_INVALID) this.vregSpillslots[param >>> 2] = this.allocStackSlot((param & 3) as RegClass);
-        if (this.vregSpillslots[v >>> 2] === SLOT_INVALID) this.vregSpillslots[v >>> 2] = this.allocStackSlot((v & 3) as RegClass);
-        const spill = allocStack(this.vregSpillslots[v >>> 2]!);
-        const cur = this.vregAllocs[v >>> 2]!;
+        if (this.vregSpillslots[vregIndex(param)] === SLOT_INVALID) this.vregSpillslots[vregIndex(param)] = this.allocStackSlot(vregClass(param));
+        if (this.vregSpillslots[vregIndex(v)] === SLOT_INVALID) this.vregSpillslots[vregIndex(v)] = this.allocStackSlot(vregClass(v));
+        const spill = allocStack(this.vregSpillslots[vregIndex(v)]!);
+        const cur = this.vregAllocs[vregIndex(v)]!;
         if (cur === ALLOC_NONE) {
           this.liveVregs.insert(v);
-          this.rangeEnd[v >>> 2] = inst * 2;
+          this.rangeEnd[vregIndex(v)] = pointBefore(inst);
         } else if (cur !== spill) {
-          this.addMove(inst, spill, cur, (v & 3) as RegClass, 0);
+          this.addMove(inst, spill, cur, vregClass(v), 0);
         }
-        this.vregAllocs[v >>> 2] = spill;
-        this.par[v & 3]!.add(spill, allocStack(this.vregSpillslots[param >>> 2]!), v);
+        this.vregAllocs[vregIndex(v)] = spill;
+        this.par[vregClass(v)]!.add(spill, allocStack(this.vregSpillslots[vregIndex(param)]!), v);
       }
     }
     if (this.par[0]!.length + this.par[1]!.length + this.par[2]!.length === 0) return;
     // All classes are resolved before any scratch is handed out, as in regalloc2.
-    for (let cls = 0; cls < 3; cls++) this.needs[cls] = this.par[cls]!.resolve(this.seqs[cls]!) ? 1 : 0;
-    const h = this.branchHooks;
-    h.scratch.set(this.scratch);
-    h.avail.copyFrom(this.available[EARLY]).intersectFrom(this.available[LATE]);
-    h.numSlots = this.numSpillslots;
+    for (let cls = 0; cls < NUM_REG_CLASSES; cls++) this.needs[cls] = this.par[cls]!.resolve(this.seqs[cls]!) ? 1 : 0;
+    const hooks = this.branchHooks;
+    hooks.scratch.set(this.scratch);
+    hooks.avail.copyFrom(this.available[EARLY]).intersectFrom(this.available[LATE]);
+    hooks.numSlots = this.numSpillslots;
     const out = this.resolved;
-    for (let cls = 0; cls < 3; cls++) {
-      h.cls = cls as RegClass;
-      h.borrowedScratchReg = this.preferredVictim[cls]!;
-      resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, h, out);
-      const ob = out.buf;
-      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, ob[i]!, ob[i + 1]!);
-      this.numSpillslots = h.numSlots;
+    for (let cls = 0; cls < NUM_REG_CLASSES; cls++) {
+      hooks.cls = cls as RegClass;
+      hooks.borrowedScratchReg = this.preferredVictim[cls]!;
+      resolveScratch(this.seqs[cls]!, this.needs[cls] === 1, hooks, out);
+      const resolved = out.buf;
+      for (let i = out.length - 3; i >= 0; i -= 3) this.pushEdit(inst, 0, resolved[i]!, resolved[i + 1]!);
+      this.numSpillslots = hooks.numSlots;
     }
   }
 
   private allocDefOp(opIdx: number, op: Operand, ops: ArrayLike<Operand>, block: number, inst: number): void {
     const f = this.f;
     const v = operandVReg(op);
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     if (operandConstraintKind(op) === ConstraintKind.Reuse) {
       // The def takes the reused input's constraint, early. An `any` input
       // becomes `reg`: a reused input must be in a register (regalloc2 would
       // panic if the def landed on the stack).
       const reused = ops[operandReuseIndex(op)]!;
       const field = operandConstraintKind(reused) === ConstraintKind.Any ? CONSTRAINT_REG : operandConstraintField(reused);
-      this.processOperandAllocation(inst, makeOperand(v, field, 0, EARLY), opIdx);
+      this.processOperandAllocation(inst, makeOperand(v, field, OperandKind.Def, EARLY), opIdx);
     } else if (f.isBranch(inst)) {
       let paramSlot = SLOT_INVALID;
       const succs = f.blockSuccs(block);
@@ -609,7 +614,7 @@ class Fastalloc {
       if (paramSlot !== SLOT_INVALID) {
         const own = this.vregSpillslots[idx]!;
         this.vregSpillslots[idx] = paramSlot;
-        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, 0, operandPos(op)), opIdx);
+        this.processOperandAllocation(inst, makeOperand(v, CONSTRAINT_STACK, OperandKind.Def, operandPos(op)), opIdx);
         this.vregSpillslots[idx] = own;
       } else {
         this.processOperandAllocation(inst, op, opIdx);
@@ -622,7 +627,8 @@ class Fastalloc {
       this.rangeAlloc[idx] = allocStack(slot);
       const cur = this.vregAllocs[idx]!;
       const next = allocStack(slot);
-      // regalloc2 always copies `cur` (where later uses expect the value)
+      // Deliberate difference from regalloc2 (DESIGN.md #1): regalloc2
+      // always copies `cur` (where later uses expect the value)
       // into the slot. That copy is emitted after the def's own move into
       // `cur` and so runs before it (edits are reversed at the end): the
       // slot receives `cur`'s stale contents. When `cur` is a register that
@@ -635,7 +641,7 @@ class Fastalloc {
         this.addMove(inst, cur, next, operandClass(op), LATE);
       }
     }
-    this.rangeStart[idx] = inst * 2 + 1;
+    this.rangeStart[idx] = pointAfter(inst);
     this.freealloc(v);
   }
 
@@ -644,7 +650,7 @@ class Fastalloc {
     if (reuseIdx !== NO_REUSE) {
       const a = this.allocs[this.instAllocOffsets[inst]! + reuseIdx]!;
       // The reusing def got a register; the input must be in the same one.
-      const fixed = makeOperand(operandVReg(op), constraintFixed(a & 63), 1, operandPos(op));
+      const fixed = makeOperand(operandVReg(op), constraintFixed(pregHwEnc(allocPReg(a))), OperandKind.Use, operandPos(op));
       this.processOperandAllocation(inst, fixed, opIdx);
     } else {
       this.processOperandAllocation(inst, op, opIdx);
@@ -685,7 +691,7 @@ class Fastalloc {
       if (!seen.contains(preg)) {
         seen.add(preg);
         if (this.allocatable.contains(preg)) {
-          this.lrus[(preg >> 6) as RegClass].poke(preg);
+          this.lrus[pregClass(preg)].poke(preg);
           this.numAvailable[exclusivePos(op) * 3 + operandClass(op)]!--;
           if (clobbers.contains(preg)) fixedClobbers++;
         }
@@ -715,8 +721,8 @@ class Fastalloc {
           }
           if (this.allocatable.contains(preg)) {
             if (fixedClobbers === 0) {
-              this.numAvailable[LATE_ONLY * 3 + (preg >> 6)]!--;
-              this.numAvailable[BOTH * 3 + (preg >> 6)]!--;
+              this.numAvailable[LATE_ONLY * 3 + pregClass(preg)]!--;
+              this.numAvailable[BOTH * 3 + pregClass(preg)]!--;
             } else {
               fixedClobbers--;
             }
@@ -740,7 +746,7 @@ class Fastalloc {
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (!operandIsUse(op) || operandIsFixedNonAllocatable(op)) continue;
-      const cur = this.vregAllocs[operandVReg(op) >>> 2]!;
+      const cur = this.vregAllocs[vregIndex(operandVReg(op))]!;
       const next = this.allocs[base + k]!;
       if (cur !== next) this.addMove(inst, cur, next, operandClass(op), EARLY);
     }
@@ -770,15 +776,15 @@ class Fastalloc {
     const params = f.blockParams(block);
     for (let k = 0; k < params.length; k++) {
       const v = params[k]!;
-      const idx = v >>> 2;
+      const idx = vregIndex(v);
       if (this.vregAllocs[idx] === ALLOC_NONE) continue;
       const prev = this.vregAllocs[idx]!;
       const slot = allocStack(this.getSpillslot(v));
       this.rangeAlloc[idx] = slot;
-      this.rangeStart[idx] = first * 2;
+      this.rangeStart[idx] = pointBefore(first);
       this.freealloc(v);
       if (slot === prev) continue;
-      this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
+      this.addMove(first, slot, prev, vregClass(v), 0);
     }
     const live = this.liveVregs;
     for (let i = live.first(); i !== live.end(); i = live.after(i)) {
@@ -786,15 +792,15 @@ class Fastalloc {
       const prev = this.vregAllocs[i]!;
       const slot = allocStack(this.getSpillslot(v));
       this.vregAllocs[i] = slot;
-      if (prev >>> 28 === 1) this.vregInPreg[prev & 0xff] = VREG_INVALID;
-      if (slot !== prev) this.addMove(first, slot, prev, (v & 3) as RegClass, 0);
+      if (allocIsReg(prev)) this.vregInPreg[allocPReg(prev)] = VREG_INVALID;
+      if (slot !== prev) this.addMove(first, slot, prev, vregClass(v), 0);
     }
     this.scratch.set(this.dedicatedScratch);
     if (block === f.entryBlock() && !this.liveVregs.isEmpty()) {
       // A value used but defined on no path from the entry (regalloc2 would
       // reload it from a slot that was never written).
       const v = this.liveVregs.toArray()[0]!;
-      throw new RegAllocError('EntryLivein', `v${v >>> 2} is live into the entry block ${block}`, { block, vreg: v });
+      throw new RegAllocError('EntryLivein', `v${vregIndex(v)} is live into the entry block ${block}`, { block, vreg: v });
     }
     const preds = f.blockPreds(block);
     // Only a branch that defines values can need a move here; most define none.
@@ -811,7 +817,7 @@ class Fastalloc {
     if (!anyDef) return;
     for (let k = 0; k < params.length; k++) {
       const param = params[k]!;
-      const pslot = this.vregSpillslots[param >>> 2]!;
+      const pslot = this.vregSpillslots[vregIndex(param)]!;
       if (pslot === SLOT_INVALID) continue;
       for (let j = 0; j < preds.length; j++) {
         const pred = preds[j]!;
@@ -848,13 +854,13 @@ class Fastalloc {
 
   /** The edits in program order (they were recorded in reverse), packed. */
   private packEdits(): Int32Array {
-    const e = this.edits;
+    const edits = this.edits;
     const n = this.editsLen;
     const packed = new Int32Array(n);
     for (let i = n - 3, k = 0; i >= 0; i -= 3, k += 3) {
-      packed[k] = e[i]!;
-      packed[k + 1] = e[i + 1]!;
-      packed[k + 2] = e[i + 2]!;
+      packed[k] = edits[i]!;
+      packed[k + 1] = edits[i + 1]!;
+      packed[k + 2] = edits[i + 2]!;
     }
     return packed;
   }
@@ -867,11 +873,11 @@ class Fastalloc {
     // optimized caller in a deoptimization loop on that one property load.
     const n = Reflect.get(labels, 'length') as number;
     for (let i = 0; i < n; i++) {
-      const l = labels[i]!;
-      const idx = l[0] >>> 2;
-      const ps = this.rangeStart[idx]!;
-      const pe = this.rangeEnd[idx]!;
-      if (ps >>> 1 <= l[1] && l[2] <= (pe >>> 1) + 1) debugLocations.push([l[3], ps, pe, this.rangeAlloc[idx]!]);
+      const label = labels[i]!;
+      const idx = vregIndex(label[0]);
+      const rangeStart = this.rangeStart[idx]!;
+      const rangeEnd = this.rangeEnd[idx]!;
+      if (pointInst(rangeStart) <= label[1] && label[2] <= pointInst(rangeEnd) + 1) debugLocations.push([label[3], rangeStart, rangeEnd, this.rangeAlloc[idx]!]);
     }
     if (debugLocations.length > 1) debugLocations.sort((a, b) => a[0] - b[0]);
     return debugLocations;

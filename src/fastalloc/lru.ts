@@ -2,13 +2,13 @@
 // hw_enc (0..63) in two byte arrays. The head is the most recently used; the
 // oldest is the head's predecessor.
 
-import { type PReg, PRegSet, type RegClass } from '../model/regs.js';
+import { type PReg, PREG_MAX_HW_ENC, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
 
 const NIL = 0xff;
 
 export class Lru {
-  readonly prev = new Uint8Array(64).fill(NIL);
-  readonly next = new Uint8Array(64).fill(NIL);
+  readonly prev = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
+  readonly next = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
   head = NIL;
   readonly cls: RegClass;
 
@@ -58,7 +58,7 @@ export class Lru {
 
   /** Marks `preg` as the most recently used. */
   poke(preg: PReg): void {
-    const hw = preg & 63;
+    const hw = pregHwEnc(preg);
     const oldHead = this.head;
     if (hw === oldHead) return;
     if (this.prev[oldHead] !== hw) {

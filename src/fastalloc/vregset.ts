@@ -1,7 +1,7 @@
 // The set of live vregs: an intrusive doubly-linked list over vreg indices in
 // typed arrays, iterated most recently inserted first.
 
-import { type VReg } from '../model/regs.js';
+import { type VReg, vregIndex } from '../model/regs.js';
 
 export class VRegSet {
   private next: Int32Array;
@@ -33,7 +33,7 @@ export class VRegSet {
   }
 
   insert(v: VReg): void {
-    const idx = v >>> 2;
+    const idx = vregIndex(v);
     const first = this.next[this.head]!;
     this.next[idx] = first;
     this.prev[idx] = this.head;

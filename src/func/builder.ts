@@ -9,8 +9,8 @@
 //   b.ret(exit, [Operand.regFixedUse(y, preg(0, RegClass.Int))]);
 //   const func = b.build();
 //
-// Instructions are numbered in block order when `build()` runs; predecessor
-// lists follow block order.
+// Instructions are numbered in block order, then in insertion order within a
+// block; predecessor lists follow block order.
 
 import type { Block, Inst } from '../model/function.js';
 import type { Operand } from '../model/operand.js';
@@ -32,8 +32,11 @@ interface PendingBlock {
 export class FunctionBuilder {
   private readonly blocks: PendingBlock[] = [];
   private nextVreg = 0;
-  private entry: Block = 0;
+  private entry = 0 as Block;
   private readonly labels: [VReg, Inst, Inst, number][] = [];
+  /** The highest block with an instruction (-1: none yet). */
+  private lastFilled = -1;
+  private numInsts = 0;
   spillslotSize: [number, number, number] = [1, 1, 2];
   multiSpillslotNamedByLastSlot = false;
   allowMultipleVregDefs = false;
@@ -41,7 +44,7 @@ export class FunctionBuilder {
   /** A new block; the first one is the entry unless `setEntry` says otherwise. */
   block(params: readonly VReg[] = []): Block {
     this.blocks.push({ params: [...params], insts: [], succs: [], branchArgs: [] });
-    return this.blocks.length - 1;
+    return (this.blocks.length - 1) as Block;
   }
 
   setEntry(block: Block): this {
@@ -59,19 +62,30 @@ export class FunctionBuilder {
     return this;
   }
 
-  /** An ordinary instruction. */
-  inst(block: Block, operands: readonly Operand[], clobbers: Iterable<PReg> = []): this {
+  /**
+   * An ordinary instruction; returns its index in the built function.
+   *
+   * Instructions are numbered in block order, then insertion order, and the
+   * index returned is final: so a block's instructions must be added before
+   * any later block's (adding to block 0 after block 1 has instructions
+   * throws a `RangeError`, since it would renumber those already returned).
+   */
+  inst(block: Block, operands: readonly Operand[], clobbers: Iterable<PReg> = []): Inst {
     return this.push(block, 'op', operands, clobbers);
   }
 
-  /** The block's terminating branch, passing `args` to each target's params. */
+  /**
+   * The block's terminating branch, passing `args` to each target's params;
+   * returns its index (numbered as `inst` says).
+   */
   branch(
     block: Block,
     targets: readonly BranchTarget[],
     operands: readonly Operand[] = [],
     clobbers: Iterable<PReg> = [],
-  ): this {
+  ): Inst {
     const b = this.at(block);
+    this.checkOrder(block);
     for (const t of targets) {
       b.succs.push(t.block);
       b.branchArgs.push([...(t.args ?? [])]);
@@ -79,8 +93,8 @@ export class FunctionBuilder {
     return this.push(block, 'branch', operands, clobbers);
   }
 
-  /** The block's terminating return. */
-  ret(block: Block, operands: readonly Operand[] = [], clobbers: Iterable<PReg> = []): this {
+  /** The block's terminating return; returns its index (numbered as `inst` says). */
+  ret(block: Block, operands: readonly Operand[] = [], clobbers: Iterable<PReg> = []): Inst {
     return this.push(block, 'ret', operands, clobbers);
   }
 
@@ -91,7 +105,7 @@ export class FunctionBuilder {
   }
 
   build(): InMemoryFunction {
-    const preds: Block[][] = this.blocks.map(() => []);
+    const preds: number[][] = this.blocks.map(() => []);
     this.blocks.forEach((b, i) => {
       for (const s of b.succs) preds[s]?.push(i);
     });
@@ -126,13 +140,26 @@ export class FunctionBuilder {
     return b;
   }
 
+  /** Throws unless every block after `block` is still empty (indices already returned stay final). */
+  private checkOrder(block: Block): void {
+    if (block < this.lastFilled) {
+      throw new RangeError(
+        `FunctionBuilder: an instruction for block ${block} after block ${this.lastFilled} has some: ` +
+          `instructions are numbered in block order, so fill blocks in order`,
+      );
+    }
+  }
+
   private push(
     block: Block,
     op: InstKind,
     operands: readonly Operand[],
     clobbers: Iterable<PReg>,
-  ): this {
-    this.at(block).insts.push({ op, operands: [...operands], clobbers: PRegSet.of(clobbers) });
-    return this;
+  ): Inst {
+    const b = this.at(block);
+    this.checkOrder(block);
+    b.insts.push({ op, operands: [...operands], clobbers: PRegSet.of(clobbers) });
+    this.lastFilled = block;
+    return this.numInsts++ as Inst;
   }
 }

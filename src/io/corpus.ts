@@ -364,9 +364,9 @@ function classMap<T>(f: (cls: 0 | 1 | 2) => T): Record<string, T> {
 
 export function envToJson(env: MachineEnv): unknown {
   return {
-    fixed_stack_slots: env.fixedStackSlots.map(pregToString),
-    non_preferred: classMap((c) => env.nonPreferredRegsByClass[c].toArray().map(pregToString)),
-    preferred: classMap((c) => env.preferredRegsByClass[c].toArray().map(pregToString)),
+    fixed_stack_slots: env.fixedStackSlots.map((x) => pregToString(x)),
+    non_preferred: classMap((c) => env.nonPreferredRegsByClass[c].toArray().map((x) => pregToString(x))),
+    preferred: classMap((c) => env.preferredRegsByClass[c].toArray().map((x) => pregToString(x))),
     scratch: classMap((c) => {
       const s = env.scratchByClass[c];
       return s === null ? null : pregToString(s);
@@ -390,9 +390,9 @@ export function functionToJson(func: InMemoryFunction, env: MachineEnv): Record<
     env: envToJson(env),
     format: CORPUS_FORMAT,
     insts: d.insts.map((i) => ({
-      clobbers: (i.clobberList ?? i.clobbers.toArray()).map(pregToString),
+      clobbers: (i.clobberList ?? i.clobbers.toArray()).map((x) => pregToString(x)),
       op: i.op,
-      operands: i.operands.map(operandToString),
+      operands: i.operands.map((x) => operandToString(x)),
     })),
     multi_spillslot_named_by_last_slot: d.multiSpillslotNamedByLastSlot,
     num_vregs: d.numVregs,
@@ -403,7 +403,7 @@ export function functionToJson(func: InMemoryFunction, env: MachineEnv): Record<
 /** The per-instruction allocation lists of an output. */
 export function allocsByInst(out: Output): string[][] {
   const lists: string[][] = [];
-  for (let i = 0; i < out.instAllocOffsets.length; i++) lists.push(instAllocs(out, i).map(allocToString));
+  for (let i = 0; i < out.instAllocOffsets.length; i++) lists.push(instAllocs(out, i).map((x) => allocToString(x)));
   return lists;
 }
 

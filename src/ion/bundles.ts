@@ -2,7 +2,10 @@
 // bundles of one original vreg group, sharing a spill slot) and the
 // allocation queue.
 
+import type { ProgPoint } from '../model/allocation.js';
+import type { PReg, RegClass } from '../model/regs.js';
 import { IntColumn, INVALID } from './data.js';
+import type { BundleId, RangeId, SpillSetId } from './ids.js';
 import { withRoom } from '../util/int_buffers.js';
 
 export const BUNDLE_MAX_SPILL_WEIGHT = (1 << 28) - 1;
@@ -19,7 +22,7 @@ const STACK = 1 << 28;
 
 export class Bundles {
   /** Live-range ids, sorted by start. */
-  ranges: number[][] = [];
+  ranges: RangeId[][] = [];
   spillset = new IntColumn();
   allocation = new IntColumn();
   prio = new IntColumn();
@@ -41,13 +44,13 @@ export class Bundles {
     this.limit.clear();
   }
 
-  add(): number {
+  add(): BundleId {
     this.ranges.push([]);
     this.spillset.push(INVALID);
     this.allocation.push(0);
     this.prio.push(0);
     this.props.push(0);
-    return this.limit.push(INVALID);
+    return this.limit.push(INVALID) as BundleId;
   }
 
   setProps(b: number, weight: number, minimal: boolean, fixed: boolean, fixedDef: boolean, stack: boolean): void {
@@ -97,7 +100,7 @@ export class SpillSets {
     for (const c of [this.slot, this.hint, this.cls, this.spillBundle, this.required, this.splits, this.rangeFrom, this.rangeTo]) c.clear();
   }
 
-  add(cls: number, from: number, to: number, hint: number): number {
+  add(cls: RegClass, from: ProgPoint, to: ProgPoint, hint: PReg): SpillSetId {
     this.slot.push(INVALID);
     this.hint.push(hint);
     this.cls.push(cls);
@@ -105,7 +108,7 @@ export class SpillSets {
     this.required.push(0);
     this.splits.push(0);
     this.rangeFrom.push(from);
-    return this.rangeTo.push(to);
+    return this.rangeTo.push(to) as SpillSetId;
   }
 }
 

@@ -2,7 +2,10 @@
 // per-register allocation maps, in growable typed arrays indexed by number.
 // Spill weights are f32 values handled bit-exactly, as regalloc2 does.
 
+import type { ProgPoint } from '../model/allocation.js';
+import type { Operand } from '../model/operand.js';
 import { IntColumn, UintColumn, withRoom } from '../util/int_buffers.js';
+import type { BundleId, RangeId, UseId, VRegIndex } from './ids.js';
 
 export { IntColumn, UintColumn };
 
@@ -26,6 +29,14 @@ export function weightToBits(w: number): number {
 export function weightFromBits(bits: number): number {
   return f32FromBits(bits << 15);
 }
+
+/** Rust's saturating `f32 as u32`: NaN and negatives give 0, large values u32::MAX. */
+export function f32ToU32(x: number): number {
+  if (!(x > 0)) return 0;
+  if (x >= U32_MAX) return U32_MAX;
+  return Math.trunc(x);
+}
+const U32_MAX = 4294967295;
 
 /** regalloc2's `spill_weight_from_constraint`, in f32. */
 export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDepth: number, isDef: boolean): number {
@@ -53,6 +64,7 @@ const WEIGHT_MASK = 0x1fffffff;
 export class LiveRanges {
   from = new IntColumn();
   to = new IntColumn();
+  /** The range's vreg index (a `VRegIndex`, not a packed VReg; NO_ID for some split-off ranges). */
   vreg = new IntColumn();
   bundle = new IntColumn();
   weightFlags = new IntColumn();
@@ -78,8 +90,8 @@ export class LiveRanges {
     this.useHead.clear();
   }
 
-  add(from: number, to: number): number {
-    const i = this.from.push(from);
+  add(from: ProgPoint, to: ProgPoint): RangeId {
+    const i = this.from.push(from) as RangeId;
     this.to.push(to);
     this.vreg.push(INVALID);
     this.bundle.push(INVALID);
@@ -90,13 +102,21 @@ export class LiveRanges {
     return i;
   }
 
+  /** The bundle of range `lr`. */
+  bundleOf(lr: RangeId): BundleId {
+    return this.bundle.data[lr]! as BundleId;
+  }
+  /** The vreg index of range `lr` (NO_ID for a range split off with no vreg). */
+  vregOf(lr: RangeId): VRegIndex {
+    return this.vreg.data[lr]! as VRegIndex;
+  }
   /** Number of uses of range `lr`. */
   useCount(lr: number): number {
     return this.useEnd.data[lr]! - this.useStart.data[lr]!;
   }
   /** The use id at index `k` of the pool. */
-  useAt(k: number): number {
-    return this.usePool.data[k]!;
+  useAt(k: number): UseId {
+    return this.usePool.data[k]! as UseId;
   }
   /** Gives range `lr` the pool run [start, end). */
   setUses(lr: number, start: number, end: number): void {
@@ -104,7 +124,7 @@ export class LiveRanges {
     this.useEnd.data[lr] = end;
   }
   /** Gives range `lr` a fresh run holding `ids`. */
-  appendUses(lr: number, ids: readonly number[]): void {
+  appendUses(lr: RangeId, ids: readonly UseId[]): void {
     const start = this.usePool.length;
     for (let k = 0; k < ids.length; k++) this.usePool.push(ids[k]!);
     this.setUses(lr, start, this.usePool.length);
@@ -152,12 +172,12 @@ export class Uses {
     this.next.clear();
   }
 
-  add(operand: number, pos: number, slot: number, weight: number): number {
+  add(operand: Operand, pos: ProgPoint, slot: number, weight: number): UseId {
     this.operand.push(operand);
     this.pos.push(pos);
     this.slot.push(slot);
     this.next.push(INVALID);
-    return this.weight.push(weight);
+    return this.weight.push(weight) as UseId;
   }
 }
 

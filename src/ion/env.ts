@@ -1,10 +1,13 @@
 // The state shared by Ion's stages for one function.
 
 import { CFGInfo } from '../analysis/cfg.js';
-import type { Allocation } from '../model/allocation.js';
+import type { Allocation, ProgPoint } from '../model/allocation.js';
+import { NUM_REG_CLASSES, type PReg, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
-import { BitSet, IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
+import type { BundleId, RangeId } from './ids.js';
+import { IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
+import { SparseBitSet, TrackedBitSet } from './live_sets.js';
 import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
 import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
@@ -12,12 +15,14 @@ import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
-  pos: number;
+  pos: ProgPoint;
+  /** Operand slots (index in the instruction's operands) of the copy's source and destination. */
   fromSlot: number;
   toSlot: number;
   /** 0 initial, 1 secondary. */
   level: number;
-  toPreg: number;
+  toPreg: PReg;
+  /** The vreg's index (a `VRegIndex`; the name stays until liveness.ts, which fills it, is converted). */
   vreg: number;
 }
 
@@ -27,21 +32,22 @@ export class IonEnv {
   cfg!: CFGInfo;
   stats: Stats = emptyStats();
 
-  liveins: BitSet[] = [];
-  liveouts: BitSet[] = [];
-  /** A scratch set for liveness passes. */
-  readonly live = new BitSet(0);
+  /** Per block: the vregs live in and live out (sparse). */
+  liveins: SparseBitSet[] = [];
+  liveouts: SparseBitSet[] = [];
+  /** The working set of the liveness passes. */
+  readonly live = new TrackedBitSet();
   readonly ranges = new LiveRanges();
   readonly uses = new Uses();
   /** Per vreg: its live ranges, in order of position once liveness is built. */
-  vregRanges: number[][] = [];
+  vregRanges: RangeId[][] = [];
   /** Per vreg: its class, or -1 when never seen. */
   vregClass = new Int8Array(0);
   /** Per vreg: the block it is a param of, or -1. */
   vregBlockparam = new Int32Array(0);
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
   readonly pregAllocations: RangeMap[] = [];
-  readonly pregIsStack = new Uint8Array(256);
+  readonly pregIsStack = new Uint8Array(PREG_NUM_INDEX);
   readonly preferredVictim = new Int32Array(3);
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
   /** Branch args feeding block params: (from vreg, from block, to block, to vreg) records, sorted. */
@@ -51,7 +57,7 @@ export class IonEnv {
   readonly bundles = new Bundles();
   readonly spillsets = new SpillSets();
   readonly queue = new PrioQueue();
-  readonly spilledBundles: number[] = [];
+  readonly spilledBundles: BundleId[] = [];
   /** Debug annotations by program point, when asked for. */
   annotations: Map<number, string[]> | null = null;
   /** Output allocations, by operand slot. */
@@ -76,7 +82,7 @@ export class IonEnv {
   readonly redundantMoves = new RedundantMoveEliminator();
 
   constructor() {
-    for (let i = 0; i < 256; i++) this.pregAllocations.push(new RangeMap());
+    for (let i = 0; i < PREG_NUM_INDEX; i++) this.pregAllocations.push(new RangeMap());
   }
 
   /** Prepares for allocating `f`, reusing every buffer that fits. */
@@ -88,12 +94,12 @@ export class IonEnv {
     const nv = f.numVregs();
     const nb = f.numBlocks();
     while (this.liveins.length < nb) {
-      this.liveins.push(new BitSet(0));
-      this.liveouts.push(new BitSet(0));
+      this.liveins.push(new SparseBitSet());
+      this.liveouts.push(new SparseBitSet());
     }
     for (let b = 0; b < nb; b++) {
-      this.liveins[b]!.reset(nv);
-      this.liveouts[b]!.reset(nv);
+      this.liveins[b]!.clear();
+      this.liveouts[b]!.clear();
     }
     this.live.reset(nv);
     this.ranges.clear();
@@ -112,9 +118,9 @@ export class IonEnv {
     for (const m of this.pregAllocations) m.clear();
     this.pregIsStack.fill(0);
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
-        env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? 63;
+        env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
     }
     this.multiFixedRegFixups.length = 0;
     this.blockparamOuts.clear();

@@ -17,33 +17,33 @@ import { allocateSpillslots, SpillSlots, tryAllocatingRegsForSpilledBundles } fr
  * its buffers (range maps, bitsets, columns) instead of reallocating them.
  */
 export class IonContext {
-  private readonly e = new IonEnv();
+  private readonly ion = new IonEnv();
 
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
     const cfg = CFGInfo.compute(func);
     if (options.validateSsa) validateSsa(func, cfg);
-    const e = this.e;
-    e.reset(func, env, cfg);
-    e.annotations = options.annotate ? new Map() : null;
-    computeLiveness(e);
-    buildLiveranges(e);
-    fixupMultiFixedVregs(e);
-    mergeVregBundles(e);
-    queueBundles(e);
-    processBundles(e);
-    tryAllocatingRegsForSpilledBundles(e);
-    const mc: MoveContext = { slots: new SpillSlots(), numSpillslots: { n: 0 }, debugLocations: [] };
-    allocateSpillslots(e, mc.slots, mc.numSpillslots);
-    const inserted = applyAllocationsAndInsertMoves(e, mc);
-    const edits = resolveInsertedMoves(e, inserted, mc);
+    const ion = this.ion;
+    ion.reset(func, env, cfg);
+    ion.annotations = options.annotate ? new Map() : null;
+    computeLiveness(ion);
+    buildLiveranges(ion);
+    fixupMultiFixedVregs(ion);
+    mergeVregBundles(ion);
+    queueBundles(ion);
+    processBundles(ion);
+    tryAllocatingRegsForSpilledBundles(ion);
+    const moveContext: MoveContext = { slots: new SpillSlots(), numSpillslots: { n: 0 }, debugLocations: [] };
+    allocateSpillslots(ion, moveContext.slots, moveContext.numSpillslots);
+    const inserted = applyAllocationsAndInsertMoves(ion, moveContext);
+    const edits = resolveInsertedMoves(ion, inserted, moveContext);
     return outputWithPackedEdits(
       {
-        numSpillslots: mc.numSpillslots.n,
-        allocs: e.allocs,
-        instAllocOffsets: e.instAllocOffsets,
-        debugLocations: mc.debugLocations,
-        stats: e.stats,
-        ...(e.annotations ? { annotations: e.annotations } : {}),
+        numSpillslots: moveContext.numSpillslots.n,
+        allocs: ion.allocs,
+        instAllocOffsets: ion.instAllocOffsets,
+        debugLocations: moveContext.debugLocations,
+        stats: ion.stats,
+        ...(ion.annotations ? { annotations: ion.annotations } : {}),
       },
       edits,
     );

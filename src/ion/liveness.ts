@@ -24,6 +24,7 @@ import { allocReg } from '../model/allocation.js';
 import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { withRoom } from '../util/int_buffers.js';
+import { unionInto } from './live_sets.js';
 
 const MAX_SLOT = 0xffff;
 
@@ -48,20 +49,21 @@ export function computeLiveness(e: IonEnv): void {
     queue.push(b);
     queued[b] = 1;
   }
+  const live = e.live;
   while (head < queue.length) {
     const block = queue[head++]!;
     queued[block] = 0;
     const { first, end } = f.blockInsns(block);
     const last = end - 1;
     e.stats.livein_iterations++;
-    const live = e.live;
-    live.copyFrom(e.liveouts[block]!);
+    live.clear();
+    live.addAll(e.liveouts[block]!);
     if (f.isBranch(last)) {
       const succs = f.blockSuccs(block);
       for (let s = 0; s < succs.length; s++) {
         const args = f.branchBlockparams(block, last, s);
         for (let k = 0; k < args.length; k++) {
-          live.set(args[k]! >>> 2, true);
+          live.add(args[k]! >>> 2);
           observeClass(e, args[k]!);
         }
       }
@@ -80,25 +82,24 @@ export function computeLiveness(e: IonEnv): void {
     }
     const params = f.blockParams(block);
     for (let k = 0; k < params.length; k++) {
-      live.set(params[k]! >>> 2, false);
+      live.remove(params[k]! >>> 2);
       observeClass(e, params[k]!);
     }
+    live.toSparse();
     const preds = f.blockPreds(block);
     for (let k = 0; k < preds.length; k++) {
       const p = preds[k]!;
-      if (e.liveouts[p]!.unionWith(live) && !queued[p]) {
+      if (unionInto(e.liveouts[p]!, live.sparseKeys, live.sparseWords, live.sparseLength) && !queued[p]) {
         queued[p] = 1;
         queue.push(p);
       }
     }
-    e.liveins[block]!.copyFrom(live);
+    e.liveins[block]!.assign(live.sparseKeys, live.sparseWords, live.sparseLength);
   }
+  live.clear();
   const entry = f.entryBlock();
   if (!e.liveins[entry]!.isEmpty()) {
-    let first = -1;
-    e.liveins[entry]!.forEach((v) => {
-      if (first < 0) first = v;
-    });
+    const first = e.liveins[entry]!.first();
     throw new RegAllocError('EntryLivein', `v${first} is live into the entry block ${entry}`, { block: entry, vreg: first * 4 + Math.max(0, e.vregClass[first]!) });
   }
 }
@@ -162,7 +163,9 @@ export function buildLiveranges(e: IonEnv): void {
     const { first, end } = f.blockInsns(block);
     const last = end - 1;
     e.stats.livein_blocks++;
-    live.copyFrom(e.liveouts[block]!);
+    const liveout = e.liveouts[block]!;
+    live.clear();
+    live.addAll(liveout);
     if (f.isBranch(last)) {
       const succs = f.blockSuccs(block);
       for (let s = 0; s < succs.length; s++) {
@@ -183,11 +186,14 @@ export function buildLiveranges(e: IonEnv): void {
     }
     const blockFrom = cfg.blockEntry[block]!;
     const blockTo = cfg.blockExit[block]! + 1;
-    const words = live.words;
-    for (let w = 0; w < words.length; w++) {
-      let bits = words[w]!;
+    // Every vreg live out of the block (after its branch args) spans the block.
+    live.toSparse();
+    const liveKeys = live.sparseKeys;
+    const liveWords = live.sparseWords;
+    for (let k = 0; k < live.sparseLength; k++) {
+      let bits = liveWords[k]!;
       while (bits !== 0) {
-        const v = w * 32 + 31 - Math.clz32(bits & -bits);
+        const v = liveKeys[k]! * 32 + 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
         vregLr[v] = addLiverangeToVreg(e, v, blockFrom, blockTo);
       }

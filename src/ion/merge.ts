@@ -2,127 +2,143 @@
 // joined across reused inputs and block-param edges when their ranges do not
 // overlap and their requirements agree; then every bundle is queued.
 
-import { ConstraintKind, operandConstraintKind, operandFixedReg, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
-import { PREG_INVALID } from '../model/regs.js';
+import { ConstraintKind, operandConstraintKind, operandIsDef, operandLimit, operandReuseIndex, operandVReg } from '../model/operand.js';
+import { pointInst, type ProgPoint } from '../model/allocation.js';
+import type { BundleId } from './ids.js';
+import { pointInstStart, pointIsAfter, pointNext, pointNextInstStart } from '../model/location.js';
+import { PREG_INVALID, type RegClass, vregIndex } from '../model/regs.js';
 import {
   BUNDLE_MAX_NORMAL_SPILL_WEIGHT,
   MINIMAL_BUNDLE_SPILL_WEIGHT,
   MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT,
   MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT,
 } from './bundles.js';
-import { INVALID } from './data.js';
+import { f32ToU32, INVALID } from './data.js';
 import type { IonEnv } from './env.js';
 import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
 
-function mergeBundleProperties(e: IonEnv, from: number, to: number): void {
-  const B = e.bundles;
-  if (B.fixed(from)) B.setFixed(to);
-  if (B.fixedDef(from)) B.setFixedDef(to);
-  if (B.stack(from)) B.setStack(to);
-  const theirs = B.limit.data[from]!;
+function mergeBundleProperties(ion: IonEnv, from: BundleId, to: BundleId): void {
+  const bundles = ion.bundles;
+  if (bundles.fixed(from)) bundles.setFixed(to);
+  if (bundles.fixedDef(from)) bundles.setFixedDef(to);
+  if (bundles.stack(from)) bundles.setStack(to);
+  const theirs = bundles.limit.data[from]!;
   if (theirs !== INVALID) {
-    const ours = B.limit.data[to]!;
-    B.limit.data[to] = ours === INVALID ? theirs : Math.min(ours, theirs);
+    const ours = bundles.limit.data[to]!;
+    bundles.limit.data[to] = ours === INVALID ? theirs : Math.min(ours, theirs);
   }
 }
 
-/** Moves `from`'s ranges into `to` if they can share an allocation; returns whether merged. */
-export function mergeBundles(e: IonEnv, from: number, to: number): boolean {
+/** Moves `from`'s bundleRanges into `to` if they can share an allocation; returns whether merged. */
+export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean {
   if (from === to) return true;
-  const B = e.bundles;
-  const S = e.spillsets;
-  const R = e.ranges;
-  if (S.cls.data[B.spillset.data[from]!] !== S.cls.data[B.spillset.data[to]!]) return false;
-  if (B.allocation.data[from] !== 0 || B.allocation.data[to] !== 0) return false;
-  const rf = B.ranges[from]!;
-  const rt = B.ranges[to]!;
-  // A fixed def makes the bundle start at the instruction's early point.
-  const fromMask = B.fixedDef(from) ? ~1 : ~0;
-  const toMask = B.fixedDef(to) ? ~1 : ~0;
+  const bundles = ion.bundles;
+  const spillsets = ion.spillsets;
+  const ranges = ion.ranges;
+  if (spillsets.cls.data[bundles.spillset.data[from]!] !== spillsets.cls.data[bundles.spillset.data[to]!]) return false;
+  // A bundle already in a register (a pinned vreg) keeps it alone.
+  if (bundles.allocation.data[from] !== 0 || bundles.allocation.data[to] !== 0) return false;
+  const fromRanges = bundles.ranges[from]!;
+  const toRanges = bundles.ranges[to]!;
+  // A bundle with a fixed def counts from its instruction's Before point:
+  // merged with an early use of that instruction, it would make a minimal
+  // bundle that cannot be split (only an early use beside a late def can
+  // meet this way) — regalloc2's rule.
+  const fromFixedDef = bundles.fixedDef(from);
+  const toFixedDef = bundles.fixedDef(to);
   let i = 0;
   let j = 0;
   let count = 0;
-  while (i < rf.length && j < rt.length) {
-    if (++count > 200) return false;
-    if ((R.from.data[rf[i]!]! & fromMask) >= R.to.data[rt[j]!]!) j++;
-    else if ((R.from.data[rt[j]!]! & toMask) >= R.to.data[rf[i]!]!) i++;
+  while (i < fromRanges.length && j < toRanges.length) {
+    if (++count > 200) return false; // regalloc2 bounds the merge's cost
+    const fromStart = ranges.from.data[fromRanges[i]!]!;
+    const toStart = ranges.from.data[toRanges[j]!]!;
+    if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= ranges.to.data[toRanges[j]!]!) j++;
+    else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= ranges.to.data[fromRanges[i]!]!) i++;
     else return false;
   }
-  if (B.stack(from) || B.fixed(from) || B.limit.data[from] !== INVALID || B.stack(to) || B.fixed(to) || B.limit.data[to] !== INVALID) {
-    if (mergeBundleRequirements(e, from, to) === REQ_CONFLICT) return false;
+  // Only constrained bundles can disagree on where they must live.
+  if (bundles.stack(from) || bundles.fixed(from) || bundles.limit.data[from] !== INVALID || bundles.stack(to) || bundles.fixed(to) || bundles.limit.data[to] !== INVALID) {
+    if (mergeBundleRequirements(ion, from, to) === REQ_CONFLICT) return false;
   }
-  if (rf.length === 0) return true;
-  if (rt.length === 0) {
-    for (const lr of rf) {
-      R.bundle.data[lr] = to;
-      if (e.annotations) e.annotate(R.from.data[lr]!, ` MERGE range${lr} v${R.vreg.data[lr]} from bundle${from} to bundle${to}`);
+  if (fromRanges.length === 0) return true;
+  if (toRanges.length === 0) {
+    for (const lr of fromRanges) {
+      ranges.bundle.data[lr] = to;
+      if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vreg.data[lr]} from bundle${from} to bundle${to}`);
     }
-    B.ranges[to] = rf;
-    B.ranges[from] = rt;
-    mergeBundleProperties(e, from, to);
+    bundles.ranges[to] = fromRanges;
+    bundles.ranges[from] = toRanges;
+    mergeBundleProperties(ion, from, to);
     return true;
   }
-  for (const lr of rf) {
-    R.bundle.data[lr] = to;
-    if (e.annotations) e.annotate(R.from.data[lr]!, ` MERGE range${lr} v${R.vreg.data[lr]} from bundle${from} to bundle${to}`);
+  for (const lr of fromRanges) {
+    ranges.bundle.data[lr] = to;
+    if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vreg.data[lr]} from bundle${from} to bundle${to}`);
   }
-  if (rf.length === 1) {
-    const lr = rf[0]!;
-    const key = R.from.data[lr]!;
+  if (fromRanges.length === 1) {
+    const lr = fromRanges[0]!;
+    const key = ranges.from.data[lr]!;
     let lo = 0;
-    let hi = rt.length;
+    let hi = toRanges.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (R.from.data[rt[mid]!]! < key) lo = mid + 1;
+      if (ranges.from.data[toRanges[mid]!]! < key) lo = mid + 1;
       else hi = mid;
     }
-    rt.splice(lo, 0, lr);
+    toRanges.splice(lo, 0, lr);
   } else {
     // Both lists are sorted by start: merge from the back, in place.
-    let a = rt.length - 1;
-    let b = rf.length - 1;
-    let w = rt.length + rf.length - 1;
-    for (let k = 0; k < rf.length; k++) rt.push(0); // grow, staying a packed array
+    let a = toRanges.length - 1;
+    let b = fromRanges.length - 1;
+    let w = toRanges.length + fromRanges.length - 1;
+    for (let k = 0; k < fromRanges.length; k++) toRanges.push(fromRanges[0]!); // grow, staying a packed array
     while (b >= 0) {
-      if (a >= 0 && R.from.data[rt[a]!]! > R.from.data[rf[b]!]!) rt[w--] = rt[a--]!;
-      else rt[w--] = rf[b--]!;
+      if (a >= 0 && ranges.from.data[toRanges[a]!]! > ranges.from.data[fromRanges[b]!]!) toRanges[w--] = toRanges[a--]!;
+      else toRanges[w--] = fromRanges[b--]!;
     }
   }
-  rf.length = 0;
-  const sf = B.spillset.data[from]!;
-  const st = B.spillset.data[to]!;
-  if (sf !== st) {
-    S.rangeFrom.data[st] = Math.min(S.rangeFrom.data[st]!, S.rangeFrom.data[sf]!);
-    S.rangeTo.data[st] = Math.max(S.rangeTo.data[st]!, S.rangeTo.data[sf]!);
+  fromRanges.length = 0;
+  const fromSpillset = bundles.spillset.data[from]!;
+  const toSpillset = bundles.spillset.data[to]!;
+  if (fromSpillset !== toSpillset) {
+    spillsets.rangeFrom.data[toSpillset] = Math.min(spillsets.rangeFrom.data[toSpillset]!, spillsets.rangeFrom.data[fromSpillset]!);
+    spillsets.rangeTo.data[toSpillset] = Math.max(spillsets.rangeTo.data[toSpillset]!, spillsets.rangeTo.data[fromSpillset]!);
   }
-  mergeBundleProperties(e, from, to);
+  mergeBundleProperties(ion, from, to);
   return true;
 }
 
-export function mergeVregBundles(e: IonEnv): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const U = e.uses;
-  const f = e.f;
-  for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
-    const list = e.vregRanges[vreg]!;
+/**
+ * One bundle per vreg (with its constraint flags and a spill set), then
+ * merges: a reusing def with its reused input (sharing a location saves the
+ * copy), and each block param with its args (sharing saves the edge move).
+ * Both in regalloc2's order, which the allocation depends on.
+ */
+export function mergeVregBundles(ion: IonEnv): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const f = ion.f;
+  for (let vreg = 0; vreg < ion.vregRanges.length; vreg++) {
+    const list = ion.vregRanges[vreg]!;
     if (list.length === 0) continue;
-    const bundle = B.add();
-    let from = R.from.data[list[0]!]!;
-    let to = R.to.data[list[0]!]!;
-    B.ranges[bundle] = list.slice();
+    const bundle = bundles.add();
+    let from = ranges.from.data[list[0]!]!;
+    let to = ranges.to.data[list[0]!]!;
+    bundles.ranges[bundle] = list.slice();
     for (const lr of list) {
-      from = Math.min(from, R.from.data[lr]!);
-      to = Math.max(to, R.to.data[lr]!);
-      R.bundle.data[lr] = bundle;
+      from = Math.min(from, ranges.from.data[lr]!);
+      to = Math.max(to, ranges.to.data[lr]!);
+      ranges.bundle.data[lr] = bundle;
     }
     let fixed = false;
     let fixedDef = false;
     let stack = false;
     let limit = INVALID;
     outer: for (const lr of list) {
-      for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
-        const op = U.operand.data[R.useAt(k)]!;
+      for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
+        const op = uses.operand.data[ranges.useAt(k)]!;
         switch (operandConstraintKind(op)) {
           case ConstraintKind.FixedReg:
             fixed = true;
@@ -142,49 +158,54 @@ export function mergeVregBundles(e: IonEnv): void {
         if (fixed && stack && fixedDef) break outer;
       }
     }
-    if (fixed) B.setFixed(bundle);
-    if (fixedDef) B.setFixedDef(bundle);
-    if (stack) B.setStack(bundle);
-    B.limit.data[bundle] = limit;
-    B.spillset.data[bundle] = e.spillsets.add(e.vregClass[vreg]!, from, to, PREG_INVALID);
+    if (fixed) bundles.setFixed(bundle);
+    if (fixedDef) bundles.setFixedDef(bundle);
+    if (stack) bundles.setStack(bundle);
+    bundles.limit.data[bundle] = limit;
+    bundles.spillset.data[bundle] = ion.spillsets.add(ion.vregClass[vreg]! as RegClass, from, to, PREG_INVALID);
   }
   for (let inst = 0; inst < f.numInsts(); inst++) {
     const ops = f.instOperands(inst);
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       if (operandConstraintKind(op) !== ConstraintKind.Reuse) continue;
-      const src = operandVReg(op) >>> 2;
-      const dst = operandVReg(ops[operandReuseIndex(op)]!) >>> 2;
-      const srcBundle = R.bundle.data[e.vregRanges[src]![0]!]!;
-      const dstBundle = R.bundle.data[e.vregRanges[dst]![0]!]!;
-      mergeBundles(e, dstBundle, srcBundle);
+      const src = vregIndex(operandVReg(op));
+      const dst = vregIndex(operandVReg(ops[operandReuseIndex(op)]!));
+      const srcBundle = ranges.bundleOf(ion.vregRanges[src]![0]!);
+      const dstBundle = ranges.bundleOf(ion.vregRanges[dst]![0]!);
+      mergeBundles(ion, dstBundle, srcBundle);
     }
   }
-  const bo = e.blockparamOuts;
-  for (let k = 0; k < bo.length; k += 4) {
-    const fromVreg = bo.data[k]!;
-    const toVreg = bo.data[k + 3]!;
-    const toBundle = R.bundle.data[e.vregRanges[toVreg]![0]!]!;
-    const fromBundle = R.bundle.data[e.vregRanges[fromVreg]![0]!]!;
-    mergeBundles(e, fromBundle, toBundle);
+  const outs = ion.blockparamOuts;
+  for (let k = 0; k < outs.length; k += 4) {
+    const fromVreg = outs.data[k]!;
+    const toVreg = outs.data[k + 3]!;
+    const toBundle = ranges.bundleOf(ion.vregRanges[toVreg]![0]!);
+    const fromBundle = ranges.bundleOf(ion.vregRanges[fromVreg]![0]!);
+    mergeBundles(ion, fromBundle, toBundle);
   }
-  void operandFixedReg;
 }
 
-export function computeBundlePrio(e: IonEnv, bundle: number): number {
+/** A bundle's priority: the number of instructions its ranges cover (longer bundles are allocated first). */
+export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
   let total = 0;
-  const R = e.ranges;
-  for (const lr of e.bundles.ranges[bundle]!) total += (R.to.data[lr]! >>> 1) - (R.from.data[lr]! >>> 1);
+  const ranges = ion.ranges;
+  for (const lr of ion.bundles.ranges[bundle]!) total += pointInst(ranges.to.data[lr]!) - pointInst(ranges.from.data[lr]!);
   return total;
 }
 
-export function computeBundleLimit(e: IonEnv, bundle: number): number {
+/**
+ * The smallest `limit(n)` among the bundle's uses. As in regalloc2, a fixed
+ * or stack use ends the scan of its range's uses (the next range is still
+ * scanned).
+ */
+export function computeBundleLimit(ion: IonEnv, bundle: BundleId): number {
   let limit = INVALID;
-  const R = e.ranges;
-  const U = e.uses;
-  for (const lr of e.bundles.ranges[bundle]!) {
-    for (let i = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; i < end; i++) {
-      const op = U.operand.data[R.useAt(i)]!;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  for (const lr of ion.bundles.ranges[bundle]!) {
+    for (let i = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; i < end; i++) {
+      const op = uses.operand.data[ranges.useAt(i)]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.Limit) {
         const cur = operandLimit(op);
@@ -201,34 +222,38 @@ export function computeBundleLimit(e: IonEnv, bundle: number): number {
  * Start of the smallest range holding a use at `pos` (its own instruction's
  * points): the late point only for a late def.
  */
-export function minimalRangeStart(pos: number, isDef: boolean): number {
-  return (pos & 1) === 1 && isDef ? pos : pos & ~1;
+export function minimalRangeStart(pos: ProgPoint, isDef: boolean): ProgPoint {
+  return pointIsAfter(pos) && isDef ? pos : pointInstStart(pos);
 }
 
 /** End of that range: the late point for an early use, else the next instruction. */
-export function minimalRangeEnd(pos: number, isDef: boolean): number {
-  return (pos & 1) === 0 && !isDef ? pos + 1 : (pos | 1) + 1;
+export function minimalRangeEnd(pos: ProgPoint, isDef: boolean): ProgPoint {
+  return !pointIsAfter(pos) && !isDef ? pointNext(pos) : pointNextInstStart(pos);
 }
 
-export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const U = e.uses;
-  const ranges = B.ranges[bundle]!;
-  const first = ranges[0]!;
-  B.prio.data[bundle] = computeBundlePrio(e, bundle);
-  B.limit.data[bundle] = computeBundleLimit(e, bundle);
+export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const bundleRanges = bundles.ranges[bundle]!;
+  const first = bundleRanges[0]!;
+  bundles.prio.data[bundle] = computeBundlePrio(ion, bundle);
+  bundles.limit.data[bundle] = computeBundleLimit(ion, bundle);
   let minimal: boolean;
   let fixed = false;
   let fixedDef = false;
   let stack = false;
-  if (R.vreg.data[first] === INVALID) {
+  // A bundle is minimal when it is one range holding at most one use, within
+  // that use's minimal range ("within", not "equal": a shorter range, e.g. a
+  // dead def, is minimal too; regalloc2 avoids livelock on them this way).
+  // A first range without a vreg makes the bundle minimal and fixed, as in regalloc2.
+  if (ranges.vreg.data[first] === INVALID) {
     minimal = true;
     fixed = true;
-  } else if (ranges.length === 1) {
-    const useCount = R.useCount(first);
-    for (let i = R.useStart.data[first]!, end = R.useEnd.data[first]!; i < end; i++) {
-      const op = U.operand.data[R.useAt(i)]!;
+  } else if (bundleRanges.length === 1) {
+    const useCount = ranges.useCount(first);
+    for (let i = ranges.useStart.data[first]!, end = ranges.useEnd.data[first]!; i < end; i++) {
+      const op = uses.operand.data[ranges.useAt(i)]!;
       const k = operandConstraintKind(op);
       if (k === ConstraintKind.FixedReg) {
         fixed = true;
@@ -239,12 +264,12 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
     }
     if (useCount === 0) minimal = true;
     else if (useCount === 1) {
-      const u = R.useAt(R.useStart.data[first]!);
-      const upos = U.pos.data[u]!;
-      const udef = operandIsDef(U.operand.data[u]!);
+      const u = ranges.useAt(ranges.useStart.data[first]!);
+      const upos = uses.pos.data[u]!;
+      const udef = operandIsDef(uses.operand.data[u]!);
       const mf = minimalRangeStart(upos, udef);
       const mt = minimalRangeEnd(upos, udef);
-      minimal = R.from.data[first]! >= mf && R.to.data[first]! <= mt;
+      minimal = ranges.from.data[first]! >= mf && ranges.to.data[first]! <= mt;
     } else minimal = false;
   } else {
     minimal = false;
@@ -252,30 +277,26 @@ export function recomputeBundleProperties(e: IonEnv, bundle: number): void {
   let weight: number;
   if (minimal) {
     if (fixed) weight = MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT;
-    else if (B.limit.data[bundle] !== INVALID) weight = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - (B.limit.data[bundle]! & 0xff);
+    else if (bundles.limit.data[bundle] !== INVALID) weight = MINIMAL_LIMITED_BUNDLE_SPILL_WEIGHT - (bundles.limit.data[bundle]! % 256); // a u8 in regalloc2
     else weight = MINIMAL_BUNDLE_SPILL_WEIGHT;
   } else {
     let total = 0;
-    for (const lr of ranges) total = Math.fround(total + R.usesWeight(lr));
-    const prio = B.prio.data[bundle]!;
-    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(Math.min(f32ToU32(total), 0xffffffff) / prio)) : 0;
+    for (const lr of bundleRanges) total = Math.fround(total + ranges.usesWeight(lr));
+    const prio = bundles.prio.data[bundle]!;
+    // Normal bundles: total use weight per instruction covered, below every minimal weight.
+    weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(f32ToU32(total) / prio)) : 0;
   }
-  B.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
+  bundles.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
 }
 
-/** Rust's saturating `f32 as u32`. */
-function f32ToU32(x: number): number {
-  if (!(x > 0)) return 0;
-  if (x >= 4294967295) return 4294967295;
-  return Math.trunc(x);
-}
 
-export function queueBundles(e: IonEnv): void {
-  const B = e.bundles;
-  for (let b = 0; b < B.length; b++) {
-    if (B.ranges[b]!.length === 0) continue;
-    recomputeBundleProperties(e, b);
-    e.queue.insert(b, B.prio.data[b]!, PREG_INVALID);
+/** Computes every bundle's properties and queues it, with no hint. */
+export function queueBundles(ion: IonEnv): void {
+  const bundles = ion.bundles;
+  for (let b = 0 as BundleId; b < bundles.length; b++) {
+    if (bundles.ranges[b]!.length === 0) continue;
+    recomputeBundleProperties(ion, b);
+    ion.queue.insert(b, bundles.prio.data[b]!, PREG_INVALID);
   }
-  e.stats.merged_bundle_count = e.queue.size;
+  ion.stats.merged_bundle_count = ion.queue.size;
 }

@@ -4,12 +4,14 @@
 // among evicting lighter bundles and splitting this one (where the
 // requirement conflict or the first interference suggests).
 
-import { allocReg } from '../model/allocation.js';
+import { allocIsReg, allocReg, pointInst, type ProgPoint } from '../model/allocation.js';
+import { allocPReg, pointInstStart, pointIsAfter, pointNext, pointNextInstStart, pointPrev, pregBelowLimit } from '../model/location.js';
 import { RegAllocError } from '../model/errors.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/operand.js';
-import { PREG_INVALID, type RegClass } from '../model/regs.js';
+import { type PReg, PREG_INVALID, type RegClass } from '../model/regs.js';
+import { type BundleId, NO_ID, type RangeId, type UseId, type VRegIndex } from './ids.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -31,10 +33,12 @@ import {
 /** Bundle field of a range dropped by splitIntoMinimalBundles, until its vreg's list is filtered. */
 const REMOVED_RANGE = -2;
 
-const RESULT_ALLOCATED = 0;
+// What tryToAllocateBundleToReg found (regalloc2's AllocRegResult).
+export const RESULT_ALLOCATED = 0;
 const RESULT_CONFLICT = 1;
 const RESULT_CONFLICT_WITH_FIXED = 2;
 const RESULT_CONFLICT_HIGH_COST = 3;
+type AllocationResult = 0 | 1 | 2 | 3;
 
 /** Scratch state for the allocation loop, reused across bundles. */
 export class ProcessScratch {
@@ -52,34 +56,31 @@ export class ProcessScratch {
   cost = 0;
 }
 
-/** Rust's `f32 as u32` for the non-negative weights used here. */
-function toInt(x: number): number {
-  return x >= 4294967295 ? 4294967295 : Math.trunc(x);
-}
 
-function moveCostAt(e: IonEnv, point: number): number {
-  const depth = e.cfg.approxLoopDepth[e.cfg.insnBlock[point >>> 1]!]!;
-  return toInt(spillWeightFromConstraint('reg', depth, true));
+function moveCostAt(ion: IonEnv, point: ProgPoint): number {
+  const depth = ion.cfg.approxLoopDepth[ion.cfg.insnBlock[pointInst(point)]!]!;
+  return f32ToU32(spillWeightFromConstraint('reg', depth, true));
 }
 
 /** Tries `bundle` in `preg`; on success records the allocation in the register's map. */
-export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number, maxCost: number, s: ProcessScratch): number {
-  const B = e.bundles;
-  const R = e.ranges;
-  const map = e.pregAllocations[preg]!;
-  s.conflicts.clear();
-  const stamps = (s.conflictStamp = withRoom(s.conflictStamp, B.length));
-  const stamp = ++s.stamp;
+export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PReg, maxCost: number, scratch: ProcessScratch): AllocationResult {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const map = ion.pregAllocations[preg]!;
+  scratch.conflicts.clear();
+  const stamps = (scratch.conflictStamp = withRoom(scratch.conflictStamp, bundles.length));
+  const stamp = ++scratch.stamp;
   let maxConflictWeight = 0;
   let firstConflict = -1;
-  const ranges = B.ranges[bundle]!;
-  let idx = map.lowerBound(R.from.data[ranges[0]!]!);
-  outer: for (const lr of ranges) {
-    const from = R.from.data[lr]!;
-    const to = R.to.data[lr]!;
+  const bundleRanges = bundles.ranges[bundle]!;
+  let idx = map.lowerBound(ranges.from.data[bundleRanges[0]!]!);
+  outer: for (const lr of bundleRanges) {
+    const from = ranges.from.data[lr]!;
+    const to = ranges.to.data[lr]!;
     for (;;) {
       // Skip register entries entirely before this range: a few by
-      // stepping, more by binary search (never a long linear scan).
+      // stepping, more by binary search (never a long linear scan; regalloc2
+      // likewise re-seeks its BTree after 16 skips).
       let steps = 0;
       while (idx < map.size && map.to[idx]! <= from) {
         if (++steps > 8) {
@@ -90,126 +91,151 @@ export function tryToAllocateBundleToReg(e: IonEnv, bundle: number, preg: number
       }
       if (idx >= map.size) break outer;
       if (map.from[idx]! >= to) break;
-      const pFrom = map.from[idx]!;
-      const plr = map.value[idx]!;
+      const pregRangeFrom = map.from[idx]!;
+      const pregRange = map.value[idx]! as RangeId;
       idx++;
-      if (plr !== INVALID) {
-        const cb = R.bundle.data[plr]!;
-        if (stamps[cb] !== stamp) {
-          stamps[cb] = stamp;
-          s.conflicts.push(cb);
-          maxConflictWeight = Math.max(maxConflictWeight, B.spillWeight(cb));
+      if (pregRange !== INVALID) {
+        const conflictBundle = ranges.bundleOf(pregRange);
+        if (stamps[conflictBundle] !== stamp) {
+          stamps[conflictBundle] = stamp;
+          scratch.conflicts.push(conflictBundle);
+          maxConflictWeight = Math.max(maxConflictWeight, bundles.spillWeight(conflictBundle));
+          // Already dearer than the best evict or split found: this
+          // register cannot win, stop probing it (regalloc2's ConflictHighCost).
           if (maxCost >= 0 && maxConflictWeight > maxCost) return RESULT_CONFLICT_HIGH_COST;
         }
-        if (firstConflict < 0) firstConflict = Math.max(pFrom, from);
+        // The first point both occupy: where a split would free this register.
+        if (firstConflict < 0) firstConflict = Math.max(pregRangeFrom, from);
       } else {
-        s.cost = maxConflictWeight;
-        s.point = pFrom;
+        // A fixed reservation (a clobber or fixed use) cannot be evicted:
+        // report it at once, with the cost of what conflicted before it.
+        scratch.cost = maxConflictWeight;
+        scratch.point = pregRangeFrom;
         return RESULT_CONFLICT_WITH_FIXED;
       }
     }
   }
-  if (s.conflicts.length > 0) {
-    s.point = firstConflict;
+  if (scratch.conflicts.length > 0) {
+    scratch.point = firstConflict;
     return RESULT_CONFLICT;
   }
-  B.allocation.data[bundle] = allocReg(preg);
-  for (const lr of ranges) map.insert(R.from.data[lr]!, R.to.data[lr]!, lr);
+  bundles.allocation.data[bundle] = allocReg(preg);
+  for (const lr of bundleRanges) map.insert(ranges.from.data[lr]!, ranges.to.data[lr]!, lr);
   return RESULT_ALLOCATED;
 }
 
-export function evictBundle(e: IonEnv, bundle: number): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const a = B.allocation.data[bundle]!;
-  if (a >>> 28 !== 1) return;
-  const map = e.pregAllocations[a & 0xff]!;
-  B.allocation.data[bundle] = 0;
-  for (const lr of B.ranges[bundle]!) map.remove(R.from.data[lr]!, R.to.data[lr]!);
-  e.queue.insert(bundle, B.prio.data[bundle]!, PREG_INVALID);
+/** Takes `bundle` out of its register and queues it again, without a hint. */
+export function evictBundle(ion: IonEnv, bundle: BundleId): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const a = bundles.allocation.data[bundle]!;
+  if (!allocIsReg(a)) return;
+  const map = ion.pregAllocations[allocPReg(a)]!;
+  bundles.allocation.data[bundle] = 0;
+  for (const lr of bundles.ranges[bundle]!) map.remove(ranges.from.data[lr]!, ranges.to.data[lr]!);
+  ion.queue.insert(bundle, bundles.prio.data[bundle]!, PREG_INVALID);
 }
 
-function recomputeRangeProperties(e: IonEnv, lr: number): void {
-  const R = e.ranges;
-  const U = e.uses;
+function recomputeRangeProperties(ion: IonEnv, lr: RangeId): void {
+  const ranges = ion.ranges;
+  const uses = ion.uses;
   let w = 0;
-  const start = R.useStart.data[lr]!;
-  const end = R.useEnd.data[lr]!;
-  for (let k = start; k < end; k++) w = Math.fround(w + weightFromBits(U.weight.data[R.useAt(k)]!));
-  R.setUsesWeight(lr, w);
-  if (end > start && operandIsDef(U.operand.data[R.useAt(start)]!)) R.setFlag(lr, LR_STARTS_AT_DEF);
+  const start = ranges.useStart.data[lr]!;
+  const end = ranges.useEnd.data[lr]!;
+  for (let k = start; k < end; k++) w = Math.fround(w + weightFromBits(uses.weight.data[ranges.useAt(k)]!));
+  ranges.setUsesWeight(lr, w);
+  if (end > start && operandIsDef(uses.operand.data[ranges.useAt(start)]!)) ranges.setFlag(lr, LR_STARTS_AT_DEF);
 }
 
-function getOrCreateSpillBundle(e: IonEnv, bundle: number, create: boolean): number {
-  const B = e.bundles;
-  const S = e.spillsets;
-  const ss = B.spillset.data[bundle]!;
-  const idx = S.spillBundle.data[ss]!;
-  if (idx !== INVALID) return idx;
-  if (!create) return INVALID;
-  const nb = B.add();
-  S.spillBundle.data[ss] = nb;
-  B.spillset.data[nb] = ss;
-  e.spilledBundles.push(nb);
-  return nb;
+function getOrCreateSpillBundle(ion: IonEnv, bundle: BundleId, create: boolean): BundleId {
+  const bundles = ion.bundles;
+  const spillsets = ion.spillsets;
+  const spillset = bundles.spillset.data[bundle]!;
+  const existing = spillsets.spillBundle.data[spillset]! as BundleId;
+  if (existing !== NO_ID) return existing;
+  if (!create) return NO_ID as BundleId;
+  const spillBundle = bundles.add();
+  spillsets.spillBundle.data[spillset] = spillBundle;
+  bundles.spillset.data[spillBundle] = spillset;
+  ion.spilledBundles.push(spillBundle);
+  return spillBundle;
 }
 
-/** Adds a live range to `vreg`'s list (kept unsorted until moves sort them). */
-function pushVregRange(e: IonEnv, vreg: number, lr: number): void {
-  if (vreg !== INVALID) e.vregRanges[vreg]!.push(lr);
+/** Adds a live range to its vreg's list (kept unsorted until moves sort them). */
+function pushVregRange(ion: IonEnv, vregIdx: VRegIndex, lr: RangeId): void {
+  if (vregIdx !== NO_ID) ion.vregRanges[vregIdx]!.push(lr);
 }
 
-export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number, hint: number, trim: boolean): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const U = e.uses;
-  const S = e.spillsets;
-  e.stats.splits++;
-  const ss = B.spillset.data[bundle]!;
-  if (S.splits.data[ss]! >= MAX_SPLITS_PER_SPILLSET) {
-    splitIntoMinimalBundles(e, bundle, hint);
+/**
+ * Splits `bundle` at `splitAt` (adjusted to an instruction boundary) into
+ * two bundles of the same spill set, trims their new ends into the spill
+ * bundle when `trim`, and queues both with `hint` (regalloc2's
+ * `split_and_requeue_bundle`).
+ */
+export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: ProgPoint, hint: PReg, trim: boolean): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const spillsets = ion.spillsets;
+  ion.stats.splits++;
+  const spillset = bundles.spillset.data[bundle]!;
+  // regalloc2 bounds the splits of one spill set; past the bound, minimal
+  // bundles (which never split again) guarantee the loop ends.
+  if (spillsets.splits.data[spillset]! >= MAX_SPLITS_PER_SPILLSET) {
+    splitIntoMinimalBundles(ion, bundle, hint);
     return;
   }
-  S.splits.data[ss]!++;
-  let ranges = B.ranges[bundle]!;
-  const bundleStart = R.from.data[ranges[0]!]!;
-  const bundleEnd = R.to.data[ranges[ranges.length - 1]!]!;
-  if ((bundleEnd - 1) >>> 1 === bundleStart >>> 1) {
-    splitIntoMinimalBundles(e, bundle, hint);
+  spillsets.splits.data[spillset]!++;
+  let bundleRanges = bundles.ranges[bundle]!;
+  const bundleStart = ranges.from.data[bundleRanges[0]!]!;
+  const bundleEnd = ranges.to.data[bundleRanges[bundleRanges.length - 1]!]!;
+  // A bundle within one instruction cannot be split by this logic: no move
+  // can go between an instruction's uses and its defs. Minimal bundles instead.
+  if (pointInst(pointPrev(bundleEnd)) === pointInst(bundleStart)) {
+    splitIntoMinimalBundles(ion, bundle, hint);
     return;
   }
   if (splitAt === bundleStart) {
+    // A split at the start peels off the first use: cut just after its
+    // instruction, or just before it when it comes later than the start
+    // (no use: just after the first instruction).
     let firstUse = -1;
-    for (const lr of ranges) {
-      if (R.useCount(lr) > 0) {
-        firstUse = U.pos.data[R.useAt(R.useStart.data[lr]!)]!;
+    for (const lr of bundleRanges) {
+      if (ranges.useCount(lr) > 0) {
+        firstUse = uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!;
         break;
       }
     }
-    if (firstUse >= 0) splitAt = firstUse >>> 1 === bundleStart >>> 1 ? ((firstUse >>> 1) + 1) * 2 : (firstUse >>> 1) * 2;
-    else splitAt = ((R.from.data[ranges[0]!]! >>> 1) + 1) * 2;
+    if (firstUse >= 0) splitAt = pointInst(firstUse) === pointInst(bundleStart) ? pointNextInstStart(firstUse) : pointInstStart(firstUse);
+    else splitAt = pointNextInstStart(ranges.from.data[bundleRanges[0]!]!);
   } else {
-    if (splitAt & 1) splitAt++;
-    if (splitAt >= bundleEnd) splitAt -= 2;
+    // Never split in the middle of an instruction (a move cannot go between
+    // its uses and defs): round up to the next instruction, or back one
+    // instruction when that passes the bundle's end.
+    if (pointIsAfter(splitAt)) splitAt = pointNext(splitAt);
+    if (splitAt >= bundleEnd) splitAt = pointPrev(pointPrev(splitAt));
   }
   let lastOld = 0;
   let firstNew = 0;
-  for (let i = 0; i < ranges.length; i++) {
-    const lr = ranges[i]!;
-    if (splitAt > R.from.data[lr]!) {
+  for (let i = 0; i < bundleRanges.length; i++) {
+    const lr = bundleRanges[i]!;
+    if (splitAt > ranges.from.data[lr]!) {
       lastOld = i;
       firstNew = i;
     }
-    if (splitAt < R.to.data[lr]!) {
+    if (splitAt < ranges.to.data[lr]!) {
       firstNew = i;
-      if (B.fixed(bundle)) {
-        for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
-          const u = R.useAt(k);
-          const pos = U.pos.data[u]!;
+      // With a fixed-register use in the bundle, regalloc2 moves the split
+      // to just before the first instruction with a fixed use at or after
+      // it, and keeps the ends untrimmed.
+      if (bundles.fixed(bundle)) {
+        for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
+          const u = ranges.useAt(k);
+          const pos = uses.pos.data[u]!;
           if (pos < splitAt) continue;
-          if (operandConstraintKind(U.operand.data[u]!) === ConstraintKind.FixedReg) {
-            splitAt = (pos >>> 1) * 2;
-            if (splitAt > R.from.data[lr]!) lastOld = i;
+          if (operandConstraintKind(uses.operand.data[u]!) === ConstraintKind.FixedReg) {
+            splitAt = pointInstStart(pos);
+            if (splitAt > ranges.from.data[lr]!) lastOld = i;
             trim = false;
             break;
           }
@@ -218,201 +244,217 @@ export function splitAndRequeueBundle(e: IonEnv, bundle: number, splitAt: number
       break;
     }
   }
-  const newList = ranges.slice(firstNew);
-  ranges.length = lastOld + 1;
-  if (splitAt > R.from.data[newList[0]!]!) {
+  const newList = bundleRanges.slice(firstNew);
+  bundleRanges.length = lastOld + 1;
+  if (splitAt > ranges.from.data[newList[0]!]!) {
     const orig = newList[0]!;
-    const nlr = R.add(splitAt, R.to.data[orig]!);
-    R.vreg.data[nlr] = R.vreg.data[orig]!;
+    const newRange = ranges.add(splitAt, ranges.to.data[orig]!);
+    ranges.vreg.data[newRange] = ranges.vreg.data[orig]!;
     // The run of uses splits in two at the first use at or after splitAt.
-    const start = R.useStart.data[orig]!;
-    const end = R.useEnd.data[orig]!;
+    const start = ranges.useStart.data[orig]!;
+    const end = ranges.useEnd.data[orig]!;
     let mid = end;
     for (let k = start; k < end; k++) {
-      if (U.pos.data[R.useAt(k)]! >= splitAt) {
+      if (uses.pos.data[ranges.useAt(k)]! >= splitAt) {
         mid = k;
         break;
       }
     }
-    R.setUses(nlr, mid, end);
-    R.setUses(orig, start, mid);
-    recomputeRangeProperties(e, orig);
-    recomputeRangeProperties(e, nlr);
-    newList[0] = nlr;
-    R.to.data[orig] = splitAt;
-    pushVregRange(e, R.vreg.data[nlr]!, nlr);
+    ranges.setUses(newRange, mid, end);
+    ranges.setUses(orig, start, mid);
+    recomputeRangeProperties(ion, orig);
+    recomputeRangeProperties(ion, newRange);
+    newList[0] = newRange;
+    ranges.to.data[orig] = splitAt;
+    pushVregRange(ion, ranges.vregOf(newRange), newRange);
   }
-  const newBundle = B.add();
-  B.spillset.data[newBundle] = ss;
-  for (const lr of newList) R.bundle.data[lr] = newBundle;
-  B.ranges[newBundle] = newList;
-  ranges = B.ranges[bundle]!;
+  const newBundle = bundles.add();
+  bundles.spillset.data[newBundle] = spillset;
+  for (const lr of newList) ranges.bundle.data[lr] = newBundle;
+  bundles.ranges[newBundle] = newList;
+  bundleRanges = bundles.ranges[bundle]!;
   if (trim) {
-    while (ranges.length > 0) {
-      const lr = ranges[ranges.length - 1]!;
-      const end = R.to.data[lr]!;
-      const vreg = R.vreg.data[lr]!;
-      if (R.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(e, bundle, true);
-        B.ranges[spill]!.push(lr);
-        ranges.pop();
-        R.bundle.data[lr] = spill;
-        continue;
-      }
-      const lastUse = U.pos.data[R.useAt(R.useEnd.data[lr]! - 1)]!;
-      const split = ((lastUse >>> 1) + 1) * 2;
-      if (split < end) {
-        const spill = getOrCreateSpillBundle(e, bundle, true);
-        R.to.data[lr] = split;
-        const empty = R.add(split, end);
-        B.ranges[spill]!.push(empty);
-        R.bundle.data[empty] = spill;
-        pushVregRange(e, vreg, empty);
-        // The range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
-      }
-      break;
-    }
-    const nl = B.ranges[newBundle]!;
-    while (nl.length > 0) {
-      const lr = nl[0]!;
-      if (R.hasFlag(lr, LR_STARTS_AT_DEF)) break;
-      const start = R.from.data[lr]!;
-      const vreg = R.vreg.data[lr]!;
-      if (R.useCount(lr) === 0) {
-        const spill = getOrCreateSpillBundle(e, newBundle, true);
-        B.ranges[spill]!.push(lr);
-        nl.shift();
-        R.bundle.data[lr] = spill;
-        continue;
-      }
-      const firstUse = U.pos.data[R.useAt(R.useStart.data[lr]!)]!;
-      const split = (firstUse >>> 1) * 2;
-      if (split > start) {
-        const spill = getOrCreateSpillBundle(e, newBundle, true);
-        R.from.data[lr] = split;
-        const empty = R.add(start, split);
-        B.ranges[spill]!.push(empty);
-        R.bundle.data[empty] = spill;
-        pushVregRange(e, vreg, empty);
-      }
-      break;
-    }
+    trimIntoSpillBundle(ion, bundle, TRIM_END);
+    trimIntoSpillBundle(ion, newBundle, TRIM_START);
   }
-  if (B.ranges[bundle]!.length > 0) {
-    recomputeBundleProperties(e, bundle);
-    e.queue.insert(bundle, B.prio.data[bundle]!, hint);
+  if (bundles.ranges[bundle]!.length > 0) {
+    recomputeBundleProperties(ion, bundle);
+    ion.queue.insert(bundle, bundles.prio.data[bundle]!, hint);
   }
-  if (B.ranges[newBundle]!.length > 0) {
-    recomputeBundleProperties(e, newBundle);
-    e.queue.insert(newBundle, B.prio.data[newBundle]!, hint);
+  if (bundles.ranges[newBundle]!.length > 0) {
+    recomputeBundleProperties(ion, newBundle);
+    ion.queue.insert(newBundle, bundles.prio.data[newBundle]!, hint);
   }
 }
 
-export function splitIntoMinimalBundles(e: IonEnv, bundle: number, hint: number): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const U = e.uses;
+const TRIM_END = false;
+const TRIM_START = true;
+
+/**
+ * regalloc2's trim of a split's two new ends (`trim_ends_into_spill_bundle`):
+ * the stretch of `bundle` beyond its last use (at its end) or before its
+ * first use (at its start) goes to the spill bundle, so the register is held
+ * only where a use needs it. Whole ranges without uses move; the range with
+ * the use is cut at the instruction boundary next to it. At the start, a
+ * range that begins at its vreg's def is kept (the def is an implicit first
+ * use, even without a def Use).
+ */
+function trimIntoSpillBundle(ion: IonEnv, bundle: BundleId, atStart: boolean): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  const list = bundles.ranges[bundle]!;
+  while (list.length > 0) {
+    const lr = atStart ? list[0]! : list[list.length - 1]!;
+    if (atStart && ranges.hasFlag(lr, LR_STARTS_AT_DEF)) break;
+    const from = ranges.from.data[lr]!;
+    const to = ranges.to.data[lr]!;
+    if (ranges.useCount(lr) === 0) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      bundles.ranges[spill]!.push(lr);
+      if (atStart) list.shift();
+      else list.pop();
+      ranges.bundle.data[lr] = spill;
+      continue;
+    }
+    // Cut before the first use's instruction, or after the last use's.
+    const split = atStart
+      ? pointInstStart(uses.pos.data[ranges.useAt(ranges.useStart.data[lr]!)]!)
+      : pointNextInstStart(uses.pos.data[ranges.useAt(ranges.useEnd.data[lr]! - 1)]!);
+    if (atStart ? split > from : split < to) {
+      const spill = getOrCreateSpillBundle(ion, bundle, true);
+      if (atStart) ranges.from.data[lr] = split;
+      else ranges.to.data[lr] = split;
+      const empty = atStart ? ranges.add(from, split) : ranges.add(split, to);
+      bundles.ranges[spill]!.push(empty);
+      ranges.bundle.data[empty] = spill;
+      // The empty range's vreg is carried by the vreg list only (regalloc2 leaves it unset).
+      pushVregRange(ion, ranges.vregOf(lr), empty);
+    }
+    break;
+  }
+}
+
+/**
+ * The last resort: one minimal bundle per use that needs a register or a
+ * fixed location, everything else (the stretches between, and `any` uses)
+ * in the spill bundle (regalloc2's `split_into_minimal_bundles`).
+ */
+export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PReg): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const uses = ion.uses;
   // Removed ranges are marked by their bundle field, then dropped from their vregs' lists.
   const removedVregs: number[] = [];
-  const newBundles: number[] = [];
-  const ss = B.spillset.data[bundle]!;
-  const spill = getOrCreateSpillBundle(e, bundle, true);
-  const spillUses: number[] = [];
-  const list = B.ranges[bundle]!;
-  B.ranges[bundle] = [];
+  const newBundles: BundleId[] = [];
+  const spillset = bundles.spillset.data[bundle]!;
+  const spill = getOrCreateSpillBundle(ion, bundle, true);
+  const spillUses: UseId[] = [];
+  const list = bundles.ranges[bundle]!;
+  bundles.ranges[bundle] = [];
   for (const lr of list) {
-    const vreg = R.vreg.data[lr]!;
-    R.bundle.data[lr] = REMOVED_RANGE;
+    const vreg = ranges.vregOf(lr);
+    ranges.bundle.data[lr] = REMOVED_RANGE;
     if (vreg !== INVALID && removedVregs[removedVregs.length - 1] !== vreg) removedVregs.push(vreg);
-    let spillFrom = R.from.data[lr]!;
-    const spillTo = R.to.data[lr]!;
+    let spillFrom = ranges.from.data[lr]!;
+    const spillTo = ranges.to.data[lr]!;
     let spillStartsDef = false;
-    const usesEnd = R.useEnd.data[lr]!;
-    for (let k = R.useStart.data[lr]!; k < usesEnd; k++) {
-      const u = R.useAt(k);
-      const op = U.operand.data[u]!;
+    const usesEnd = ranges.useEnd.data[lr]!;
+    for (let k = ranges.useStart.data[lr]!; k < usesEnd; k++) {
+      const u = ranges.useAt(k);
+      const op = uses.operand.data[u]!;
       const isDef = operandIsDef(op);
+      // An `any` use stays in the spill range (regalloc2: a minimal bundle for
+      // it would only add conflicts with bundles that need a register).
       if (operandConstraintKind(op) === ConstraintKind.Any) {
         spillUses.push(u);
         spillStartsDef = spillStartsDef || isDef;
         continue;
       }
-      const pos = U.pos.data[u]!;
-      if (isDef) spillFrom = ((pos >>> 1) + 1) * 2;
-      const nlr = R.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
-      pushVregRange(e, vreg, nlr);
-      R.setUses(nlr, k, k + 1); // its one use, in place in the pool
-      R.vreg.data[nlr] = vreg;
-      const nb = B.add();
-      R.bundle.data[nlr] = nb;
-      B.spillset.data[nb] = ss;
-      B.ranges[nb]!.push(nlr);
-      newBundles.push(nb);
-      if (isDef) R.setFlag(nlr, LR_STARTS_AT_DEF);
+      const pos = uses.pos.data[u]!;
+      // A def's value exists only after it: the spill range starts at the next instruction.
+      if (isDef) spillFrom = pointNextInstStart(pos);
+      const newRange = ranges.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
+      pushVregRange(ion, vreg, newRange);
+      ranges.setUses(newRange, k, k + 1); // its one use, in place in the pool
+      ranges.vreg.data[newRange] = vreg;
+      const minimalBundle = bundles.add();
+      ranges.bundle.data[newRange] = minimalBundle;
+      bundles.spillset.data[minimalBundle] = spillset;
+      bundles.ranges[minimalBundle]!.push(newRange);
+      newBundles.push(minimalBundle);
+      if (isDef) ranges.setFlag(newRange, LR_STARTS_AT_DEF);
     }
     if (spillFrom < spillTo) {
-      const slr = R.add(spillFrom, spillTo);
-      R.vreg.data[slr] = vreg;
-      R.bundle.data[slr] = spill;
-      R.appendUses(slr, spillUses);
+      const spillRange = ranges.add(spillFrom, spillTo);
+      ranges.vreg.data[spillRange] = vreg;
+      ranges.bundle.data[spillRange] = spill;
+      ranges.appendUses(spillRange, spillUses);
       spillUses.length = 0;
-      pushVregRange(e, vreg, slr);
-      if (spillStartsDef) R.setFlag(slr, LR_STARTS_AT_DEF);
-      B.ranges[spill]!.push(slr);
+      pushVregRange(ion, vreg, spillRange);
+      if (spillStartsDef) ranges.setFlag(spillRange, LR_STARTS_AT_DEF);
+      bundles.ranges[spill]!.push(spillRange);
     }
   }
   // Filtering is idempotent, so a vreg listed twice costs time, not correctness.
   for (const v of removedVregs) {
-    const ranges = e.vregRanges[v]!;
+    const bundleRanges = ion.vregRanges[v]!;
     let w = 0;
-    for (let k = 0; k < ranges.length; k++) if (R.bundle.data[ranges[k]!] !== REMOVED_RANGE) ranges[w++] = ranges[k]!;
-    ranges.length = w;
+    for (let k = 0; k < bundleRanges.length; k++) if (ranges.bundle.data[bundleRanges[k]!] !== REMOVED_RANGE) bundleRanges[w++] = bundleRanges[k]!;
+    bundleRanges.length = w;
   }
-  for (const nb of newBundles) {
-    if (B.ranges[nb]!.length > 0) {
-      recomputeBundleProperties(e, nb);
-      e.queue.insert(nb, B.prio.data[nb]!, hint);
+  for (const minimalBundle of newBundles) {
+    if (bundles.ranges[minimalBundle]!.length > 0) {
+      recomputeBundleProperties(ion, minimalBundle);
+      ion.queue.insert(minimalBundle, bundles.prio.data[minimalBundle]!, hint);
     }
   }
 }
 
-export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: ProcessScratch): void {
-  const B = e.bundles;
-  const R = e.ranges;
-  const S = e.spillsets;
-  const cfg = e.cfg;
-  const ss = B.spillset.data[bundle]!;
-  const cls = S.cls.data[ss]! as RegClass;
-  let hint = hintIn !== PREG_INVALID ? hintIn : S.hint.data[ss]!;
-  if (e.pregIsStack[hint]) hint = PREG_INVALID;
-  const rq = computeRequirement(e, bundle, s.req);
-  if (!rq.ok) {
-    splitAndRequeueBundle(e, bundle, rq.conflictPoint, hint, rq.conflictKind === CONFLICT_OTHER);
+/** Allocates, evicts for, splits or spills one bundle from the queue (regalloc2's `process_bundle`). */
+export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scratch: ProcessScratch): void {
+  const bundles = ion.bundles;
+  const ranges = ion.ranges;
+  const spillsets = ion.spillsets;
+  const cfg = ion.cfg;
+  const spillset = bundles.spillset.data[bundle]!;
+  const cls = spillsets.cls.data[spillset]! as RegClass;
+  // The queue's hint, else the spill set's (the register its last bundle got).
+  // A fixed stack slot is no register to aim for.
+  let hint = hintIn !== PREG_INVALID ? hintIn : spillsets.hint.data[spillset]!;
+  if (ion.pregIsStack[hint]) hint = PREG_INVALID;
+  const requirement = computeRequirement(ion, bundle, scratch.req);
+  if (!requirement.ok) {
+    // Uses that no single location satisfies: split at once where the
+    // conflict lies, trimming the ends only for a conflict between registers.
+    splitAndRequeueBundle(ion, bundle, requirement.conflictPoint, hint, requirement.conflictKind === CONFLICT_OTHER);
     return;
   }
-  const req = rq.req;
+  const req = requirement.req;
   const kind = reqKind(req);
   if (kind === REQ_ANY) {
-    const spill = getOrCreateSpillBundle(e, bundle, false);
+    // No use needs a register: if the spill set already has a spill bundle,
+    // the ranges join it rather than take a register.
+    const spill = getOrCreateSpillBundle(ion, bundle, false);
     if (spill !== INVALID) {
-      const list = B.ranges[bundle]!;
-      B.ranges[bundle] = [];
-      for (const lr of list) R.bundle.data[lr] = spill;
-      B.ranges[spill]!.push(...list);
+      const list = bundles.ranges[bundle]!;
+      bundles.ranges[bundle] = [];
+      for (const lr of list) ranges.bundle.data[lr] = spill;
+      bundles.ranges[spill]!.push(...list);
       return;
     }
   }
   let attempts = 0;
-  const evictSet = s.lowestEvictSet;
+  const evictSet = scratch.lowestEvictSet;
   for (;;) {
     attempts++;
     let fixed = PREG_INVALID;
     if (kind === REQ_FIXED_REG || kind === REQ_FIXED_STACK) fixed = reqPayload(req);
     else if (kind === REQ_STACK) {
-      S.required.data[ss] = 1;
+      spillsets.required.data[spillset] = 1;
       return;
     } else if (kind === REQ_ANY) {
-      e.spilledBundles.push(bundle);
+      ion.spilledBundles.push(bundle);
       break;
     }
     let evictCost = -1;
@@ -420,83 +462,102 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
     let splitCost = -1;
     let splitPoint = 0;
     let splitReg = PREG_INVALID;
-    const scanOffset = (R.from.data[B.ranges[bundle]![0]!]! >>> 1) + bundle;
-    e.stats.process_bundle_reg_probe_start_any++;
-    const limit = B.limit.data[bundle]!;
-    const it = s.traversal.init(e.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
+    // Start the register scan at an offset that depends on both the code
+    // position and the bundle (regalloc2's heuristic): bundles spread over
+    // the registers instead of all contending for the first ones.
+    const scanOffset = pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!) + bundle;
+    ion.stats.process_bundle_reg_probe_start_any++;
+    const limit = bundles.limit.data[bundle]!;
+    const traversal = scratch.traversal.init(ion.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
     let allocated = false;
-    for (let preg = it.next(); preg >= 0; preg = it.next()) {
-      e.stats.process_bundle_reg_probes_any++;
+    for (let preg = traversal.next(); preg >= 0; preg = traversal.next()) {
+      ion.stats.process_bundle_reg_probes_any++;
+      // Once both an evict and a split option are known, a register whose
+      // conflicts cost more than both cannot be chosen: its probe may stop early.
       const scanLimit = evictCost >= 0 && splitCost >= 0 ? Math.max(evictCost, splitCost) : -1;
-      const r = tryToAllocateBundleToReg(e, bundle, preg, scanLimit, s);
+      const r = tryToAllocateBundleToReg(ion, bundle, preg, scanLimit, scratch);
       if (r === RESULT_ALLOCATED) {
-        e.stats.process_bundle_reg_success_any++;
-        S.hint.data[ss] = preg;
+        ion.stats.process_bundle_reg_success_any++;
+        spillsets.hint.data[spillset] = preg;
         allocated = true;
         break;
       } else if (r === RESULT_CONFLICT) {
         let conflictCost = 0;
-        const conflicts = s.conflicts;
-        for (let k = 0; k < conflicts.length; k++) conflictCost = Math.max(conflictCost, B.spillWeight(conflicts.data[k]!));
+        const conflicts = scratch.conflicts;
+        for (let k = 0; k < conflicts.length; k++) conflictCost = Math.max(conflictCost, bundles.spillWeight(conflicts.data[k]!));
         if (evictCost < 0 || conflictCost < evictCost) {
           evictCost = conflictCost;
           evictSet.clear();
           for (let k = 0; k < conflicts.length; k++) evictSet.push(conflicts.data[k]!);
         }
-        const total = conflictCost + moveCostAt(e, s.point);
+        // Splitting here costs the conflicts left in this register plus a
+        // move at the split point (dearer in loops).
+        const total = conflictCost + moveCostAt(ion, scratch.point);
         if (splitCost < 0 || total < splitCost) {
           splitCost = total;
-          splitPoint = s.point;
+          splitPoint = scratch.point;
           splitReg = preg;
         }
       } else if (r === RESULT_CONFLICT_WITH_FIXED) {
-        const total = s.cost + moveCostAt(e, s.point);
+        const total = scratch.cost + moveCostAt(ion, scratch.point);
         if (splitCost < 0 || total < splitCost) {
           splitCost = total;
-          splitPoint = s.point;
+          splitPoint = scratch.point;
           splitReg = preg;
         }
       }
     }
     if (allocated) break;
-    const ourWeight = B.spillWeight(bundle);
-    if (B.minimal(bundle) && (attempts >= 2 || evictCost < 0 || evictCost >= ourWeight)) {
+    const ourWeight = bundles.spillWeight(bundle);
+    // A minimal bundle cannot be split; if it cannot evict either, the
+    // instruction needs more registers than exist. regalloc2 tells this
+    // TooManyLiveRegs apart from an internal failure by counting the
+    // registers held by minimal or fixed ranges at the bundle's start.
+    if (bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || evictCost >= ourWeight)) {
       if (kind === REQ_REGISTER || kind === REQ_LIMIT) {
-        const first = B.ranges[bundle]![0]!;
-        const rf = R.from.data[first]!;
-        const rt = R.to.data[first]!;
+        const first = bundles.ranges[bundle]![0]!;
+        const rf = ranges.from.data[first]!;
+        const rt = ranges.to.data[first]!;
         let minAssigned = 0;
         let fixedAssigned = 0;
         let total = 0;
-        for (const set of [e.env.preferredRegsByClass[cls]!, e.env.nonPreferredRegsByClass[cls]!]) {
+        for (const set of [ion.env.preferredRegsByClass[cls]!, ion.env.nonPreferredRegsByClass[cls]!]) {
           for (const p of set.toArray()) {
-            const map = e.pregAllocations[p]!;
+            const map = ion.pregAllocations[p]!;
             for (let i = map.lowerBound(rf - 1); i < map.size; i++) {
               if (map.to[i]! <= rf) continue;
               if (map.from[i]! >= rt) break;
               const lr = map.value[i]!;
               if (lr !== INVALID) {
-                if (B.minimal(R.bundle.data[lr]!)) minAssigned++;
+                if (bundles.minimal(ranges.bundle.data[lr]!)) minAssigned++;
               } else fixedAssigned++;
             }
-            if (kind === REQ_LIMIT && (p & 63) >= reqPayload(req)) continue;
+            if (kind === REQ_LIMIT && !pregBelowLimit(p, reqPayload(req))) continue;
             total++;
           }
         }
         if (minAssigned + fixedAssigned >= total) {
-          throw new RegAllocError('TooManyLiveRegs', `too many values need a register at ${rf >>> 1}`, { inst: rf >>> 1 });
+          throw new RegAllocError('TooManyLiveRegs', `too many values need a register at ${pointInst(rf)}`, { inst: pointInst(rf) });
         }
       }
-      throw new RegAllocError('TooManyLiveRegs', `could not allocate a minimal bundle at inst ${R.from.data[B.ranges[bundle]![0]!]! >>> 1}`, {
-        inst: R.from.data[B.ranges[bundle]![0]!]! >>> 1,
+      throw new RegAllocError('TooManyLiveRegs', `could not allocate a minimal bundle at inst ${pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!)}`, {
+        inst: pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!),
       });
     }
-    if (!B.minimal(bundle) && (attempts >= 2 || evictCost < 0 || ourWeight <= evictCost)) {
-      const bundleStart = R.from.data[B.ranges[bundle]![0]!]!;
+    // Split when our weight is at most the cheapest eviction's, on a second
+    // attempt, or when only fixed reservations conflict; else evict and
+    // retry. The "equal" is regalloc2's rule against an endless loop: two
+    // bundles of equal weight would otherwise evict each other forever (the
+    // first one in keeps the register, the other splits).
+    if (!bundles.minimal(bundle) && (attempts >= 2 || evictCost < 0 || ourWeight <= evictCost)) {
+      const bundleStart = ranges.from.data[bundles.ranges[bundle]![0]!]!;
       let splitAt = Math.max(splitPoint, bundleStart);
-      const startBlock = cfg.insnBlock[bundleStart >>> 1]!;
-      const splitBlock = cfg.insnBlock[splitAt >>> 1]!;
+      const startBlock = cfg.insnBlock[pointInst(bundleStart)]!;
+      const splitBlock = cfg.insnBlock[pointInst(splitAt)]!;
       const startDepth = cfg.approxLoopDepth[startBlock]!;
+      // A split point inside a deeper loop than the bundle's start moves
+      // back to the first loop header on the way: the move the split needs
+      // then runs once on loop entry, not on every iteration.
       if (cfg.approxLoopDepth[splitBlock]! > startDepth) {
         for (let b = startBlock + 1; b <= splitBlock; b++) {
           if (cfg.approxLoopDepth[b]! > startDepth) {
@@ -505,27 +566,27 @@ export function processBundle(e: IonEnv, bundle: number, hintIn: number, s: Proc
           }
         }
       }
-      splitAndRequeueBundle(e, bundle, splitAt, splitReg, true);
+      splitAndRequeueBundle(ion, bundle, splitAt, splitReg, true);
       break;
     } else {
-      e.stats.evict_bundle_event++;
+      ion.stats.evict_bundle_event++;
       for (let k = 0; k < evictSet.length; k++) {
-        evictBundle(e, evictSet.data[k]!);
-        e.stats.evict_bundle_count++;
+        evictBundle(ion, evictSet.data[k]! as BundleId);
+        ion.stats.evict_bundle_count++;
       }
     }
   }
 }
 
-export function processBundles(e: IonEnv): void {
-  const s = e.processScratch;
+/** The allocation loop: bundles in priority order until the queue is empty. */
+export function processBundles(ion: IonEnv): void {
+  const scratch = ion.processScratch;
   const next: [number, number] = [0, 0];
-  while (e.queue.pop(next)) {
-    e.stats.process_bundle_count++;
-    processBundle(e, next[0], next[1], s);
+  while (ion.queue.pop(next)) {
+    ion.stats.process_bundle_count++;
+    processBundle(ion, next[0] as BundleId, next[1], scratch);
   }
-  e.stats.final_liverange_count = e.ranges.length;
-  e.stats.final_bundle_count = e.bundles.length;
-  e.stats.spill_bundle_count = e.spilledBundles.length;
-  void REQ_STACK;
+  ion.stats.final_liverange_count = ion.ranges.length;
+  ion.stats.final_bundle_count = ion.bundles.length;
+  ion.stats.spill_bundle_count = ion.spilledBundles.length;
 }

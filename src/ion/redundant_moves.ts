@@ -6,17 +6,14 @@
 // spill slots); clearing is a generation bump, since it happens at every
 // block boundary and must cost nothing.
 
+import { allocIsReg } from '../model/allocation.js';
+import { locationIndex } from '../model/location.js';
 import { withRoom } from '../util/int_buffers.js';
 
 const NONE = 0;
 const COPY = 1;
 const ORIG = 2;
 
-/** Dense index of an allocation: 0 for none, 1..256 registers, then slots. */
-function locIndex(a: number): number {
-  const kind = a >>> 28;
-  return kind === 1 ? (a & 0xff) + 1 : kind === 2 ? 257 + (a & 0xfffffff) : 0;
-}
 
 export class RedundantMoveEliminator {
   /** A location's state is valid only when its stamp equals `gen`. */
@@ -63,7 +60,7 @@ export class RedundantMoveEliminator {
   }
 
   clearAlloc(a: number): void {
-    const i = locIndex(a);
+    const i = locationIndex(a);
     if (i >= this.stamp.length) return;
     if (this.headStamp[i] === this.gen) {
       for (let n = this.head[i]!; n >= 0; n = this.nodeNext[n]!) {
@@ -91,8 +88,8 @@ export class RedundantMoveEliminator {
 
   /** Records the move; returns true when it can be elided. */
   processMove(from: number, to: number, toVreg: number): boolean {
-    const fi = locIndex(from);
-    const ti = locIndex(to);
+    const fi = locationIndex(from);
+    const ti = locationIndex(to);
     if (from === to && toVreg !== -1) {
       this.clearAlloc(to);
       this.set(ti, ORIG, 0, toVreg);
@@ -104,7 +101,9 @@ export class RedundantMoveEliminator {
     const dstVreg = toVreg !== -1 ? toVreg : srcVreg;
     const elide = (toKind === COPY && this.src[ti] === from) || (fromKind === COPY && this.src[fi] === to);
     if (!elide) this.clearAlloc(to);
-    if (from >>> 28 === 1 || to >>> 28 === 1) {
+    // Copies are tracked only when a register is involved, as in regalloc2
+    // (a stack-to-stack copy is never elided).
+    if (allocIsReg(from) || allocIsReg(to)) {
       this.set(ti, COPY, from, dstVreg);
       this.addReverse(fi, ti);
     }

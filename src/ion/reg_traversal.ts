@@ -4,7 +4,8 @@
 // below the bundle's limit.
 
 import type { MachineEnv } from '../model/function.js';
-import { PREG_INVALID, type PRegSet, type RegClass } from '../model/regs.js';
+import { PREG_NO_LIMIT, pregBelowLimit } from '../model/location.js';
+import { PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, type PRegSet, type RegClass } from '../model/regs.js';
 
 /** Register lists of env sets, cached by set (and checked against its bits). */
 const listCache = new WeakMap<PRegSet, { bits: Uint32Array; list: number[] }>();
@@ -37,15 +38,15 @@ export function regTraversal(
     out[n++] = fixed;
     return n;
   }
-  const lim = limit < 0 ? 64 : limit;
-  if (hint !== PREG_INVALID && (hint & 63) < lim) out[n++] = hint;
-  const k = offset % 63;
+  const lim = limit < 0 ? PREG_NO_LIMIT : limit;
+  if (hint !== PREG_INVALID && pregBelowLimit(hint, lim)) out[n++] = hint;
+  const k = offset % PREG_MAX_HW_ENC;
   for (let which = 0; which < 2; which++) {
     const regs = regList(which === 0 ? env.preferredRegsByClass[cls]! : env.nonPreferredRegsByClass[cls]!);
     // Registers with hw_enc >= k first, then the rest.
     for (const pass of [0, 1]) {
       for (const r of regs) {
-        const hw = r & 63;
+        const hw = pregHwEnc(r);
         if ((pass === 0) !== hw >= k) continue;
         if ((hint !== PREG_INVALID && r === hint) || hw >= lim) continue;
         out[n++] = r;
@@ -63,7 +64,7 @@ export class RegTraversal {
   private fixed = PREG_INVALID;
   private hint = PREG_INVALID;
   private useHint = false;
-  private lim = 64;
+  private lim = PREG_NO_LIMIT;
   private k = 0;
   private lists: number[][] = [[], []];
   /** Which list (0 preferred, 1 non-preferred), which pass (0: hw >= k, 1: the rest), index. */
@@ -75,8 +76,8 @@ export class RegTraversal {
     this.fixed = fixed;
     this.hint = hint;
     this.useHint = hint !== PREG_INVALID && fixed === PREG_INVALID;
-    this.lim = limit < 0 ? 64 : limit;
-    this.k = offset % 63;
+    this.lim = limit < 0 ? PREG_NO_LIMIT : limit;
+    this.k = offset % PREG_MAX_HW_ENC;
     this.lists[0] = regList(env.preferredRegsByClass[cls]!);
     this.lists[1] = regList(env.nonPreferredRegsByClass[cls]!);
     this.which = 0;
@@ -96,13 +97,13 @@ export class RegTraversal {
     }
     if (this.useHint) {
       this.useHint = false;
-      if ((this.hint & 63) < this.lim) return this.hint;
+      if (pregBelowLimit(this.hint, this.lim)) return this.hint;
     }
     while (this.which < 2) {
       const list = this.lists[this.which]!;
       while (this.i < list.length) {
         const r = list[this.i++]!;
-        const hw = r & 63;
+        const hw = pregHwEnc(r);
         if ((this.pass === 0) !== hw >= this.k) continue;
         if ((this.hint !== PREG_INVALID && r === this.hint) || hw >= this.lim) continue;
         return r;

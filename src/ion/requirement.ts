@@ -3,7 +3,9 @@
 // its uses conflict (regalloc2's requirement.rs).
 
 import { ConstraintKind, operandConstraintKind, operandFixedReg, operandLimit, type Operand } from '../model/operand.js';
+import { pregBelowLimit } from '../model/location.js';
 import type { IonEnv } from './env.js';
+import type { BundleId } from './ids.js';
 
 // A requirement is packed as kind << 16 | payload (preg or limit).
 export const REQ_ANY = 0;
@@ -40,8 +42,8 @@ export function mergeReq(a: number, b: number): number {
   if (ka === REQ_FIXED_STACK && kb === REQ_FIXED_STACK && a === b) return a;
   if (ka === REQ_LIMIT && kb === REQ_REGISTER) return a;
   if (ka === REQ_REGISTER && kb === REQ_LIMIT) return b;
-  if (ka === REQ_LIMIT && kb === REQ_FIXED_REG && reqPayload(a) > (reqPayload(b) & 63)) return b;
-  if (ka === REQ_FIXED_REG && kb === REQ_LIMIT && reqPayload(b) > (reqPayload(a) & 63)) return a;
+  if (ka === REQ_LIMIT && kb === REQ_FIXED_REG && pregBelowLimit(reqPayload(b), reqPayload(a))) return b;
+  if (ka === REQ_FIXED_REG && kb === REQ_LIMIT && pregBelowLimit(reqPayload(a), reqPayload(b))) return a;
   if (ka === REQ_REGISTER && kb === REQ_FIXED_REG) return b;
   if (ka === REQ_FIXED_REG && kb === REQ_REGISTER) return a;
   if (ka === REQ_STACK && kb === REQ_FIXED_STACK) return b;
@@ -49,11 +51,11 @@ export function mergeReq(a: number, b: number): number {
   return REQ_CONFLICT;
 }
 
-export function requirementFromOperand(e: IonEnv, op: Operand): number {
+export function requirementFromOperand(ion: IonEnv, op: Operand): number {
   switch (operandConstraintKind(op)) {
     case ConstraintKind.FixedReg: {
       const p = operandFixedReg(op);
-      return req(e.pregIsStack[p] ? REQ_FIXED_STACK : REQ_FIXED_REG, p);
+      return req(ion.pregIsStack[p] ? REQ_FIXED_STACK : REQ_FIXED_REG, p);
     }
     case ConstraintKind.Reg:
     case ConstraintKind.Reuse:
@@ -80,20 +82,26 @@ export interface RequirementResult {
 }
 
 /** Meets the requirements of every use in `bundle`; on conflict, says where and what kind. */
-export function computeRequirement(e: IonEnv, bundle: number, out: RequirementResult): RequirementResult {
+export function computeRequirement(ion: IonEnv, bundle: BundleId, out: RequirementResult): RequirementResult {
   let r = req(REQ_ANY);
   let lastPos = 0;
-  const R = e.ranges;
-  const U = e.uses;
-  for (const lr of e.bundles.ranges[bundle]!) {
-    for (let k = R.useStart.data[lr]!, end = R.useEnd.data[lr]!; k < end; k++) {
-      const u = R.useAt(k);
-      const ur = requirementFromOperand(e, U.operand.data[u]!);
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  for (const lr of ion.bundles.ranges[bundle]!) {
+    for (let k = ranges.useStart.data[lr]!, end = ranges.useEnd.data[lr]!; k < end; k++) {
+      const u = ranges.useAt(k);
+      const ur = requirementFromOperand(ion, uses.operand.data[u]!);
       const m = mergeReq(r, ur);
-      const pos = U.pos.data[u]!;
+      const pos = uses.pos.data[u]!;
       if (m === REQ_CONFLICT) {
         out.ok = false;
         out.req = r;
+        // Where to split (regalloc2's RequirementConflictAt): from stack to
+        // register, late, at the register use (the stretch between stays
+        // with the cheaper stack side); from register to stack, early, just
+        // after the last register use; otherwise at the conflicting use, and
+        // the split also trims the ends so the middle belongs to neither
+        // side (say, two different fixed registers).
         if (reqIsStack(r) && reqIsReg(ur)) {
           out.conflictKind = CONFLICT_STACK_TO_REG;
           out.conflictPoint = pos;
@@ -116,10 +124,10 @@ export function computeRequirement(e: IonEnv, bundle: number, out: RequirementRe
 }
 
 /** The meet of two bundles' requirements, or REQ_CONFLICT. */
-export function mergeBundleRequirements(e: IonEnv, a: number, b: number): number {
+export function mergeBundleRequirements(ion: IonEnv, a: BundleId, b: BundleId): number {
   const tmp: RequirementResult = { ok: true, req: 0, conflictKind: 0, conflictPoint: 0 };
-  if (!computeRequirement(e, a, tmp).ok) return REQ_CONFLICT;
+  if (!computeRequirement(ion, a, tmp).ok) return REQ_CONFLICT;
   const ra = tmp.req;
-  if (!computeRequirement(e, b, tmp).ok) return REQ_CONFLICT;
+  if (!computeRequirement(ion, b, tmp).ok) return REQ_CONFLICT;
   return mergeReq(ra, tmp.req);
 }

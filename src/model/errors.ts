@@ -1,7 +1,7 @@
 // Typed errors. regalloc2's `RegAllocError` variants, plus the ones for input
 // that regalloc2 does not check (it panics or allocates wrongly instead).
 
-import { type VReg, vregIndex, REG_CLASS_NAME, vregClass } from './regs.js';
+import { type PReg, type RegNames, type VReg, vregIndex, REG_CLASS_NAME, vregClass, vregToString, pregToString } from './regs.js';
 
 export type RegAllocErrorKind =
   // regalloc2's variants
@@ -29,29 +29,77 @@ export type RegAllocErrorKind =
   | 'TooManySpillslots'
   /** An allocator's internal invariant failed on input validation accepted: a bug in this library. */
   | 'Internal'
-  | 'Format';
+  | 'Format'
+  /** An allocator output that cannot be emitted (e.g. a move after a block's terminator). */
+  | 'InvalidOutput';
 
-/** Where an error lies in the function; every field is optional. */
+/**
+ * Where an error lies in the function, in the terms a person reads (block,
+ * instruction and operand indices; vreg and register as text, never packed
+ * numbers). Every field is optional.
+ */
 export interface ErrorPlace {
   block?: number;
   /** The second block of a critical edge. */
   toBlock?: number;
   inst?: number;
+  /** The operand's index in its instruction's operand list. */
   operand?: number;
-  vreg?: VReg;
+  /** The vreg, as text: `v3i`. */
+  vreg?: string;
+  /** The physical register, as text: `p0i`. */
+  preg?: string;
   /** A JSON path such as `$.insts[3].operands[1]`, for format errors. */
   path?: string;
 }
 
+/** The place as an error's thrower gives it: vreg and register as values. */
+export interface ErrorPlaceInput extends Omit<ErrorPlace, 'vreg' | 'preg'> {
+  vreg?: VReg;
+  preg?: PReg;
+}
+
+/**
+ * A typed error: bad input (or an impossible allocation) with the place it
+ * lies. `kind` is regalloc2's variant where it has one; `place` reads as
+ * text (`place.vreg === 'v3i'`), the values are on `vreg` / `preg`.
+ */
 export class RegAllocError extends Error {
   readonly kind: RegAllocErrorKind;
   readonly place: ErrorPlace;
+  /** The vreg the error is about, as a value (the place holds its text form). */
+  readonly vreg: VReg | undefined;
+  /** The physical register the error is about, as a value. */
+  readonly preg: PReg | undefined;
 
-  constructor(kind: RegAllocErrorKind, message: string, place: ErrorPlace = {}) {
+  constructor(kind: RegAllocErrorKind, message: string, place: ErrorPlaceInput = {}) {
     super(message);
     this.name = 'RegAllocError';
     this.kind = kind;
-    this.place = place;
+    const { vreg, preg, ...rest } = place;
+    const readable: ErrorPlace = rest;
+    if (vreg !== undefined) readable.vreg = vregToString(vreg);
+    if (preg !== undefined) readable.preg = pregToString(preg);
+    this.place = readable;
+    this.vreg = vreg;
+    this.preg = preg;
+  }
+
+  /**
+   * One line for people: `SSA at block 2, inst 7, operand 1, v3i: <message>`,
+   * registers in the place named by `names` when given.
+   */
+  describe(names?: RegNames): string {
+    const p = this.place;
+    const parts: string[] = [];
+    if (p.path !== undefined) parts.push(p.path);
+    if (p.block !== undefined) parts.push(`block ${p.block}`);
+    if (p.toBlock !== undefined) parts.push(`to block ${p.toBlock}`);
+    if (p.inst !== undefined) parts.push(`inst ${p.inst}`);
+    if (p.operand !== undefined) parts.push(`operand ${p.operand}`);
+    if (p.vreg !== undefined) parts.push(p.vreg);
+    if (this.preg !== undefined) parts.push(pregToString(this.preg, names));
+    return `${this.kind}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${this.message}`;
   }
 
   /**
@@ -65,7 +113,7 @@ export class RegAllocError extends Error {
       case 'CritEdge':
         return `CritEdge(Block(${p.block}), Block(${p.toBlock}))`;
       case 'SSA':
-        return `SSA(${vregDebug(p.vreg!)}, Inst(${p.inst}))`;
+        return `SSA(${vregDebug(this.vreg!)}, Inst(${p.inst}))`;
       case 'BB':
         return `BB(Block(${p.block}))`;
       case 'Branch':

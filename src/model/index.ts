@@ -3,3 +3,4 @@ export * from './operand.js';
 export * from './allocation.js';
 export * from './function.js';
 export * from './errors.js';
+export * from './env_shape.js';

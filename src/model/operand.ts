@@ -6,14 +6,18 @@
 import {
   type PReg,
   type RegClass,
+  type RegNames,
   type VReg,
   VREG_MAX_INDEX,
+  isValidPReg,
+  isValidVReg,
   pregToString,
-  preg,
   vregToString,
 } from './regs.js';
+import { RegAllocError } from './errors.js';
 
-export type Operand = number;
+/** One operand of an instruction, packed in a uint32 (see the layout above); branded like `PReg`. Make one with the `Operand.*` factories. */
+export type Operand = number & { readonly __brand?: 'Operand' };
 
 export type OperandKind = 0 | 1;
 export const OperandKind = { Def: 0, Use: 1 } as const;
@@ -49,7 +53,7 @@ export function constraintFixed(hwEnc: number): number {
 export function constraintReuse(index: number): number {
   return 0b0100000 | index;
 }
-/** `max` must be a power of two in 1..64. */
+/** `max` must be a power of two in 1..32768 (unchecked: `Operand.limitUse` checks). */
 export function constraintLimit(max: number): number {
   return 0b0010000 | (31 - Math.clz32(max));
 }
@@ -61,22 +65,25 @@ export function makeOperand(
   kind: OperandKind,
   pos: OperandPos,
 ): Operand {
-  return (
-    ((v >>> 2) |
-      ((v & 3) << 21) |
-      (pos << 23) |
-      (kind << 24) |
-      (constraintField << 25)) >>>
-    0
-  );
+  const bits = (v >>> 2) | ((v & 3) << 21) | (pos << 23) | (kind << 24) | (constraintField << 25);
+  return (bits >>> 0) as Operand;
 }
 
+/**
+ * An operand from a decoded constraint, checked as the `Operand.*`
+ * factories check (vreg, fixed register's class, reuse index, limit).
+ */
 export function operandFromConstraint(
   v: VReg,
   c: OperandConstraint,
   kind: OperandKind,
   pos: OperandPos,
 ): Operand {
+  const what = 'operandFromConstraint';
+  checkVReg(v, what);
+  if ((kind !== 0 && kind !== 1) || (pos !== 0 && pos !== 1)) {
+    throw new RangeError(`${what}: kind ${kind} / position ${pos} is not 0 or 1`);
+  }
   let field: number;
   switch (c.kind) {
     case 'any':
@@ -89,14 +96,19 @@ export function operandFromConstraint(
       field = CONSTRAINT_STACK;
       break;
     case 'fixed':
-      field = constraintFixed(c.preg & 63);
+      field = checkedFixed(v, c.preg, what);
       break;
     case 'reuse':
+      if (!Number.isInteger(c.index) || c.index < 0 || c.index > MAX_REUSE_INDEX) {
+        throw new RangeError(`${what}: operand index ${c.index} is not an integer in 0..${MAX_REUSE_INDEX}`);
+      }
       field = constraintReuse(c.index);
       break;
     case 'limit':
-      field = constraintLimit(c.max);
+      field = checkedLimit(c.max, what);
       break;
+    default:
+      throw new RangeError(`${what}: unknown constraint ${JSON.stringify(c)}`);
   }
   return makeOperand(v, field, kind, pos);
 }
@@ -108,7 +120,7 @@ export function operandClass(op: Operand): RegClass {
   return ((op >>> 21) & 3) as RegClass;
 }
 export function operandVReg(op: Operand): VReg {
-  return (op & 0x1fffff) * 4 + ((op >>> 21) & 3);
+  return ((op & 0x1fffff) * 4 + ((op >>> 21) & 3)) as VReg;
 }
 export function operandPos(op: Operand): OperandPos {
   return ((op >>> 23) & 1) as OperandPos;
@@ -135,7 +147,7 @@ export function operandConstraintKind(op: Operand): ConstraintKind {
 }
 /** The fixed register of a fixed(preg) operand. */
 export function operandFixedReg(op: Operand): PReg {
-  return ((((op >>> 21) & 3) << 6) | ((op >>> 25) & 63)) >>> 0;
+  return (((((op >>> 21) & 3) << 6) | ((op >>> 25) & 63)) >>> 0) as PReg;
 }
 /** The operand index of a reuse(k) operand. */
 export function operandReuseIndex(op: Operand): number {
@@ -166,7 +178,7 @@ export function operandConstraint(op: Operand): OperandConstraint {
 /** A use of `preg` with no vreg: the register is named but never allocated. */
 export function fixedNonAllocatable(p: PReg): Operand {
   return makeOperand(
-    VREG_MAX_INDEX * 4 + ((p >> 6) & 3),
+    (VREG_MAX_INDEX * 4 + ((p >> 6) & 3)) as VReg,
     constraintFixed(p & 63),
     OperandKind.Use,
     OperandPos.Early,
@@ -177,7 +189,8 @@ export function operandIsFixedNonAllocatable(op: Operand): boolean {
   return (op & 0x1fffff) === VREG_MAX_INDEX && (op >>> 31) === 1;
 }
 
-export function constraintToString(op: Operand): string {
+/** The constraint's text form: `any`, `reg`, `stack`, `fixed(p0i)` (or `fixed(rax)` with names), `reuse(k)`, `limit(n)`. */
+export function constraintToString(op: Operand, names?: RegNames): string {
   switch (operandConstraintKind(op)) {
     case ConstraintKind.Any:
       return 'any';
@@ -186,7 +199,7 @@ export function constraintToString(op: Operand): string {
     case ConstraintKind.Stack:
       return 'stack';
     case ConstraintKind.FixedReg:
-      return `fixed(${pregToString(operandFixedReg(op))})`;
+      return `fixed(${pregToString(operandFixedReg(op), names)})`;
     case ConstraintKind.Reuse:
       return `reuse(${operandReuseIndex(op)})`;
     case ConstraintKind.Limit:
@@ -194,43 +207,141 @@ export function constraintToString(op: Operand): string {
   }
 }
 
-/** The corpus text form, e.g. `v3i:use:early:reg` or `fixed-nonalloc:p31i`. */
-export function operandToString(op: Operand): string {
+/**
+ * The corpus text form, e.g. `v3i:use:early:reg` or `fixed-nonalloc:p31i`;
+ * with register names, `v3i:use:early:fixed(rax)`.
+ */
+export function operandToString(op: Operand, names?: RegNames): string {
   if (operandIsFixedNonAllocatable(op)) {
-    return `fixed-nonalloc:${pregToString(operandFixedReg(op))}`;
+    return `fixed-nonalloc:${pregToString(operandFixedReg(op), names)}`;
   }
   return `${vregToString(operandVReg(op))}:${operandIsUse(op) ? 'use' : 'def'}:${
     operandPos(op) === OperandPos.Late ? 'late' : 'early'
-  }:${constraintToString(op)}`;
+  }:${constraintToString(op, names)}`;
 }
 
-// Convenience constructors mirroring regalloc2's `Operand::reg_use` etc.
+function checkVReg(v: VReg, what: string): void {
+  if (!isValidVReg(v)) {
+    throw new RangeError(`${what}: ${v} is not a vreg (make one with vreg(index, cls) or FunctionBuilder.vreg)`);
+  }
+}
+
+function checkedFixed(v: VReg, p: PReg, what: string): number {
+  checkVReg(v, what);
+  if (!isValidPReg(p)) throw new RangeError(`${what}: ${p} is not a physical register (make one with preg(hwEnc, cls))`);
+  if (p >> 6 !== (v & 3)) {
+    throw new RegAllocError(
+      'InvalidFixedReg',
+      `${what}: fixed register ${pregToString(p)} is not of the class of ${vregToString(v)}`,
+      { vreg: v, preg: p },
+    );
+  }
+  return constraintFixed(p & 63);
+}
+
+function checked(v: VReg, what: string): VReg {
+  checkVReg(v, what);
+  return v;
+}
+
+/**
+ * Operand factories, as regalloc2's `Operand::reg_use` etc. Every one checks
+ * its arguments: a value that is not a vreg or register, a fixed register of
+ * another class than the vreg, a reuse index or limit out of range throws
+ * (`RangeError`, or `RegAllocError` `InvalidFixedReg` for a class mismatch).
+ *
+ * Positions: an instruction has an *early* point (where its inputs are read)
+ * and a *late* point (where its outputs are written). An early use ends
+ * there, so a late def may get the same register (`x = x + y` in place);
+ * a late use stays live to the end of the instruction, so no def of it
+ * can share its register; an early def is written before the inputs are
+ * read, so no early use can share its register.
+ */
 export const Operand = {
-  regUse: (v: VReg) => makeOperand(v, CONSTRAINT_REG, OperandKind.Use, OperandPos.Early),
-  regUseAtEnd: (v: VReg) => makeOperand(v, CONSTRAINT_REG, OperandKind.Use, OperandPos.Late),
-  regDef: (v: VReg) => makeOperand(v, CONSTRAINT_REG, OperandKind.Def, OperandPos.Late),
-  regDefAtStart: (v: VReg) => makeOperand(v, CONSTRAINT_REG, OperandKind.Def, OperandPos.Early),
-  regTemp: (v: VReg) => makeOperand(v, CONSTRAINT_REG, OperandKind.Def, OperandPos.Early),
-  regReuseDef: (v: VReg, idx: number) =>
-    makeOperand(v, constraintReuse(idx), OperandKind.Def, OperandPos.Late),
-  regFixedUse: (v: VReg, p: PReg) =>
-    makeOperand(v, constraintFixed(p & 63), OperandKind.Use, OperandPos.Early),
-  regFixedDef: (v: VReg, p: PReg) =>
-    makeOperand(v, constraintFixed(p & 63), OperandKind.Def, OperandPos.Late),
-  regFixedUseAtEnd: (v: VReg, p: PReg) =>
-    makeOperand(v, constraintFixed(p & 63), OperandKind.Use, OperandPos.Late),
-  regFixedDefAtStart: (v: VReg, p: PReg) =>
-    makeOperand(v, constraintFixed(p & 63), OperandKind.Def, OperandPos.Early),
-  anyUse: (v: VReg) => makeOperand(v, CONSTRAINT_ANY, OperandKind.Use, OperandPos.Early),
-  anyDef: (v: VReg) => makeOperand(v, CONSTRAINT_ANY, OperandKind.Def, OperandPos.Late),
-  stackUse: (v: VReg) => makeOperand(v, CONSTRAINT_STACK, OperandKind.Use, OperandPos.Early),
-  stackDef: (v: VReg) => makeOperand(v, CONSTRAINT_STACK, OperandKind.Def, OperandPos.Late),
-  limitUse: (v: VReg, max: number) =>
-    makeOperand(v, constraintLimit(max), OperandKind.Use, OperandPos.Early),
-  limitDef: (v: VReg, max: number) =>
-    makeOperand(v, constraintLimit(max), OperandKind.Def, OperandPos.Late),
-  fixedNonAllocatable,
+  /** A use read at the instruction's start (early), in any register of the vreg's class. */
+  regUse: (v: VReg): Operand => makeOperand(checked(v, 'Operand.regUse'), CONSTRAINT_REG, OperandKind.Use, OperandPos.Early),
+  /**
+   * A use that stays live to the instruction's end (late): its register is not
+   * given to any of the instruction's defs. For inputs read after an output is
+   * written (a multi-instruction sequence).
+   */
+  regUseAtEnd: (v: VReg): Operand =>
+    makeOperand(checked(v, 'Operand.regUseAtEnd'), CONSTRAINT_REG, OperandKind.Use, OperandPos.Late),
+  /** A def written at the instruction's end (late), in a register; it may share a register with an early use. */
+  regDef: (v: VReg): Operand => makeOperand(checked(v, 'Operand.regDef'), CONSTRAINT_REG, OperandKind.Def, OperandPos.Late),
+  /**
+   * A def written at the instruction's start (early): its register differs
+   * from every use's, for outputs written before all inputs are read.
+   */
+  regDefAtStart: (v: VReg): Operand =>
+    makeOperand(checked(v, 'Operand.regDefAtStart'), CONSTRAINT_REG, OperandKind.Def, OperandPos.Early),
+  /**
+   * A scratch register for the instruction's own use: an early def of a vreg
+   * used nowhere else, so it is live over the whole instruction and shares
+   * a register with no use or def of it.
+   */
+  regTemp: (v: VReg): Operand => makeOperand(checked(v, 'Operand.regTemp'), CONSTRAINT_REG, OperandKind.Def, OperandPos.Early),
+  /**
+   * A late def that must get the same register as operand `idx` of the same
+   * instruction (two-address forms such as x86's `add dst, src`). `idx` is
+   * the index of that operand in the instruction's operand list (0..31), and
+   * it must be an early use (`regUse`-like) of the same class; validation
+   * checks that.
+   *
+   * ```ts
+   * b.inst(blk, [Operand.regUse(a), Operand.regUse(c), Operand.regReuseDef(sum, 0)]); // sum in a's register
+   * ```
+   */
+  regReuseDef: (v: VReg, idx: number): Operand => {
+    checkVReg(v, 'Operand.regReuseDef');
+    if (!Number.isInteger(idx) || idx < 0 || idx > MAX_REUSE_INDEX) {
+      throw new RangeError(`Operand.regReuseDef: operand index ${idx} is not an integer in 0..${MAX_REUSE_INDEX}`);
+    }
+    return makeOperand(v, constraintReuse(idx), OperandKind.Def, OperandPos.Late);
+  },
+  /** An early use in the fixed register `p` (e.g. an argument register at a call); `p`'s class must be the vreg's. */
+  regFixedUse: (v: VReg, p: PReg): Operand =>
+    makeOperand(v, checkedFixed(v, p, 'Operand.regFixedUse'), OperandKind.Use, OperandPos.Early),
+  /** A late def in the fixed register `p` (e.g. a call's result in rax). */
+  regFixedDef: (v: VReg, p: PReg): Operand =>
+    makeOperand(v, checkedFixed(v, p, 'Operand.regFixedDef'), OperandKind.Def, OperandPos.Late),
+  /** A late use in the fixed register `p`: live to the instruction's end, not shared with a def. */
+  regFixedUseAtEnd: (v: VReg, p: PReg): Operand =>
+    makeOperand(v, checkedFixed(v, p, 'Operand.regFixedUseAtEnd'), OperandKind.Use, OperandPos.Late),
+  /** An early def in the fixed register `p`: written before the inputs are read. */
+  regFixedDefAtStart: (v: VReg, p: PReg): Operand =>
+    makeOperand(v, checkedFixed(v, p, 'Operand.regFixedDefAtStart'), OperandKind.Def, OperandPos.Early),
+  /** An early use the allocator may place in a register or a spill slot (the instruction can read memory). */
+  anyUse: (v: VReg): Operand => makeOperand(checked(v, 'Operand.anyUse'), CONSTRAINT_ANY, OperandKind.Use, OperandPos.Early),
+  /** A late def the allocator may place in a register or a spill slot. */
+  anyDef: (v: VReg): Operand => makeOperand(checked(v, 'Operand.anyDef'), CONSTRAINT_ANY, OperandKind.Def, OperandPos.Late),
+  /** An early use that must be in a spill slot. */
+  stackUse: (v: VReg): Operand => makeOperand(checked(v, 'Operand.stackUse'), CONSTRAINT_STACK, OperandKind.Use, OperandPos.Early),
+  /** A late def that must be in a spill slot. */
+  stackDef: (v: VReg): Operand => makeOperand(checked(v, 'Operand.stackDef'), CONSTRAINT_STACK, OperandKind.Def, OperandPos.Late),
+  /**
+   * An early use in a register whose hw_enc is below `max` (a power of two,
+   * 1..32768), for encodings that reach only the low registers.
+   */
+  limitUse: (v: VReg, max: number): Operand =>
+    makeOperand(checked(v, 'Operand.limitUse'), checkedLimit(max, 'Operand.limitUse'), OperandKind.Use, OperandPos.Early),
+  /** A late def in a register whose hw_enc is below `max` (a power of two, 1..32768). */
+  limitDef: (v: VReg, max: number): Operand =>
+    makeOperand(checked(v, 'Operand.limitDef'), checkedLimit(max, 'Operand.limitDef'), OperandKind.Def, OperandPos.Late),
+  /**
+   * An early use of the register `p` with no vreg: the register is named
+   * (e.g. a stack pointer the instruction reads) but never allocated. `p`
+   * is usually outside the allocatable sets.
+   */
+  fixedNonAllocatable: (p: PReg): Operand => {
+    if (!isValidPReg(p)) throw new RangeError(`Operand.fixedNonAllocatable: ${p} is not a physical register`);
+    return fixedNonAllocatable(p);
+  },
 } as const;
 
-// Silence "unused" for preg re-export convenience in callers building fixed regs.
-export { preg };
+function checkedLimit(max: number, what: string): number {
+  if (!Number.isInteger(max) || max < 1 || max > 1 << 15 || (max & (max - 1)) !== 0) {
+    throw new RangeError(`${what}: limit ${max} is not a power of two in 1..32768`);
+  }
+  return constraintLimit(max);
+}

@@ -12,15 +12,49 @@ export const REG_CLASS_NAME = ['Int', 'Float', 'Vector'] as const;
 /**
  * A physical register, packed as `(class << 6) | hwEnc` (0..191), so it can
  * index per-register tables directly. `PREG_INVALID` marks "no register".
+ *
+ * The id types (`PReg`, `VReg`, `Operand`, `Allocation`, `ProgPoint`,
+ * `Inst`, `Block`) are branded numbers: passing one where another is
+ * expected is a compile error; a plain number is accepted (so arithmetic and
+ * typed arrays need no casts); at run time each is just a number.
  */
-export type PReg = number;
+export type PReg = number & { readonly __brand?: 'PReg' };
 export const PREG_MAX_HW_ENC = 63;
 /** Number of distinct PReg indices, including class bits. */
 export const PREG_NUM_INDEX = 256;
-export const PREG_INVALID: PReg = (RegClass.Int << 6) | PREG_MAX_HW_ENC;
+export const PREG_INVALID = ((RegClass.Int << 6) | PREG_MAX_HW_ENC) as PReg;
 
+/**
+ * The physical register `hwEnc` (0..63) of class `cls`. Throws a
+ * `RangeError` for anything it cannot represent (hw_enc outside 0..63 or not
+ * an integer, a class other than 0, 1, 2).
+ *
+ * ```ts
+ * const rax = preg(0, RegClass.Int); // or x86_64SystemV.pregByName('rax')
+ * ```
+ */
 export function preg(hwEnc: number, cls: RegClass): PReg {
-  return (cls << 6) | hwEnc;
+  if (!Number.isInteger(hwEnc) || hwEnc < 0 || hwEnc > PREG_MAX_HW_ENC) {
+    throw new RangeError(`preg: hw_enc ${hwEnc} is not an integer in 0..${PREG_MAX_HW_ENC}`);
+  }
+  checkClass(cls, 'preg');
+  return ((cls << 6) | hwEnc) as PReg;
+}
+
+function checkClass(cls: number, what: string): void {
+  if (cls !== 0 && cls !== 1 && cls !== 2) {
+    throw new RangeError(`${what}: register class ${cls} is not RegClass.Int (0), Float (1) or Vector (2)`);
+  }
+}
+
+/** True when `p` is a register `preg` could have made (an integer 0..191 of class 0..2). */
+export function isValidPReg(p: number): boolean {
+  return Number.isInteger(p) && p >= 0 && p < 3 << 6;
+}
+
+/** True when `v` is a vreg `vreg` could have made (index below `VREG_MAX_INDEX`, class 0..2). */
+export function isValidVReg(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v < VREG_MAX_INDEX * 4 && (v & 3) !== 3;
 }
 export function pregHwEnc(p: PReg): number {
   return p & 63;
@@ -28,7 +62,27 @@ export function pregHwEnc(p: PReg): number {
 export function pregClass(p: PReg): RegClass {
   return ((p >> 6) & 3) as RegClass;
 }
-export function pregToString(p: PReg): string {
+/** Anything that names registers: a `MachineDescription`, or an object with `regName`. */
+export interface RegNamer {
+  regName(p: PReg): string;
+}
+/**
+ * A source of register names for printing: a `MachineDescription` (or any
+ * `{ regName(p) }`), or a function from register to name.
+ */
+export type RegNames = RegNamer | ((p: PReg) => string);
+
+/**
+ * The register's name from `names` (`rax`, `xmm3`), else its generic form
+ * `p<hw_enc><class>` (`p0i`, `p3f`: the corpus text form).
+ *
+ * ```ts
+ * pregToString(preg(0, RegClass.Int), x86_64SystemV); // 'rax'
+ * ```
+ */
+export function pregToString(p: PReg, names?: RegNames): string {
+  if (typeof names === 'function') return names(p as PReg);
+  if (typeof names === 'object' && names !== null) return names.regName(p as PReg);
   return `p${p & 63}${REG_CLASS_SUFFIX[(p >> 6) & 3]}`;
 }
 
@@ -37,13 +91,24 @@ export function pregToString(p: PReg): string {
  * 21 bits (`VREG_MAX_INDEX`) so that an operand fits in one uint32; the top
  * index is reserved for fixed non-allocatable operands, as in regalloc2.
  */
-export type VReg = number;
+/** A virtual register (`index * 4 + class`); a branded number like `PReg`. */
+export type VReg = number & { readonly __brand?: 'VReg' };
 export const VREG_INDEX_BITS = 21;
 export const VREG_MAX_INDEX = (1 << VREG_INDEX_BITS) - 1;
-export const VREG_INVALID: VReg = VREG_MAX_INDEX * 4;
+export const VREG_INVALID = (VREG_MAX_INDEX * 4) as VReg;
 
+/**
+ * The virtual register `index` of class `cls`. Throws a `RangeError` for an
+ * index that is negative, not an integer, or not below `VREG_MAX_INDEX`
+ * (the top index is regalloc2's marker for fixed non-allocatable operands),
+ * or a class other than 0, 1, 2. `FunctionBuilder.vreg(cls)` numbers them for you.
+ */
 export function vreg(index: number, cls: RegClass): VReg {
-  return index * 4 + cls;
+  if (!Number.isInteger(index) || index < 0 || index >= VREG_MAX_INDEX) {
+    throw new RangeError(`vreg: index ${index} is not an integer in 0..${VREG_MAX_INDEX - 1}`);
+  }
+  checkClass(cls, 'vreg');
+  return (index * 4 + cls) as VReg;
 }
 export function vregIndex(v: VReg): number {
   return v >>> 2;
@@ -51,6 +116,7 @@ export function vregIndex(v: VReg): number {
 export function vregClass(v: VReg): RegClass {
   return (v & 3) as RegClass;
 }
+/** The vreg's text form `v<index><class>`, e.g. `v3i`. */
 export function vregToString(v: VReg): string {
   return `v${v >>> 2}${REG_CLASS_SUFFIX[v & 3]}`;
 }
@@ -138,7 +204,7 @@ export class PRegSet {
       let b = this.bits[w]!;
       while (b !== 0) {
         const bit = 31 - Math.clz32(b & -b);
-        fn(w * 32 + bit);
+        fn((w * 32 + bit) as PReg);
         b &= b - 1;
       }
     }
@@ -185,7 +251,7 @@ export class PRegSet {
       let b = this.bits[w]!;
       while (b !== 0) {
         const bit = 31 - Math.clz32(b & -b);
-        out.push(w * 32 + bit);
+        out.push((w * 32 + bit) as PReg);
         b &= b - 1;
       }
     }
@@ -200,13 +266,14 @@ export class PRegSet {
   maxPReg(): PReg | undefined {
     for (let w = 7; w >= 0; w--) {
       const b = this.bits[w]!;
-      if (b !== 0) return w * 32 + 31 - Math.clz32(b);
+      if (b !== 0) return (w * 32 + 31 - Math.clz32(b)) as PReg;
     }
     return undefined;
   }
 
-  toString(): string {
-    return `{${this.toArray().map(pregToString).join(', ')}}`;
+  /** `{p0i, p3f}`, or with names `{rax, xmm3}`. */
+  toString(names?: RegNames): string {
+    return `{${this.toArray().map((p) => pregToString(p, names)).join(', ')}}`;
   }
 }
 

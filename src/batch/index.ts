@@ -1,0 +1,132 @@
+// `regalloc/batch`: many functions allocated across cores (Node only). A pool
+// of worker threads, each with one allocator context for its whole life;
+// functions travel packed into transferable buffers (./packed.ts), outputs
+// come back the same way, in the order given, and an error belongs to its
+// function, not to the batch.
+
+import { availableParallelism } from 'node:os';
+import { allocate } from '../allocate.js';
+import type { Algorithm, Function, MachineEnv, Output } from '../model/function.js';
+import { packEnv, type PackedEnv, type PackedError, packFunction, type PackedOutput, unpackError, unpackOutput } from './packed.js';
+import { WorkerPool } from './pool.js';
+
+export interface BatchOptions {
+  /** `ion` (default) or `fastalloc`. */
+  algorithm?: Algorithm;
+  /** Worker threads (default: the available parallelism). With 1 or fewer, or tiny batches, this thread does the work. */
+  workers?: number;
+  /** Validate each function first (default true, as `allocate`); a bad one gets its RegAllocError. */
+  validate?: boolean;
+  /**
+   * Below this many instructions in all, the batch runs on this thread:
+   * starting threads would cost more than it saves (default 20,000).
+   */
+  inlineBelow?: number;
+  /** Called as outputs arrive: how many of the functions are done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One function's result: its output, or the error that stopped it. */
+export type BatchResult = { ok: true; output: Output } | { ok: false; error: Error };
+
+/** @internal A function on its way to a worker. */
+export interface BatchTask {
+  func: Int32Array;
+  env: number;
+}
+/** @internal */
+export type BatchTaskResult = { output: PackedOutput; error?: undefined } | { error: PackedError; output?: undefined };
+/** @internal */
+export interface BatchWorkerData {
+  algorithm: Algorithm;
+  validate: boolean;
+  envs: PackedEnv[];
+}
+
+/** Below this many instructions in all, starting threads costs more than it saves. */
+const MIN_PARALLEL_INSTS = 20_000;
+/** Instructions per message to a worker. */
+const CHUNK_INSTS = 4_000;
+
+function workerScript(): URL {
+  // Under a TypeScript loader (tests) this module is .ts, in dist/ .js.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./worker${ext}`, import.meta.url);
+}
+
+/**
+ * A reusable pool of allocation workers for one env (or a few): starting
+ * threads and warming their JIT costs tens of milliseconds, so a compiler
+ * that allocates batch after batch keeps one pool. `close()` ends it.
+ */
+export class AllocationPool {
+  private readonly pool: WorkerPool<BatchTask, BatchTaskResult>;
+  private readonly envs: readonly MachineEnv[];
+
+  constructor(envs: MachineEnv | readonly MachineEnv[], options: Omit<BatchOptions, 'onProgress' | 'inlineBelow'> = {}) {
+    this.envs = Array.isArray(envs) ? (envs as readonly MachineEnv[]) : [envs as MachineEnv];
+    const data: BatchWorkerData = {
+      algorithm: options.algorithm ?? 'ion',
+      validate: options.validate ?? true,
+      envs: this.envs.map(packEnv),
+    };
+    const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+    this.pool = new WorkerPool({ script: workerScript(), workerData: data, workers });
+  }
+
+  /**
+   * Allocates every function; `envIndex[i]` picks function i's env among the
+   * pool's (default: the first). Results are in the order of `functions`.
+   */
+  async allocate(
+    functions: readonly Function[],
+    opts: { envIndex?: ArrayLike<number>; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<BatchResult[]> {
+    const tasks: BatchTask[] = functions.map((f, i) => ({ func: packFunction(f), env: opts.envIndex?.[i] ?? 0 }));
+    const total = tasks.length;
+    const packed = await this.pool.run(tasks, {
+      weight: (t) => t.func[0]! + 8,
+      chunkWeight: CHUNK_INSTS,
+      transfer: (t) => [t.func.buffer as ArrayBuffer],
+      onProgress: opts.onProgress && ((done) => opts.onProgress!(done, total)),
+    });
+    return packed.map((r) => (r.output ? { ok: true, output: unpackOutput(r.output) } : { ok: false, error: unpackError(r.error) }));
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Allocates `functions` under `env` on a pool of worker threads started for
+ * this call and ended after it. Results come in the order of `functions`;
+ * a function that fails gets `{ ok: false, error }` (a RegAllocError for bad
+ * input) and the others are unaffected. Small batches (or `workers <= 1`) run
+ * on this thread, where thread start-up would cost more than it saves.
+ */
+export async function allocateBatch(functions: readonly Function[], env: MachineEnv, options: BatchOptions = {}): Promise<BatchResult[]> {
+  const algorithm = options.algorithm ?? 'ion';
+  const validate = options.validate ?? true;
+  const workers = Math.floor(options.workers ?? availableParallelism());
+  let insts = 0;
+  for (const f of functions) insts += f.numInsts();
+  if (workers <= 1 || insts < (options.inlineBelow ?? MIN_PARALLEL_INSTS)) {
+    const results: BatchResult[] = [];
+    for (const f of functions) {
+      try {
+        results.push({ ok: true, output: allocate(f, env, { algorithm, validateSsa: validate }) });
+      } catch (e) {
+        results.push({ ok: false, error: e as Error });
+      }
+      options.onProgress?.(results.length, functions.length);
+    }
+    return results;
+  }
+  const pool = new AllocationPool(env, { algorithm, validate, workers });
+  try {
+    return await pool.allocate(functions, { onProgress: options.onProgress });
+  } finally {
+    await pool.close();
+  }
+}

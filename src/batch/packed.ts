@@ -1,0 +1,332 @@
+// Functions, machine envs and outputs in a compact form that crosses to a
+// worker thread as transferable buffers: a function is one Int32Array of
+// sections (counts, per-block lists in compressed rows, operands, shared
+// clobber sets, labels), read on the other side by a `Function` over views of
+// that buffer, with no per-instruction objects. An output travels as its
+// typed arrays; an error as its kind, message and place.
+
+import type { Block, DebugLocation, Function, Inst, InstRange, MachineEnv, Output, Stats } from '../model/function.js';
+import { emptyStats, outputWithPackedEdits, STATS_FIELDS } from '../model/function.js';
+import type { Operand } from '../model/operand.js';
+import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
+import { type ErrorPlaceInput, RegAllocError, type RegAllocErrorKind } from '../model/errors.js';
+
+const HEADER = 12;
+const KIND_BRANCH = 1;
+const KIND_RET = 2;
+
+/** Writes `func` into one Int32Array (its buffer is transferable). */
+export function packFunction(func: Function): Int32Array {
+  const nb = func.numBlocks();
+  const ni = func.numInsts();
+  let succTotal = 0;
+  let predTotal = 0;
+  let paramTotal = 0;
+  let argTotal = 0;
+  for (let b = 0; b < nb; b++) {
+    const succs = func.blockSuccs(b);
+    succTotal += succs.length;
+    predTotal += func.blockPreds(b).length;
+    paramTotal += func.blockParams(b).length;
+    const last = func.blockInsns(b).end - 1;
+    if (last >= 0 && func.isBranch(last)) for (let s = 0; s < succs.length; s++) argTotal += func.branchBlockparams(b, last, s).length;
+  }
+  let operandTotal = 0;
+  for (let i = 0; i < ni; i++) operandTotal += func.instOperands(i).length;
+  // Equal clobber sets are stored once.
+  const setIndex = new Map<string, number>();
+  const sets: PRegSet[] = [];
+  const instSet = new Int32Array(ni);
+  for (let i = 0; i < ni; i++) {
+    const c = func.instClobbers(i);
+    const key = c.bits.join(',');
+    let k = setIndex.get(key);
+    if (k === undefined) {
+      setIndex.set(key, (k = sets.length));
+      sets.push(c);
+    }
+    instSet[i] = k;
+  }
+  const labels = func.debugValueLabels();
+  const size =
+    HEADER + 2 * nb + 3 * (nb + 1) + succTotal + predTotal + paramTotal + (succTotal + 1) + argTotal + ni + (ni + 1) + operandTotal + ni + 8 * sets.length + 4 * labels.length;
+  const d = new Int32Array(size);
+  d[0] = ni;
+  d[1] = nb;
+  d[2] = func.numVregs();
+  d[3] = func.entryBlock();
+  d[4] = (func.multiSpillslotNamedByLastSlot() ? 1 : 0) | (func.allowMultipleVregDefs() ? 2 : 0);
+  for (let c = 0; c < 3; c++) d[5 + c] = func.spillslotSize(c as RegClass);
+  d[8] = sets.length;
+  d[9] = labels.length;
+  d[10] = succTotal;
+  d[11] = operandTotal;
+  let at = HEADER;
+  for (let b = 0; b < nb; b++) {
+    const r = func.blockInsns(b);
+    d[at++] = r.first;
+    d[at++] = r.end;
+  }
+  const rows = (list: (b: Block) => ArrayLike<number>) => {
+    let start = at;
+    at += nb + 1;
+    for (let b = 0; b < nb; b++) {
+      d[start + b] = at;
+      const xs = list(b);
+      for (let k = 0; k < xs.length; k++) d[at++] = xs[k]!;
+    }
+    d[start + nb] = at;
+  };
+  rows((b) => func.blockSuccs(b));
+  rows((b) => func.blockPreds(b));
+  rows((b) => func.blockParams(b));
+  // Branch args: one row per (block, successor), in successor order.
+  const argStart = at;
+  at += succTotal + 1;
+  let edge = 0;
+  for (let b = 0; b < nb; b++) {
+    const succs = func.blockSuccs(b);
+    const last = func.blockInsns(b).end - 1;
+    const isBranch = last >= 0 && func.isBranch(last);
+    for (let s = 0; s < succs.length; s++) {
+      d[argStart + edge++] = at;
+      if (!isBranch) continue;
+      const args = func.branchBlockparams(b, last, s);
+      for (let k = 0; k < args.length; k++) d[at++] = args[k]!;
+    }
+  }
+  d[argStart + edge] = at;
+  for (let i = 0; i < ni; i++) d[at++] = func.isBranch(i) ? KIND_BRANCH : func.isRet(i) ? KIND_RET : 0;
+  const opStart = at;
+  at += ni + 1;
+  for (let i = 0; i < ni; i++) {
+    d[opStart + i] = at;
+    const ops = func.instOperands(i);
+    for (let k = 0; k < ops.length; k++) d[at++] = ops[k]! | 0;
+  }
+  d[opStart + ni] = at;
+  d.set(instSet, at);
+  at += ni;
+  for (const s of sets) {
+    d.set(s.bits, at);
+    at += 8;
+  }
+  for (const l of labels) {
+    d[at++] = l[0];
+    d[at++] = l[1];
+    d[at++] = l[2];
+    d[at++] = l[3];
+  }
+  return d;
+}
+
+/** A `Function` read from `packFunction`'s array: views made once, no per-call allocation. */
+export class PackedFunction implements Function {
+  private readonly header: Int32Array;
+  private readonly ranges: InstRange[];
+  private readonly succs: Int32Array[];
+  private readonly preds: Int32Array[];
+  private readonly params: Int32Array[];
+  /** Branch args per block, per successor. */
+  private readonly args: Int32Array[][];
+  private readonly kinds: Int32Array;
+  private readonly operands: Uint32Array[];
+  private readonly clobbers: PRegSet[];
+  private readonly labels: (readonly [VReg, Inst, Inst, number])[];
+
+  constructor(d: Int32Array) {
+    const ni = d[0]!;
+    const nb = d[1]!;
+    const numSets = d[8]!;
+    const numLabels = d[9]!;
+    const succTotal = d[10]!;
+    this.header = d.subarray(0, HEADER);
+    let at = HEADER;
+    this.ranges = new Array<InstRange>(nb);
+    for (let b = 0; b < nb; b++, at += 2) this.ranges[b] = { first: d[at]!, end: d[at + 1]! };
+    const rows = (): Int32Array[] => {
+      const out = new Array<Int32Array>(nb);
+      for (let b = 0; b < nb; b++) out[b] = d.subarray(d[at + b]!, d[at + b + 1]!);
+      at = d[at + nb]!;
+      return out;
+    };
+    this.succs = rows();
+    this.preds = rows();
+    this.params = rows();
+    const argStart = at;
+    this.args = new Array<Int32Array[]>(nb);
+    let edge = 0;
+    for (let b = 0; b < nb; b++) {
+      const n = this.succs[b]!.length;
+      const list = new Array<Int32Array>(n);
+      for (let s = 0; s < n; s++, edge++) list[s] = d.subarray(d[argStart + edge]!, d[argStart + edge + 1]!);
+      this.args[b] = list;
+    }
+    at = d[argStart + succTotal]!;
+    this.kinds = d.subarray(at, at + ni);
+    at += ni;
+    const words = new Uint32Array(d.buffer, d.byteOffset, d.length);
+    this.operands = new Array<Uint32Array>(ni);
+    for (let i = 0; i < ni; i++) this.operands[i] = words.subarray(d[at + i]!, d[at + i + 1]!);
+    at = d[at + ni]!;
+    const instSet = d.subarray(at, at + ni);
+    at += ni;
+    const sets = new Array<PRegSet>(numSets);
+    for (let k = 0; k < numSets; k++, at += 8) sets[k] = new PRegSet(words.subarray(at, at + 8));
+    this.clobbers = new Array<PRegSet>(ni);
+    for (let i = 0; i < ni; i++) this.clobbers[i] = sets[instSet[i]!]!;
+    this.labels = new Array(numLabels);
+    for (let k = 0; k < numLabels; k++, at += 4) this.labels[k] = [d[at]! as VReg, d[at + 1]!, d[at + 2]!, d[at + 3]!];
+  }
+
+  numInsts(): number {
+    return this.header[0]!;
+  }
+  numBlocks(): number {
+    return this.header[1]!;
+  }
+  entryBlock(): Block {
+    return this.header[3]!;
+  }
+  blockInsns(block: Block): InstRange {
+    return this.ranges[block]!;
+  }
+  blockSuccs(block: Block): Int32Array {
+    return this.succs[block]!;
+  }
+  blockPreds(block: Block): Int32Array {
+    return this.preds[block]!;
+  }
+  blockParams(block: Block): ArrayLike<VReg> {
+    return this.params[block]! as ArrayLike<number> as ArrayLike<VReg>;
+  }
+  isRet(inst: Inst): boolean {
+    return this.kinds[inst] === KIND_RET;
+  }
+  isBranch(inst: Inst): boolean {
+    return this.kinds[inst] === KIND_BRANCH;
+  }
+  branchBlockparams(block: Block, _inst: Inst, succIdx: number): ArrayLike<VReg> {
+    return this.args[block]![succIdx]! as ArrayLike<number> as ArrayLike<VReg>;
+  }
+  instOperands(inst: Inst): ArrayLike<Operand> {
+    return this.operands[inst]! as ArrayLike<number> as ArrayLike<Operand>;
+  }
+  instClobbers(inst: Inst): PRegSet {
+    return this.clobbers[inst]!;
+  }
+  numVregs(): number {
+    return this.header[2]!;
+  }
+  debugValueLabels(): ReadonlyArray<readonly [VReg, Inst, Inst, number]> {
+    return this.labels;
+  }
+  spillslotSize(cls: RegClass): number {
+    return this.header[5 + cls]!;
+  }
+  multiSpillslotNamedByLastSlot(): boolean {
+    return (this.header[4]! & 1) !== 0;
+  }
+  allowMultipleVregDefs(): boolean {
+    return (this.header[4]! & 2) !== 0;
+  }
+}
+
+/** A MachineEnv as plain data (PRegSet's methods do not survive a structured clone). */
+export interface PackedEnv {
+  preferred: number[][];
+  nonPreferred: number[][];
+  scratch: (number | null)[];
+  fixedStackSlots: number[];
+}
+
+export function packEnv(env: MachineEnv): PackedEnv {
+  return {
+    preferred: env.preferredRegsByClass.map((s) => Array.from(s.bits)),
+    nonPreferred: env.nonPreferredRegsByClass.map((s) => Array.from(s.bits)),
+    scratch: [...env.scratchByClass],
+    fixedStackSlots: [...env.fixedStackSlots],
+  };
+}
+
+export function unpackEnv(p: PackedEnv): MachineEnv {
+  const sets = (xs: number[][]) => [new PRegSet(xs[0]), new PRegSet(xs[1]), new PRegSet(xs[2])] as const;
+  return {
+    preferredRegsByClass: sets(p.preferred),
+    nonPreferredRegsByClass: sets(p.nonPreferred),
+    scratchByClass: [p.scratch[0] ?? null, p.scratch[1] ?? null, p.scratch[2] ?? null] as [PReg | null, PReg | null, PReg | null],
+    fixedStackSlots: p.fixedStackSlots as PReg[],
+  };
+}
+
+/** An output as fresh typed arrays (safe to transfer) and numbers. */
+export interface PackedOutput {
+  numSpillslots: number;
+  allocs: Int32Array;
+  instAllocOffsets: Uint32Array;
+  packedEdits: Int32Array;
+  /** (label, from, to, allocation) quadruples. */
+  debugLocations: Int32Array;
+  stats: Float64Array;
+}
+
+export function packOutput(out: Output): PackedOutput {
+  let edits = out.packedEdits;
+  if (edits === undefined) {
+    edits = new Int32Array(out.edits.length * 3);
+    out.edits.forEach((e, k) => edits!.set([e.point, e.from, e.to], k * 3));
+  } else edits = edits.slice();
+  const debug = new Int32Array(out.debugLocations.length * 4);
+  out.debugLocations.forEach((l, k) => debug.set(l, k * 4));
+  const stats = new Float64Array(STATS_FIELDS.length);
+  STATS_FIELDS.forEach((f, k) => (stats[k] = out.stats[f]));
+  return {
+    numSpillslots: out.numSpillslots,
+    allocs: out.allocs.slice(),
+    instAllocOffsets: out.instAllocOffsets.slice(),
+    packedEdits: edits,
+    debugLocations: debug,
+    stats,
+  };
+}
+
+/** The buffers of a packed output, for the transfer list. */
+export function outputBuffers(p: PackedOutput): ArrayBuffer[] {
+  return [p.allocs.buffer, p.instAllocOffsets.buffer, p.packedEdits.buffer, p.debugLocations.buffer, p.stats.buffer] as ArrayBuffer[];
+}
+
+export function unpackOutput(p: PackedOutput): Output {
+  const debugLocations: DebugLocation[] = [];
+  const d = p.debugLocations;
+  for (let k = 0; k < d.length; k += 4) debugLocations.push([d[k]!, d[k + 1]!, d[k + 2]!, d[k + 3]!]);
+  const stats: Stats = emptyStats();
+  STATS_FIELDS.forEach((f, k) => (stats[f] = p.stats[k]!));
+  return outputWithPackedEdits({ numSpillslots: p.numSpillslots, allocs: p.allocs, instAllocOffsets: p.instAllocOffsets, debugLocations, stats }, p.packedEdits);
+}
+
+/** An error as plain data. */
+export interface PackedError {
+  name: string;
+  message: string;
+  kind?: RegAllocErrorKind;
+  place?: ErrorPlaceInput;
+}
+
+export function packError(e: unknown): PackedError {
+  if (e instanceof RegAllocError) {
+    // The place as the thrower gave it: vreg and register as values, so the
+    // error rebuilt on the other side renders and compares the same.
+    const { vreg: _vregText, preg: _pregText, ...place } = e.place;
+    return { name: e.name, message: e.message, kind: e.kind, place: { ...place, vreg: e.vreg, preg: e.preg } };
+  }
+  const err = e as Error;
+  return { name: err?.name ?? 'Error', message: err?.message ?? String(e) };
+}
+
+/** A RegAllocError back as a RegAllocError; anything else as an Error of the same name. */
+export function unpackError(p: PackedError): Error {
+  if (p.kind !== undefined) return new RegAllocError(p.kind, p.message, p.place ?? {});
+  const err = new Error(p.message);
+  err.name = p.name;
+  return err;
+}

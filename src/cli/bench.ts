@@ -1,0 +1,179 @@
+// `regalloc bench --stream <dir>...` and `regalloc bench --first <file|dir>...`:
+// the allocators timed the way a compiler uses them. A stream loads every
+// function first (parsing is not timed), then allocates each function once
+// per pass, in file order, through one reused context, and reports each
+// pass's total against the summed native `time_ns` of the same functions.
+// `--first` times the very first allocation in this (fresh) process, and the
+// second. Both are meant to run in a process of their own: the first pass of
+// the first folder is the only cold one.
+
+import { readInputFile } from '../io/files.js';
+import { FastallocContext } from '../fastalloc/index.js';
+import { IonContext } from '../ion/index.js';
+import type { Function, MachineEnv, Output, RegallocOptions } from '../model/function.js';
+import { ALGORITHM_OPTION, checkPathsExist, choiceOption, type Command, intOption, UsageError } from './command.js';
+import { expandPaths } from './files.js';
+
+interface BenchFunction {
+  name: string;
+  func: Function;
+  env: MachineEnv;
+  insts: number;
+  nativeNs: number;
+}
+
+interface Allocator {
+  run(func: Function, env: MachineEnv, options?: RegallocOptions): Output;
+}
+
+/** One stream pass over one folder. */
+export interface PassFigures {
+  folder: string;
+  algorithm: string;
+  pass: number;
+  functions: number;
+  insts: number;
+  /** Wall time of the pass. */
+  ns: number;
+  /** CPU time of the process over the pass (user + system, all threads: the JIT's and GC's helpers too). */
+  cpuNs: number;
+  nativeNs: number;
+}
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'time the allocators as a compiler uses them: a stream of functions, or the first call',
+  args: '<file|dir>...',
+  description:
+    '--stream: every function is loaded first (untimed), then each pass allocates every function once, in file\n' +
+    'order, with one context; each pass prints its total, M insts/s and the ratio to the summed native time_ns\n' +
+    '(regalloc2 0.15.2; each native figure is a warm median, so the reference is optimistic for native).\n' +
+    'Each folder argument is one stream; only the first pass of the first one is cold.\n' +
+    '--first: the time of the very first allocation in this process (and of the second call).\n' +
+    "Only functions whose reference succeeded are timed. 'npm run bench' times each function on its own.",
+  options: {
+    stream: { type: 'boolean', help: 'time whole folders, once per pass' },
+    first: { type: 'boolean', help: 'time the first allocation of the first function in a fresh process' },
+    algorithm: ALGORITHM_OPTION,
+    passes: { type: 'string', value: 'N', help: 'passes over each folder with --stream (default 5)' },
+  },
+  takesPaths: false,
+  run({ values, positionals }) {
+    const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
+    const passes = intOption(values, 'passes', 1, 100_000) ?? 5;
+    if (values.stream === values.first) throw new UsageError('give exactly one of --stream and --first');
+    if (positionals.length === 0) throw new UsageError('no file or folder given');
+    checkPathsExist(positionals);
+    const json = values.json === true;
+    const ctx: Allocator = algorithm === 'fastalloc' ? new FastallocContext() : new IonContext();
+    const groups = loadGroups(positionals, algorithm);
+    if (values.first) runFirst(groups, ctx, algorithm, json);
+    else runStream(groups, ctx, algorithm, passes, json);
+  },
+};
+
+/** Loads each path's functions (a folder or a file is one group), keeping those with a successful reference. */
+function loadGroups(paths: readonly string[], algorithm: 'ion' | 'fastalloc'): Map<string, BenchFunction[]> {
+  const groups = new Map<string, BenchFunction[]>();
+  for (const path of paths) {
+    const list: BenchFunction[] = [];
+    for (const file of expandPaths([path])) {
+      const c = readInputFile(file);
+      const ref = c.reference[algorithm];
+      if (!ref?.ok || ref.timeNs === undefined) continue;
+      list.push({ name: c.name, func: c.func, env: c.env, insts: c.func.numInsts(), nativeNs: ref.timeNs });
+    }
+    if (list.length === 0) throw new UsageError(`${path}: no function with a successful ${algorithm} reference`);
+    groups.set(path, list);
+  }
+  return groups;
+}
+
+const ms = (ns: number) => (ns / 1e6).toFixed(ns < 1e8 ? 2 : 1);
+const mips = (insts: number, ns: number) => ((insts / ns) * 1e3).toFixed(3);
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, passes: number, json: boolean): void {
+  for (const [folder, fns] of groups) {
+    const insts = fns.reduce((a, f) => a + f.insts, 0);
+    const nativeNs = fns.reduce((a, f) => a + f.nativeNs, 0);
+    const all: PassFigures[] = [];
+    if (!json) {
+      process.stdout.write(
+        `${folder} (${algorithm}): ${fns.length} functions, ${insts} insts; native summed time_ns ${ms(nativeNs)} ms, ${mips(insts, nativeNs)} M insts/s\n`,
+      );
+    }
+    for (let pass = 1; pass <= passes; pass++) {
+      const cpu0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < fns.length; i++) {
+        const f = fns[i]!;
+        ctx.run(f.func, f.env);
+      }
+      const ns = Number(process.hrtime.bigint() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuNs = (cpu.user + cpu.system) * 1000;
+      const figures: PassFigures = { folder, algorithm, pass, functions: fns.length, insts, ns, cpuNs, nativeNs };
+      all.push(figures);
+      if (json) process.stdout.write(JSON.stringify({ kind: 'pass', ...figures, ratio: ns / nativeNs }) + '\n');
+      else process.stdout.write(`  pass ${String(pass).padStart(2)}: ${ms(ns).padStart(9)} ms  ${mips(insts, ns)} M insts/s  ${(ns / nativeNs).toFixed(2)}x native  (cpu ${ms(cpuNs)} ms, ${(cpuNs / nativeNs).toFixed(2)}x)\n`);
+    }
+    const warm = all.slice(2);
+    const best = warm.length > 0 ? Math.min(...warm.map((p) => p.ns)) : undefined;
+    const bestCpu = warm.length > 0 ? Math.min(...warm.map((p) => p.cpuNs)) : undefined;
+    const summary = {
+      kind: 'summary',
+      folder,
+      algorithm,
+      functions: fns.length,
+      insts,
+      nativeNs,
+      pass1Ns: all[0]!.ns,
+      pass1Ratio: all[0]!.ns / nativeNs,
+      bestWarmNs: best ?? null,
+      bestWarmRatio: best === undefined ? null : best / nativeNs,
+      pass1CpuRatio: all[0]!.cpuNs / nativeNs,
+      bestWarmCpuRatio: bestCpu === undefined ? null : bestCpu / nativeNs,
+      peakRssMb: peakRssMb(),
+    };
+    if (json) process.stdout.write(JSON.stringify(summary) + '\n');
+    else {
+      process.stdout.write(
+        `  pass 1 ${summary.pass1Ratio.toFixed(2)}x native` +
+          (best === undefined ? '' : `, best of passes 3+ ${(best / nativeNs).toFixed(2)}x native`) +
+          ` (cpu: ${summary.pass1CpuRatio.toFixed(2)}x` +
+          (bestCpu === undefined ? '' : `, ${(bestCpu / nativeNs).toFixed(2)}x`) +
+          ')' +
+          `; peak RSS ${summary.peakRssMb} MB\n`,
+      );
+    }
+  }
+}
+
+function runFirst(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, json: boolean): void {
+  const f = groups.values().next().value![0]!;
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let call = 0; call < 2; call++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    ctx.run(f.func, f.env);
+    times.push(Number(process.hrtime.bigint() - t0));
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) * 1000);
+  }
+  const [firstNs, secondNs] = times as [number, number];
+  const [firstCpuNs, secondCpuNs] = cpuTimes as [number, number];
+  if (json) {
+    process.stdout.write(
+      JSON.stringify({ kind: 'first', name: f.name, algorithm, insts: f.insts, firstNs, secondNs, firstCpuNs, secondCpuNs, nativeNs: f.nativeNs }) + '\n',
+    );
+  } else {
+    process.stdout.write(
+      `${f.name} (${algorithm}, ${f.insts} insts): first call ${ms(firstNs)} ms, second ${ms(secondNs)} ms (cpu ${ms(firstCpuNs)} and ${ms(secondCpuNs)} ms); native ${ms(f.nativeNs)} ms (${(firstNs / f.nativeNs).toFixed(1)}x, ${(secondNs / f.nativeNs).toFixed(1)}x)\n`,
+    );
+  }
+}

@@ -1,0 +1,45 @@
+// The shape of a `MachineEnv` given from JavaScript, checked before any
+// allocator reads it (a plain array where a PRegSet belongs would otherwise
+// surface as a raw TypeError deep inside an allocator).
+
+import { RegAllocError } from './errors.js';
+import type { MachineEnv } from './function.js';
+import { isValidPReg, PRegSet } from './regs.js';
+
+function what(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'plain object'}`;
+  return `${typeof x} ${String(x)}`;
+}
+
+function shapeError(message: string): RegAllocError {
+  return new RegAllocError('InvalidEnv', `env: ${message}`);
+}
+
+/**
+ * Throws a `RegAllocError` (`InvalidEnv`) unless `env` has the shape of a
+ * `MachineEnv`: three `PRegSet`s per preference tier, three scratch entries
+ * (a register or null), an array of registers for fixed stack slots. The
+ * ready-made machine descriptions and `MachineBuilder` always pass.
+ */
+export function checkEnvShape(env: MachineEnv): void {
+  if (typeof env !== 'object' || env === null) throw shapeError(`expected a MachineEnv object, got ${what(env)}`);
+  for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
+    const sets: unknown = env[field];
+    if (!Array.isArray(sets) || sets.length !== 3) throw shapeError(`${field} must be an array of 3 PRegSets, got ${what(sets)}`);
+    sets.forEach((s: unknown, c) => {
+      if (!(s instanceof PRegSet)) throw shapeError(`${field}[${c}] is ${what(s)}, not a PRegSet (make one with PRegSet.of([...]))`);
+    });
+  }
+  const scratch: unknown = env.scratchByClass;
+  if (!Array.isArray(scratch) || scratch.length !== 3) throw shapeError(`scratchByClass must be an array of 3 entries (a PReg or null), got ${what(scratch)}`);
+  scratch.forEach((p: unknown, c) => {
+    if (p !== null && !(typeof p === 'number' && isValidPReg(p))) throw shapeError(`scratchByClass[${c}] is ${what(p)}, not a PReg or null`);
+  });
+  const slots: unknown = env.fixedStackSlots;
+  if (!Array.isArray(slots)) throw shapeError(`fixedStackSlots must be an array of PRegs, got ${what(slots)}`);
+  slots.forEach((p: unknown, k) => {
+    if (!(typeof p === 'number' && isValidPReg(p))) throw shapeError(`fixedStackSlots[${k}] is ${what(p)}, not a PReg`);
+  });
+}

@@ -1,0 +1,171 @@
+// regalloc/batch: outputs from worker threads are those of a single-threaded
+// run, in the order given, and a bad function fails alone.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { allocateBatch, AllocationPool, type BatchResult } from '../src/batch/index.js';
+import { PackedFunction, packFunction } from '../src/batch/packed.js';
+import { FastallocContext } from '../src/fastalloc/index.js';
+import { readCorpusFile } from '../src/io/corpus.js';
+import { IonContext } from '../src/ion/index.js';
+import type { Function, MachineEnv, Output } from '../src/model/function.js';
+import { RegAllocError } from '../src/model/errors.js';
+import { validateFunction } from '../src/analysis/validate.js';
+import { corpusFiles } from './support/corpus.js';
+
+function sameOutput(a: Output, b: Output, what: string): void {
+  assert.equal(a.numSpillslots, b.numSpillslots, `${what}: spill slots`);
+  assert.deepEqual(Array.from(a.allocs), Array.from(b.allocs), `${what}: allocs`);
+  assert.deepEqual(Array.from(a.instAllocOffsets), Array.from(b.instAllocOffsets), `${what}: offsets`);
+  assert.deepEqual(Array.from(a.packedEdits!), Array.from(b.packedEdits!), `${what}: edits`);
+  assert.deepEqual(a.debugLocations.map((l) => [...l]), b.debugLocations.map((l) => [...l]), `${what}: debug locations`);
+  assert.deepEqual({ ...a.stats }, { ...b.stats }, `${what}: stats`);
+}
+
+/** Every 8th file of fuzz and cranelift, and some invalid ones, in a fixed mixed order. */
+function sample(): { name: string; func: Function; env: MachineEnv }[] {
+  const files = [
+    ...corpusFiles('fuzz').filter((_, i) => i % 20 === 0),
+    ...corpusFiles('invalid').filter((_, i) => i % 11 === 0),
+    ...corpusFiles('cranelift').filter((_, i) => i % 40 === 0),
+  ];
+  const out: { name: string; func: Function; env: MachineEnv }[] = [];
+  for (const f of files) {
+    try {
+      const c = readCorpusFile(f);
+      out.push({ name: c.name, func: c.func, env: c.env });
+    } catch {
+      // invalid/ files the reader itself rejects
+    }
+  }
+  return out;
+}
+
+test('a packed function answers every question as the original', () => {
+  const c = readCorpusFile(corpusFiles('fuzzgen')[3]!);
+  const f = c.func;
+  const p = new PackedFunction(packFunction(f));
+  assert.equal(p.numInsts(), f.numInsts());
+  assert.equal(p.numBlocks(), f.numBlocks());
+  assert.equal(p.numVregs(), f.numVregs());
+  assert.equal(p.entryBlock(), f.entryBlock());
+  for (let b = 0; b < f.numBlocks(); b++) {
+    assert.deepEqual(p.blockInsns(b), f.blockInsns(b));
+    assert.deepEqual(Array.from(p.blockSuccs(b)), Array.from(f.blockSuccs(b)));
+    assert.deepEqual(Array.from(p.blockPreds(b)), Array.from(f.blockPreds(b)));
+    assert.deepEqual(Array.from(p.blockParams(b)), Array.from(f.blockParams(b)));
+    const last = f.blockInsns(b).end - 1;
+    if (f.isBranch(last)) {
+      for (let s = 0; s < f.blockSuccs(b).length; s++) {
+        assert.deepEqual(Array.from(p.branchBlockparams(b, last, s)), Array.from(f.branchBlockparams(b, last, s)));
+      }
+    }
+  }
+  for (let i = 0; i < f.numInsts(); i++) {
+    assert.deepEqual(Array.from(p.instOperands(i)), Array.from(f.instOperands(i)));
+    assert.deepEqual(Array.from(p.instClobbers(i).bits), Array.from(f.instClobbers(i).bits));
+    assert.equal(p.isBranch(i), f.isBranch(i));
+    assert.equal(p.isRet(i), f.isRet(i));
+  }
+  assert.deepEqual(p.debugValueLabels(), f.debugValueLabels());
+  for (let c = 0; c < 3; c++) assert.equal(p.spillslotSize(c as 0), f.spillslotSize(c as 0));
+});
+
+for (const algorithm of ['ion', 'fastalloc'] as const) {
+  test(`${algorithm} on worker threads: ordered, identical to one thread, errors per function`, async () => {
+    const items = sample();
+    const envs: MachineEnv[] = [];
+    const envKeys = new Map<string, number>();
+    const envIndex = items.map((it) => {
+      const key = JSON.stringify(it.env, (_, v) => (v instanceof Uint32Array ? Array.from(v) : v));
+      let k = envKeys.get(key);
+      if (k === undefined) {
+        envKeys.set(key, (k = envs.length));
+        envs.push(it.env);
+      }
+      return k;
+    });
+    const pool = new AllocationPool(envs, { algorithm, workers: 2 });
+    let progress = 0;
+    let results: BatchResult[];
+    try {
+      results = await pool.allocate(
+        items.map((it) => it.func),
+        { envIndex, onProgress: (done, total) => { assert.ok(done > progress && done <= total); progress = done; } },
+      );
+    } finally {
+      await pool.close();
+    }
+    assert.equal(results.length, items.length);
+    assert.equal(progress, items.length);
+    const ctx = algorithm === 'ion' ? new IonContext() : new FastallocContext();
+    let failures = 0;
+    for (let i = 0; i < items.length; i++) {
+      const { name, func, env } = items[i]!;
+      const r = results[i]!;
+      let expected: Output | RegAllocError;
+      try {
+        validateFunction(func, env);
+        expected = ctx.run(func, env);
+      } catch (e) {
+        expected = e as RegAllocError;
+      }
+      if (expected instanceof Error) {
+        failures++;
+        assert.ok(!r.ok, `${name}: should fail`);
+        assert.ok(r.error instanceof RegAllocError, `${name}: a RegAllocError`);
+        assert.equal((r.error as RegAllocError).kind, (expected as RegAllocError).kind, name);
+        assert.deepEqual((r.error as RegAllocError).place, (expected as RegAllocError).place, name);
+      } else {
+        assert.ok(r.ok, `${name}: ${r.ok ? '' : r.error.message}`);
+        sameOutput(r.output, expected, name);
+      }
+    }
+    assert.ok(failures > 0 && failures < items.length, 'the sample mixes good and bad functions');
+  });
+}
+
+test('allocateBatch: one env, worker threads and the inline path agree', async () => {
+  // fuzzgen functions of one machine, enough instructions for the threaded path.
+  const picked = corpusFiles('fuzzgen')
+    .filter((f) => f.includes('x86_64'))
+    .slice(0, 30)
+    .map((f) => readCorpusFile(f));
+  const env = picked[0]!.env;
+  const same = picked.filter((c) => JSON.stringify(c.env, (_, v) => (v instanceof Uint32Array ? Array.from(v) : v)) === JSON.stringify(env, (_, v) => (v instanceof Uint32Array ? Array.from(v) : v)));
+  const funcs = same.map((c) => c.func);
+  assert.ok(funcs.length >= 5, `${funcs.length} functions share an env`);
+  const threaded = await allocateBatch(funcs, env, { workers: 2, inlineBelow: 0 });
+  const inline = await allocateBatch(funcs, env, { workers: 1 });
+  assert.equal(threaded.length, funcs.length);
+  for (let i = 0; i < funcs.length; i++) {
+    const a = threaded[i]!;
+    const b = inline[i]!;
+    assert.equal(a.ok, b.ok);
+    if (a.ok && b.ok) sameOutput(a.output, b.output, same[i]!.name);
+  }
+});
+
+test('regalloc allocate --jobs 2: the lines of a single-threaded run, in file order, errors per function; progress silent when piped', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const files = [...corpusFiles('invalid').slice(0, 3), ...corpusFiles('fuzz').slice(0, 6), ...corpusFiles('cranelift').slice(0, 6)];
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'allocate', '--json', '--check', ...args, ...files], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+  const serial = run();
+  const threaded = run('--jobs', '2');
+  assert.equal(threaded.status, serial.status);
+  assert.equal(threaded.status, 1, 'the invalid files fail');
+  assert.equal(threaded.stderr, '', 'no progress bar when stderr is not a terminal');
+  const strip = (out: string) => out.trim().split('\n').map((l) => l.replace(/"time_ns":\d+/, '"time_ns":0'));
+  const a = strip(serial.stdout);
+  const b = strip(threaded.stdout);
+  assert.equal(b.length, files.length);
+  assert.deepEqual(b, a);
+  assert.equal(b.filter((l) => l.includes('"ok":false')).length, 3);
+});
