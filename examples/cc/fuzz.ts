@@ -174,6 +174,8 @@ export function generateProgram(rng: Rng): string {
         case 7: {
           body.push(`${indent}if (${intExpr(2)}) {`);
           block(`${indent}  `, 1 + rng.below(3), depth + 1);
+          // An early return (values live across it must survive on the other path).
+          if (sig.name !== 'main' && rng.chance(0.15)) body.push(`${indent}  return${sig.ret === 'void' ? '' : ` ${expr(sig.ret, 1)}`};`);
           if (rng.chance(0.6)) {
             body.push(`${indent}} else {`);
             block(`${indent}  `, 1 + rng.below(3), depth + 1);
@@ -197,7 +199,19 @@ export function generateProgram(rng: Rng): string {
     };
 
     scopes.push([]);
+    // Sometimes many values live at once, beyond the register file, used again at the end.
+    if (rng.chance(0.15)) {
+      for (let k = 0; k < 20; k++) {
+        const ty: Ty = k % 3 === 2 ? 'float' : 'int';
+        const name = fresh('w');
+        body.push(`  var ${name} = ${expr(ty, 1)};`);
+        scopes[scopes.length - 1]!.push({ name, ty, mutable: false });
+      }
+    }
     for (let i = 3 + rng.below(10); i > 0; i--) stmt('  ', 0);
+    const pressure = scopes[scopes.length - 1]!.filter((v) => v.name.startsWith('w'));
+    const pick = (ty: Ty) => pressure.filter((v) => v.ty === ty).map((v) => v.name);
+    if (pressure.length > 0) body.push(`  print(${pick('int').join(' ^ ')});`, `  print(${pick('float').join(' + ')});`);
     // Print what is live at the end, so that wrong values show in the output.
     for (const v of scopes.flat().slice(-6)) body.push(`  print(${v.name});`);
     if (sig.name === 'main') {
