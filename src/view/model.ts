@@ -302,7 +302,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   }
   for (let s = 0; s < out.numSpillslots; s++) {
     columnOf.set(locationIndex(allocStack(s)), columns.length);
-    columns.push({ name: `stack${s}`, kind: 'slot', regClass: 0, alloc: allocStack(s), allocatable: false });
+    columns.push({ name: allocName(allocStack(s)), kind: 'slot', regClass: 0, alloc: allocStack(s), allocatable: false });
   }
   const col = (a: Allocation): number => columnOf.get(locationIndex(a)) ?? -1;
 
