@@ -25,17 +25,23 @@ const ctx = algorithm === 'fastalloc' ? new FastallocContext() : new IonContext(
 const calls = Math.max(1, Number(values.calls));
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 const ratios: number[] = [];
+const cpuRatios: number[] = [];
 let worst = { ratio: 0, name: '' };
+let worstCpu = { ratio: 0, name: '' };
 for (const file of expandPaths(positionals)) {
   const c = readCorpusFile(file);
   const ref = c.reference[algorithm];
   if (!ref?.ok || ref.timeNs === undefined) continue;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let out;
   for (let i = 0; i < calls; i++) {
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     out = ctx.run(c.func, c.env);
     times.push(Number(process.hrtime.bigint() - t0));
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) * 1000);
   }
   let checkText = '';
   if (values.check) {
@@ -44,13 +50,19 @@ for (const file of expandPaths(positionals)) {
     checkText = `, checker ${ms(Number(process.hrtime.bigint() - t0))} ms`;
   }
   const ratio = times[times.length - 1]! / ref.timeNs;
+  const cpuRatio = cpuTimes[cpuTimes.length - 1]! / ref.timeNs;
   ratios.push(ratio);
+  cpuRatios.push(cpuRatio);
   if (ratio > worst.ratio) worst = { ratio, name: c.name };
+  if (cpuRatio > worstCpu.ratio) worstCpu = { ratio: cpuRatio, name: c.name };
   const rss = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(
     `${c.name}: ${c.func.numInsts()} insts, ${c.func.numBlocks()} blocks, ${c.func.numVregs()} vregs; ` +
-      `calls ${times.map(ms).join(' ')} ms; native ${ms(ref.timeNs)} ms; last ${ratio.toFixed(2)}x${checkText}; peak RSS ${rss} MB\n`,
+      `calls ${times.map(ms).join(' ')} ms (cpu ${cpuTimes.map(ms).join(' ')}); native ${ms(ref.timeNs)} ms; last ${ratio.toFixed(2)}x (cpu ${cpuRatio.toFixed(2)}x)${checkText}; peak RSS ${rss} MB\n`,
   );
 }
-const geomean = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / Math.max(1, ratios.length));
-process.stdout.write(`${ratios.length} functions, last-call geomean ${geomean.toFixed(2)}x, worst ${worst.ratio.toFixed(2)}x (${worst.name}); peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+const geomean = (xs: number[]) => Math.exp(xs.reduce((a, r) => a + Math.log(r), 0) / Math.max(1, xs.length));
+process.stdout.write(
+  `${ratios.length} functions, last-call geomean ${geomean(ratios).toFixed(2)}x (cpu ${geomean(cpuRatios).toFixed(2)}x), ` +
+    `worst ${worst.ratio.toFixed(2)}x (${worst.name}), cpu worst ${worstCpu.ratio.toFixed(2)}x (${worstCpu.name}); peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
+);

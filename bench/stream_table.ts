@@ -54,6 +54,8 @@ for (const algorithm of algorithms) {
   const [f] = run(['--first', '--algorithm', algorithm, join(corpus, FIRST)]);
   raw.push(f!);
   const ms = (ns: unknown) => ((ns as number) / 1e6).toFixed(1);
-  process.stdout.write(`first call ${algorithm} (${f!.name}): ${ms(f!.firstNs)} ms, second ${ms(f!.secondNs)} ms, native ${ms(f!.nativeNs)} ms\n`);
+  process.stdout.write(
+    `first call ${algorithm} (${f!.name}): ${ms(f!.firstNs)} ms (cpu ${ms(f!.firstCpuNs)}), second ${ms(f!.secondNs)} ms (cpu ${ms(f!.secondCpuNs)}), native ${ms(f!.nativeNs)} ms\n`,
+  );
 }
 if (values.out) writeFileSync(values.out, JSON.stringify(raw, null, 1) + '\n');

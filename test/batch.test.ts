@@ -2,6 +2,9 @@
 // run, in the order given, and a bad function fails alone.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { allocateBatch, AllocationPool, type BatchResult } from '../src/batch/index.js';
 import { PackedFunction, packFunction } from '../src/batch/packed.js';
@@ -144,4 +147,25 @@ test('allocateBatch: one env, worker threads and the inline path agree', async (
     assert.equal(a.ok, b.ok);
     if (a.ok && b.ok) sameOutput(a.output, b.output, same[i]!.name);
   }
+});
+
+test('regalloc allocate --jobs 2: the lines of a single-threaded run, in file order, errors per function; progress silent when piped', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const files = [...corpusFiles('invalid').slice(0, 3), ...corpusFiles('fuzz').slice(0, 6), ...corpusFiles('cranelift').slice(0, 6)];
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'allocate', '--json', '--check', ...args, ...files], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+  const serial = run();
+  const threaded = run('--jobs', '2');
+  assert.equal(threaded.status, serial.status);
+  assert.equal(threaded.status, 1, 'the invalid files fail');
+  assert.equal(threaded.stderr, '', 'no progress bar when stderr is not a terminal');
+  const strip = (out: string) => out.trim().split('\n').map((l) => l.replace(/"time_ns":\d+/, '"time_ns":0'));
+  const a = strip(serial.stdout);
+  const b = strip(threaded.stdout);
+  assert.equal(b.length, files.length);
+  assert.deepEqual(b, a);
+  assert.equal(b.filter((l) => l.includes('"ok":false')).length, 3);
 });

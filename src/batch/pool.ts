@@ -51,7 +51,8 @@ export class WorkerPool<T, R> {
   /**
    * Runs `tasks` (chunked by `weight`, at most `chunkWeight` per chunk) and
    * resolves with their results in order. `transfer` names a task's buffers
-   * to move instead of copy; `onProgress` hears the count done so far.
+   * to move instead of copy; `onProgress` hears the count done so far (in
+   * any order).
    */
   run(
     tasks: readonly T[],
@@ -60,6 +61,8 @@ export class WorkerPool<T, R> {
       chunkWeight?: number;
       transfer?: (t: T) => ArrayBuffer[];
       onProgress?: (done: number) => void;
+      /** Hears the results in task order, each run as soon as every earlier result is known. */
+      onResults?: (start: number, results: R[]) => void;
     } = {},
   ): Promise<R[]> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
@@ -74,6 +77,8 @@ export class WorkerPool<T, R> {
       chunks.push({ start, tasks: tasks.slice(start, i) });
     }
     const results = new Array<R>(tasks.length);
+    const have = new Uint8Array(tasks.length);
+    let flushed = 0;
     return new Promise<R[]>((resolve, reject) => {
       let next = 0;
       let finished = 0;
@@ -95,9 +100,17 @@ export class WorkerPool<T, R> {
       for (const worker of this.workers) {
         const onMessage = (msg: ChunkResult<R>) => {
           if (failed) return;
-          for (let k = 0; k < msg.results.length; k++) results[msg.start + k] = msg.results[k]!;
+          for (let k = 0; k < msg.results.length; k++) {
+            results[msg.start + k] = msg.results[k]!;
+            have[msg.start + k] = 1;
+          }
           done += msg.results.length;
           opts.onProgress?.(done);
+          if (opts.onResults) {
+            const from = flushed;
+            while (flushed < tasks.length && have[flushed]) flushed++;
+            if (flushed > from) opts.onResults(from, results.slice(from, flushed));
+          }
           if (++finished === chunks.length) finish();
           else send(worker);
         };

@@ -7,7 +7,7 @@
 // second. Both are meant to run in a process of their own: the first pass of
 // the first folder is the only cold one.
 
-import { readCorpusFile } from '../io/corpus.js';
+import { readInputFile } from '../io/files.js';
 import { FastallocContext } from '../fastalloc/index.js';
 import { IonContext } from '../ion/index.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from '../model/function.js';
@@ -78,7 +78,7 @@ function loadGroups(paths: readonly string[], algorithm: 'ion' | 'fastalloc'): M
   for (const path of paths) {
     const list: BenchFunction[] = [];
     for (const file of expandPaths([path])) {
-      const c = readCorpusFile(file);
+      const c = readInputFile(file);
       const ref = c.reference[algorithm];
       if (!ref?.ok || ref.timeNs === undefined) continue;
       list.push({ name: c.name, func: c.func, env: c.env, insts: c.func.numInsts(), nativeNs: ref.timeNs });
@@ -156,19 +156,24 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
 function runFirst(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, json: boolean): void {
   const f = groups.values().next().value![0]!;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let call = 0; call < 2; call++) {
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     ctx.run(f.func, f.env);
     times.push(Number(process.hrtime.bigint() - t0));
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) * 1000);
   }
   const [firstNs, secondNs] = times as [number, number];
+  const [firstCpuNs, secondCpuNs] = cpuTimes as [number, number];
   if (json) {
     process.stdout.write(
-      JSON.stringify({ kind: 'first', name: f.name, algorithm, insts: f.insts, firstNs, secondNs, nativeNs: f.nativeNs }) + '\n',
+      JSON.stringify({ kind: 'first', name: f.name, algorithm, insts: f.insts, firstNs, secondNs, firstCpuNs, secondCpuNs, nativeNs: f.nativeNs }) + '\n',
     );
   } else {
     process.stdout.write(
-      `${f.name} (${algorithm}, ${f.insts} insts): first call ${ms(firstNs)} ms, second ${ms(secondNs)} ms; native ${ms(f.nativeNs)} ms (${(firstNs / f.nativeNs).toFixed(1)}x, ${(secondNs / f.nativeNs).toFixed(1)}x)\n`,
+      `${f.name} (${algorithm}, ${f.insts} insts): first call ${ms(firstNs)} ms, second ${ms(secondNs)} ms (cpu ${ms(firstCpuNs)} and ${ms(secondCpuNs)} ms); native ${ms(f.nativeNs)} ms (${(firstNs / f.nativeNs).toFixed(1)}x, ${(secondNs / f.nativeNs).toFixed(1)}x)\n`,
     );
   }
 }

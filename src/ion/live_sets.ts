@@ -51,8 +51,13 @@ export class SparseBitSet {
       this.keys = new Int32Array(capacity);
       this.words = new Int32Array(capacity);
     }
-    this.keys.set(keys.subarray(0, n));
-    this.words.set(words.subarray(0, n));
+    // A loop, not set(subarray): making a subarray costs more than copying a few words.
+    const k = this.keys;
+    const w = this.words;
+    for (let i = 0; i < n; i++) {
+      k[i] = keys[i]!;
+      w[i] = words[i]!;
+    }
     this.length = n;
   }
 }
@@ -181,12 +186,26 @@ export class TrackedBitSet {
 
   /** Writes the set's non-empty words, ascending, to sparseKeys/sparseWords. */
   toSparse(): void {
-    const touched = this.touched.subarray(0, this.numTouched).sort();
-    const keys = (this.sparseKeys = withRoom(this.sparseKeys, this.numTouched));
-    const out = (this.sparseWords = withRoom(this.sparseWords, this.numTouched));
+    const count = this.numTouched;
+    const touched = this.touched;
+    if (count > 32) touched.subarray(0, count).sort();
+    else {
+      // Few words (the common case): an insertion sort, no subarray object.
+      for (let i = 1; i < count; i++) {
+        const x = touched[i]!;
+        let j = i - 1;
+        while (j >= 0 && touched[j]! > x) {
+          touched[j + 1] = touched[j]!;
+          j--;
+        }
+        touched[j + 1] = x;
+      }
+    }
+    const keys = (this.sparseKeys = withRoom(this.sparseKeys, count));
+    const out = (this.sparseWords = withRoom(this.sparseWords, count));
     const words = this.words;
     let n = 0;
-    for (let k = 0; k < touched.length; k++) {
+    for (let k = 0; k < count; k++) {
       const w = touched[k]!;
       if (words[w] === 0) continue;
       keys[n] = w;

@@ -386,9 +386,16 @@ function recordBlockEntries(
   let stopped = -1;
   let block = cfg.insnBlock[pointInst(from)]!;
   if (cfg.blockEntry[block]! < from) block++;
+  // Each block's scan starts at insIdx, as regalloc2's does, but the records
+  // before (vreg, block) match no block of this range from there on: they are
+  // passed once (a binary search to this vreg's first, then step by step), not
+  // once per block. The matches and where each scan stops are unchanged; on a
+  // 13,000-block function the rescans were a tenth of the run.
+  let scanFrom = firstRecordAtLeast(ins, insIdx, numIns, vregIdx, block);
   for (; block < numBlocks; block++) {
     if (cfg.blockEntry[block]! >= to) break;
-    let idx = insIdx;
+    while (scanFrom < numIns && ins[3 * scanFrom] === vregIdx && ins[3 * scanFrom + 1]! < block) scanFrom++;
+    let idx = scanFrom;
     while (idx < numIns) {
       const toVreg = ins[3 * idx]!;
       const toBlock = ins[3 * idx + 1]!;
@@ -416,6 +423,17 @@ function recordBlockEntries(
     }
   }
   return stopped;
+}
+
+/** The first of the sorted (to vreg, to block, from block) records in [lo, hi) at or after (vreg, block). */
+function firstRecordAtLeast(ins: Int32Array, lo: number, hi: number, vreg: number, block: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ins[3 * mid]!;
+    if (v < vreg || (v === vreg && ins[3 * mid + 1]! < block)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The range's uses get its allocation; reused-input defs are noted for their copies. */
