@@ -1,9 +1,9 @@
-// Converts every corpus function JSON → text → JSON and counts those that come
-// back unchanged, folder by folder (wasm-large/ included; the test covers the
-// smaller folders). Usage: npx tsx scripts/text_roundtrip.ts [folder...]
+// Converts every corpus file JSON → text → JSON and counts those that come
+// back unchanged — the function, and the whole file with its reference results —
+// folder by folder (wasm-large/ included; the test covers the smaller folders). Usage: npx tsx scripts/text_roundtrip.ts [folder...]
 
 import { corpusFiles } from '../test/support/corpus.js';
-import { sameJson, textRoundTrip } from '../test/support/text_roundtrip.js';
+import { sameJson, textRoundTrip, wholeFileRoundTrip } from '../test/support/text_roundtrip.js';
 
 const folders = process.argv.length > 2 ? process.argv.slice(2) : ['fuzz', 'cranelift', 'fuzzgen', 'variants', 'invalid', 'wasm', 'wasm-large'];
 let failed = 0;
@@ -18,7 +18,7 @@ for (const folder of folders) {
       skipped++;
       continue;
     }
-    if (sameJson(r.actual, r.expected) && r.stable) same++;
+    if (sameJson(r.actual, r.expected) && r.stable && wholeFileRoundTrip(path)) same++;
     else {
       failed++;
       console.log(`DIFFERS ${path}`);

@@ -12,5 +12,5 @@ export { IonContext, runIon } from './ion/index.js';
 export * from './emit/index.js';
 export * from './machine/index.js';
 export { score, scoreDetails, loopDepthFrequencies, DEFAULT_COST_MODEL, type CostModel, type ScoreDetails } from './score/index.js';
-export { parseTextFunction, printTextFunction, printText, TextParseError, type TextFunction, type PrintOptions } from './io/text.js';
+export { parseTextFunction, printTextFunction, printText, TextParseError, type TextFunction, type PrintableFunction, type PrintOptions } from './io/text.js';
 export { showAllocation, type ShowOptions } from './io/text_show.js';

@@ -14,12 +14,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { allocate } from '../src/allocate.js';
 import { readCorpusFile } from '../src/io/corpus.js';
-import { functionToJson } from '../src/io/corpus.js';
+import { parseTextFunction } from '../src/io/text.js';
 import { buildView, type ViewModel } from '../src/view/model.js';
 import { renderViewHtml } from '../src/view/html.js';
 import { buildPlayground } from '../web/build.js';
 import { type Browser, CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../web/chromium.js';
-import { exampleFunction } from '../web/example.js';
+import { EXAMPLE_TEXT } from '../web/example.js';
 import type { PlaygroundState } from '../web/state.js';
 import { CORPUS_DIR } from './support/corpus.js';
 
@@ -76,7 +76,7 @@ describe('view and playground in Chromium', { skip }, () => {
   }
 
   it('the view page draws one bar per live range, one arrow per move, one mark per operand and clobber', async () => {
-    const { func, env } = exampleFunction();
+    const { func, env } = parseTextFunction(EXAMPLE_TEXT);
     const out = allocate(func, env);
     const model: ViewModel = buildView(func, env, out, { title: 'loop-with-call' });
     assert.ok(out.edits.length > 0);
@@ -135,48 +135,56 @@ describe('view and playground in Chromium', { skip }, () => {
     writeFileSync(file, await buildPlayground());
     const page = await open(file);
     await page.waitForFunction(() => window.regallocPlayground?.summary);
-    const { func, env } = exampleFunction();
     const movesOf = (s: { moves: Record<string, number> }) => Object.values(s.moves).reduce((a, b) => a + b, 0);
+    const movesFor = (text: string, algorithm: 'ion' | 'fastalloc' = 'ion') => {
+      const { func, env } = parseTextFunction(text);
+      return allocate(func, env, { algorithm }).edits.length;
+    };
     const summary = () => page.evaluate(() => window.regallocPlayground!.summary as { moves: Record<string, number> });
-    assert.equal(movesOf(await summary()), allocate(func, env).edits.length);
-    assert.equal(Number((await drawn(page)).drawnMoves), allocate(func, env).edits.length);
+    assert.equal(movesOf(await summary()), movesFor(EXAMPLE_TEXT));
+    assert.equal(Number((await drawn(page)).drawnMoves), movesFor(EXAMPLE_TEXT));
     assert.match((await page.textContent('#status')) ?? '', /checker ok/);
 
     // Another allocator.
     await page.selectOption('#algorithm', 'fastalloc');
     await page.waitForFunction(() => /^fastalloc/.test(document.getElementById('status')!.textContent ?? ''));
-    assert.equal(movesOf(await summary()), allocate(func, env, { algorithm: 'fastalloc' }).edits.length);
+    assert.equal(movesOf(await summary()), movesFor(EXAMPLE_TEXT, 'fastalloc'));
 
-    // Edited text is allocated again: without the call's clobbers, nothing needs to spill.
+    // Edited text is allocated again: without the call's clobbers, fewer values move.
     await page.selectOption('#algorithm', 'ion');
-    const json = functionToJson(func, env) as { insts: { clobbers: string[] }[] };
-    for (const inst of json.insts) inst.clobbers = [];
-    const edited = JSON.stringify(json, null, 1);
+    const edited = EXAMPLE_TEXT.replace(/ clobbers [^;\n]*/, ' ');
+    assert.notEqual(edited, EXAMPLE_TEXT);
+    assert.ok(movesFor(edited) < movesFor(EXAMPLE_TEXT));
     const runs = await page.evaluate(() => window.regallocPlayground!.runs);
     await page.fill('#source', edited);
-    await page.waitForFunction((n) => window.regallocPlayground!.runs > n && window.regallocPlayground!.summary !== null, runs);
-    const { parseFunction } = await import('../src/io/corpus.js');
-    const reparsed = parseFunction(JSON.parse(edited));
-    assert.equal(movesOf(await summary()), allocate(reparsed.func, reparsed.env).edits.length);
+    await page.waitForFunction((n) => window.regallocPlayground!.runs > n, runs);
+    await page.waitForFunction(() => window.regallocPlayground!.error === null);
+    assert.equal(movesOf(await summary()), movesFor(edited));
+    assert.equal(Number((await drawn(page)).drawnMoves), movesFor(edited));
     assert.equal((await page.$$('#gutter .err')).length, 0);
 
     // A syntax error is shown at its line, and the line is marked.
     const lines = edited.split('\n');
-    lines[6] = `${lines[6]} ???`;
-    await page.fill('#source', lines.join('\n'));
+    const opLine = lines.findIndex((l) => l.includes('v2i = def reg'));
+    const broken = lines.slice();
+    broken[opLine] = broken[opLine]!.replace('def reg', 'def rgister');
+    await page.fill('#source', broken.join('\n'));
     await page.waitForFunction(() => window.regallocPlayground!.error !== null);
-    const state: PlaygroundState = await page.evaluate(() => window.regallocPlayground!);
-    assert.equal(state.errorLine, 7);
-    assert.match((await page.textContent('#errors')) ?? '', /^line 7: /);
-    assert.equal(await page.textContent('#gutter .err'), '7');
+    let state: PlaygroundState = await page.evaluate(() => window.regallocPlayground!);
+    assert.equal(state.errorLine, opLine + 1, state.error ?? '');
+    assert.match((await page.textContent('#errors')) ?? '', new RegExp(`^line ${opLine + 1}: column \\d+: `));
+    assert.equal(await page.textContent('#gutter .err'), String(opLine + 1));
 
-    // An invalid function (a use of a vreg nobody defines) is a validation error naming its place.
-    const bad = functionToJson(func, env) as { insts: { operands: string[] }[]; num_vregs: number };
-    bad.insts[1]!.operands.push(`v${bad.num_vregs - 1}i:use:early:reg`);
-    bad.insts[1]!.operands[0] = bad.insts[1]!.operands[0]!.replace(/^v\d+/, 'v0');
-    await page.fill('#source', JSON.stringify(bad, null, 1));
-    await page.waitForFunction(() => /SSA|Invalid/.test(document.getElementById('errors')!.textContent ?? ''));
+    // A function that parses but is invalid (a use of a vreg nobody defines) shows the error at its instruction.
+    const useLine = lines.findIndex((l) => l.includes('op v7i'));
+    const invalid = lines.slice();
+    invalid[useLine] = invalid[useLine]!.replace('use v1i any', 'use v9i any');
+    await page.fill('#source', invalid.join('\n'));
+    await page.waitForFunction((n) => window.regallocPlayground!.errorLine === n, useLine + 1);
+    state = await page.evaluate(() => window.regallocPlayground!);
+    assert.match(state.error ?? '', /SSA|VRegOutOfRange|Invalid/);
     assert.equal(await page.isVisible('#errors'), true);
+    await page.screenshot({ path: join(dir, 'playground.png') });
     await page.close();
     assert.deepEqual(pageErrors, []);
   });

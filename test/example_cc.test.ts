@@ -8,10 +8,11 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FunctionBuilder, Operand, RegAllocError, RegClass, operandConstraint, operandIsDef, validateFunction } from 'regalloc';
+import { FunctionBuilder, Operand, RegAllocError, RegClass, operandConstraint, operandIsDef, validateFunction, x86_64SystemV } from 'regalloc';
 import { CodeBuffer } from '../examples/cc/buffer.js';
 import { checkSource } from '../examples/cc/check.js';
 import { compile, compileProgram } from '../examples/cc/compile.js';
+import { writeElf } from '../examples/cc/elf.js';
 import { Assembler } from '../examples/cc/encode.js';
 import { fuzz, minimize } from '../examples/cc/fuzz.js';
 import { floatToInt, formatFloat, interpret } from '../examples/cc/interp.js';
@@ -19,7 +20,7 @@ import { InterpreterThread } from '../examples/cc/interp_thread.js';
 import { lower } from '../examples/cc/lower.js';
 import { buildSsa, succsOf } from '../examples/cc/ssa.js';
 import { CompileError } from '../examples/cc/syntax.js';
-import { RAX, RDI, callClobbers, env, gpr } from '../examples/cc/x64.js';
+import { RAX, RDI, gpr } from '../examples/cc/x64.js';
 
 const PROGRAMS = new URL('../examples/cc/programs/', import.meta.url);
 const programFiles = readdirSync(PROGRAMS).filter((f) => f.endsWith('.src')).sort();
@@ -120,15 +121,15 @@ describe('SSA and lowering', () => {
       const arg = b.vreg(RegClass.Int);
       const res = b.vreg(RegClass.Int);
       b.inst(entry, [Operand.regDef(arg)]);
-      const clobbers = callClobbers.clone();
+      const clobbers = x86_64SystemV.callClobbers.clone();
       if (!clobberResult) clobbers.remove(gpr(RAX));
       b.inst(entry, [Operand.regFixedUse(arg, gpr(RDI)), Operand.regFixedDef(res, gpr(RAX))], clobbers.toArray());
       b.ret(entry, [Operand.regFixedUse(res, gpr(RAX))]);
       return b.build();
     };
-    validateFunction(build(false), env);
+    validateFunction(build(false), x86_64SystemV.env);
     assert.throws(
-      () => validateFunction(build(true), env),
+      () => validateFunction(build(true), x86_64SystemV.env),
       (e: Error) =>
         e instanceof RegAllocError &&
         e.kind === 'ClobberDefConflict' &&
@@ -203,7 +204,7 @@ function le32(v: number): number[] {
   return [0, 8, 16, 24].map((s) => (v >>> s) & 0xff);
 }
 
-describe('program suite: both allocators, checked, run natively, same as the interpreter', { skip: SKIP_NATIVE }, () => {
+describe('program suite: both allocators, checked, stack alignment trapped at every call, run natively, same as the interpreter', { skip: SKIP_NATIVE }, () => {
   const interpreter = new InterpreterThread();
   after(() => interpreter.close());
   assert.ok(programFiles.length >= 15, `${programFiles.length} programs`);
@@ -213,7 +214,7 @@ describe('program suite: both allocators, checked, run natively, same as the int
       const expected = await interpreter.run(src, file);
       const prog = checkSource(src, file);
       for (const algorithm of ['ion', 'fastalloc'] as const) {
-        const c = compileProgram(prog, { algorithm, check: true });
+        const c = compileProgram(prog, { algorithm, check: true, checkAlignment: true });
         const got = runElf(c.elf, `${file}.${algorithm}`);
         assert.equal(got.signal, null, `${file} (${algorithm}) killed by ${got.signal}`);
         assert.equal(got.stdout, expected.stdout, `${file} (${algorithm}) output`);
@@ -222,12 +223,48 @@ describe('program suite: both allocators, checked, run natively, same as the int
     });
   }
 
+  it('the alignment check traps on a misaligned stack and passes an aligned one', () => {
+    const exe = (misalign: boolean) => {
+      const a = new Assembler();
+      if (misalign) a.push(0); // rsp is 16-byte aligned at the ELF entry point
+      a.trapUnlessAligned16();
+      a.movRI(RDI, 7n);
+      a.movRI(RAX, 60n);
+      a.syscall();
+      return writeElf(a.finish(), 0, 8);
+    };
+    assert.equal(runElf(exe(false), 'aligned').status, 7);
+    assert.equal(runElf(exe(true), 'misaligned').signal, 'SIGILL');
+  });
+
   it('a long if-body makes its forward branch take the rel32 form, and the program still runs', () => {
     const body = Array.from({ length: 40 }, (_, i) => `x = x * 3 + ${i};`).join(' ');
     const src = `fn main() -> int { var x = 1; var y = 0; if (x == 1) { ${body} } else { y = 2; } print(x); print(y); return 0; }`;
     const expected = interpret(checkSource(src));
     const got = runElf(compile(src, { check: true }).elf, 'long-if');
     assert.equal(got.stdout, expected.stdout);
+  });
+});
+
+describe('command line', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'examples/cc/cli.ts', ...args], { encoding: 'utf8', cwd: new URL('..', import.meta.url) });
+
+  it('compiles a program to a file that runs, prints asm with the moves marked, and reports errors with line:column', { skip: SKIP_NATIVE }, () => {
+    const exe = join(tmp, 'gcd-cli');
+    const built = cli('examples/cc/programs/gcd.src', '-o', exe, '--algorithm', 'fastalloc', '--check');
+    assert.equal(built.status, 0, built.stderr);
+    const ran = spawnSync(exe, { encoding: 'utf8' });
+    assert.equal(ran.stdout, '21\n6\n42\n33502\n');
+    assert.equal(ran.status, 12);
+    const listing = cli('examples/cc/programs/spill.src', '--emit', 'asm');
+    assert.match(listing.stdout, /^pressure:$/m);
+    assert.match(listing.stdout, /; regalloc (move|spill|reload)$/m);
+    const bad = join(tmp, 'bad.src');
+    writeFileSync(bad, 'fn main() -> int {\n  var x = 1 +;\n}\n');
+    const failed = cli(bad);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /bad\.src:2:14: expected an expression/);
   });
 });
 

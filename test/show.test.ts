@@ -70,6 +70,14 @@ describe('regalloc show', () => {
     }
   });
 
+  it('--json gives one object per function with the text and the summary figures', () => {
+    const r = cli('show', '--json', 'examples/spill.ra', 'examples/loop.ra');
+    assert.equal(r.status, 0, r.stderr);
+    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(objs.map((o) => [o.name, o.ok, o.spillSlots, o.score.total, o.score.spills]), [['spill', true, 2, 10, 2], ['loop', true, 0, 0, 0]]);
+    assert.equal(objs[0].text, SPILL_GOLDEN);
+  });
+
   it('colours with --color, and names a JSON file\'s registers after --machine', () => {
     const coloured = cli('show', '--color', 'examples/loop.ra');
     assert.match(coloured.stdout, /\x1b\[36mrdi\x1b\[0m/);

@@ -4,7 +4,8 @@ import { functionToJson } from '../src/io/corpus.js';
 import { parseTextFunction, printText, TextParseError } from '../src/io/text.js';
 import { RegAllocError } from '../src/model/errors.js';
 import { corpusFiles, FOLDERS } from './support/corpus.js';
-import { textRoundTrip } from './support/text_roundtrip.js';
+import { textRoundTrip, wholeFileRoundTrip } from './support/text_roundtrip.js';
+import { parseTextFile } from '../src/io/files.js';
 
 describe('text format', () => {
   // wasm/ by a sample of every 8th function here; scripts/text_roundtrip.ts runs all of it and wasm-large/.
@@ -22,6 +23,25 @@ describe('text format', () => {
       assert.ok(n > 0);
     });
   }
+
+  it('whole files, reference results included, come back unchanged through .ra (a sample of each folder)', () => {
+    for (const folder of [...FOLDERS, 'wasm']) {
+      for (const path of corpusFiles(folder).filter((_, k) => k % 100 === 0)) assert.ok(wholeFileRoundTrip(path), path);
+    }
+  });
+
+  it('a malformed reference line is an error at its line and column', () => {
+    const text = 'preferred int p0i\n\nblock0:\n  ret\n\nreference ion {"ok": tru}\n';
+    assert.throws(
+      () => parseTextFunction(text),
+      (e) => e instanceof TextParseError && e.line === 6 && e.column >= 15 && /malformed reference result/.test(e.message),
+    );
+    const bad = text.replace('{"ok": tru}', '{"ok": true}');
+    assert.throws(
+      () => parseTextFile(bad, 'f.ra'),
+      (e) => e instanceof TextParseError && e.line === 6 && /^f\.ra:6:1: reference ion: \$\.reference\.ion\.error: missing field/.test(e.message),
+    );
+  });
 
   const src = [
     '; a loop with named registers',
@@ -47,6 +67,8 @@ describe('text format', () => {
     assert.equal(f.func.numVregs(), 4);
     assert.deepEqual([...f.func.blockPreds(1)], [0, 1]);
     assert.deepEqual([...f.func.blockPreds(2)], [1]);
+    assert.deepEqual(f.blockLines, [6, 9, 12]);
+    assert.deepEqual(f.instLines, [7, 8, 10, 11, 13]);
     assert.deepEqual(functionToJson(f.func, f.env).insts, [
       { op: 'op', operands: ['v1i:def:late:fixed(p0i)', 'v0i:use:early:reg'], clobbers: [] },
       { op: 'branch', operands: [], clobbers: [] },

@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { allocate } from '../src/allocate.js';
 import { validateFunction } from '../src/analysis/validate.js';
 import { checkOutput } from '../src/checker/index.js';
+import { functionToJson, readCorpusFile } from '../src/io/corpus.js';
 import { printText } from '../src/io/text.js';
 import { readInputFile } from '../src/io/files.js';
 import { allocIsStack } from '../src/model/allocation.js';
+import { corpusFiles } from './support/corpus.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const examples = readdirSync(join(root, 'examples'))
@@ -72,6 +74,20 @@ describe('regalloc convert', () => {
     const c = cli('convert', bad, '-o', join(dir, 'x.json'));
     assert.equal(c.status, 2);
     assert.match(c.stderr, /bad\.ra:4:21: unknown register 'rax'/);
+  });
+
+  it("--machine names a JSON function's registers in the text, which reads back to the same function", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regalloc-text-'));
+    const source = corpusFiles('cranelift').find((p) => p.includes('x86_64'))!;
+    const ra = join(dir, 'f.ra');
+    assert.equal(cli('convert', '--machine', 'x86_64', source, '-o', ra).status, 0);
+    const text = readFileSync(ra, 'utf8');
+    assert.match(text, /^regs rax=p0i, rcx=p1i, /m);
+    assert.doesNotMatch(text.slice(text.indexOf('block0'), text.indexOf('\nreference ')), /\bp\d+i\b/);
+    assert.match(text, /^reference ion \{"allocs"/m);
+    const back = readInputFile(ra);
+    const original = readCorpusFile(source);
+    assert.deepEqual(functionToJson(back.func, back.env), functionToJson(original.func, original.env));
   });
 
   it('wants exactly one input and an output with a known extension', () => {

@@ -5,9 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { functionToJson } from '../src/io/corpus.js';
 import { VIEW_CSS } from '../src/view/client.js';
-import { exampleFunction } from './example.js';
+import { EXAMPLE_TEXT } from './example.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -50,12 +49,10 @@ export async function buildPlayground(): Promise<string> {
     logLevel: 'silent',
   });
   const script = result.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-  const { func, env } = exampleFunction();
-  const example = JSON.stringify({ name: 'loop-with-call', ...functionToJson(func, env) }, null, 1);
   const page = readFileSync(join(here, 'index.html'), 'utf8');
   return page
     .replace('/*VIEW_CSS*/', () => VIEW_CSS)
-    .replace('/*EXAMPLE*/', () => escapeText(example))
+    .replace('/*EXAMPLE*/', () => escapeText(EXAMPLE_TEXT))
     .replace('/*SCRIPT*/', () => script);
 }
 

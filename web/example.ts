@@ -1,33 +1,29 @@
 // The playground's first function: a loop around a call that clobbers most
-// registers, so that values are spilled around the call and reloaded.
+// registers, so values live across the call are spilled and reloaded.
 
-import { FunctionBuilder, type InMemoryFunction, type MachineEnv, Operand, preg, PRegSet, RegClass } from '../src/index.js';
+export const EXAMPLE_TEXT = `; Edit me: the view below redraws as you type.
+; A loop around a call: base and count live across the call, which clobbers
+; rcx, rdx and rbx, so they are spilled to the stack and reloaded after it.
+function "loop-with-call"
+regs rax=p0i, rcx=p1i, rdx=p2i, rbx=p3i
+preferred int rax, rcx, rdx, rbx
 
-export function exampleFunction(): { func: InMemoryFunction; env: MachineEnv } {
-  const I = RegClass.Int;
-  const r = (n: number) => preg(n, I);
-  const b = new FunctionBuilder();
-  const [entry, head, latch, exit] = [b.block(), b.block(), b.block(), b.block()];
-  const v = () => b.vreg(I);
-  const [base, count, zero, i, t, result, next, cond, sum] = [v(), v(), v(), v(), v(), v(), v(), v(), v()];
-  b.inst(entry, [Operand.regFixedDef(base, r(0)), Operand.regFixedDef(count, r(1))]);
-  b.inst(entry, [Operand.regDef(zero)]);
-  b.branch(entry, [{ block: head, args: [zero] }]);
-  b.blockParam(head, i);
-  b.inst(head, [Operand.regDef(t), Operand.regUse(base), Operand.regUse(i)]);
-  b.inst(head, [Operand.regFixedDef(result, r(0)), Operand.regFixedUse(t, r(0))], [r(1), r(2), r(3)]);
-  b.inst(head, [Operand.regReuseDef(next, 1), Operand.regUse(i), Operand.regUse(result)]);
-  b.inst(head, [Operand.regDef(cond), Operand.regUse(next), Operand.anyUse(count)]);
-  b.branch(head, [{ block: latch }, { block: exit }], [Operand.regUse(cond)]);
-  b.branch(latch, [{ block: head, args: [next] }]);
-  b.inst(exit, [Operand.regDef(sum), Operand.regUse(base), Operand.regUse(next)]);
-  b.ret(exit, [Operand.regFixedUse(sum, r(0))]);
-  const regs = (cls: 0 | 1 | 2, n: number) => PRegSet.of(Array.from({ length: n }, (_, k) => preg(k, cls)));
-  const env: MachineEnv = {
-    preferredRegsByClass: [regs(0, 4), regs(1, 4), regs(2, 4)],
-    nonPreferredRegsByClass: [new PRegSet(), new PRegSet(), new PRegSet()],
-    scratchByClass: [null, null, null],
-    fixedStackSlots: [],
-  };
-  return { func: b.build(), env };
-}
+block0:
+  op v0i = def fixed(rax), v1i = def fixed(rcx)   ; base, count: the arguments
+  op v2i = def reg                                ; i = 0
+  branch -> block1(v2i)
+
+block1(v3i):                                      ; i
+  op v4i = def reg, use v0i reg, use v3i reg      ; t = base + i
+  op v5i = def fixed(rax), use v4i fixed(rax) clobbers rcx, rdx, rbx  ; r = f(t)
+  op v6i = def reuse(1), use v3i reg, use v5i reg ; next = i + r
+  op v7i = def reg, use v6i reg, use v1i any      ; next < count?
+  branch use v7i reg -> block2, block3
+
+block2:                                           ; the back edge
+  branch -> block1(v6i)
+
+block3:
+  op v8i = def reg, use v0i reg, use v6i reg
+  ret use v8i fixed(rax)
+`;

@@ -34,6 +34,7 @@ function showError(message: string, line: number | null): void {
   errors.textContent = line !== null ? `line ${line}: ${message}` : message;
   errors.dataset.line = line === null ? '' : String(line);
   errors.hidden = false;
+  viewRoot.classList.add('stale');
   renderGutter(line);
 }
 
@@ -66,6 +67,7 @@ function run(): void {
     state.error = null;
     state.errorLine = null;
     errors.hidden = true;
+    viewRoot.classList.remove('stale');
     errors.textContent = '';
     errors.dataset.line = '';
     renderGutter(null);

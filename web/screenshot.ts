@@ -9,17 +9,17 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { launchChromium } from './chromium.js';
 
-const [input, png, width = '1200', height = '760'] = process.argv.slice(2);
+const [input, png, ...viewOptions] = process.argv.slice(2);
 if (!input || !png) {
-  process.stderr.write('usage: tsx web/screenshot.ts <file> <out.png> [width height]\n');
+  process.stderr.write('usage: tsx web/screenshot.ts <file> <out.png> [regalloc view options...]\n');
   process.exitCode = 2;
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'regalloc-shot-'));
   const html = join(dir, 'view.html');
   const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'view', input, '-o', html], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'view', ...viewOptions, input, '-o', html], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  const browser = await launchChromium({ width: Number(width), height: Number(height) });
+  const browser = await launchChromium({ width: 1200, height: 760 });
   try {
     const page = await browser.context.newPage();
     await page.goto(pathToFileURL(html).href);

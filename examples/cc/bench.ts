@@ -27,7 +27,7 @@ const WORKLOADS: Record<string, Record<string, bigint>> = {
   'float_loops.src': { SCALE: 5000n },
   'gcd.src': { SCALE: 200n },
   'loops.src': { SCALE: 100n },
-  'matmul.src': { SCALE: 8n },
+  'matmul.src': { SCALE: 16n },
   'mixed_calls.src': { SCALE: 20000n },
   'nbody.src': { SCALE: 200n },
   'sieve.src': { SCALE: 200n },

@@ -8,7 +8,7 @@ import { Assembler } from './encode.js';
 import { DATA_ADDR, writeElf } from './elf.js';
 import { type LoweredFunction, lower } from './lower.js';
 import { type IrFunc, buildSsa } from './ssa.js';
-import { RAX, RDI, env } from './x64.js';
+import { RAX, RDI, machine } from './x64.js';
 
 export type Algorithm = 'ion' | 'fastalloc';
 
@@ -21,6 +21,8 @@ export interface CompileOptions {
   check?: boolean;
   /** Produce an asm listing. */
   listing?: boolean;
+  /** Make every call trap (SIGILL) unless the stack is 16-byte aligned. */
+  checkAlignment?: boolean;
 }
 
 export interface FunctionReport extends MoveCounts {
@@ -82,11 +84,11 @@ export function compileProgram(program: CheckedProgram, options: CompileOptions 
   const functions: FunctionReport[] = [];
   for (const f of fns) {
     const lf: LoweredFunction = lower(f, signatures);
-    const out = allocate(lf.func, env, { algorithm });
-    if (options.check) checkOutput(lf.func, env, out);
+    const out = allocate(lf.func, machine.env, { algorithm });
+    if (options.check) checkOutput(lf.func, machine.env, out);
     const start = asm.size;
     asm.bind(fnLabels.get(f.name)!);
-    const counts = emitFunction(asm, lf, out, fnLabels, data, listing);
+    const counts = emitFunction(asm, lf, out, fnLabels, data, listing, options.checkAlignment);
     functions.push({ name: f.name, codeBytes: asm.size - start, func: lf.func, out, ...counts });
   }
   const code = asm.finish();

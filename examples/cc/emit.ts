@@ -5,23 +5,25 @@
 // Frame (rbp-based), from high to low addresses:
 //   [rbp+16+8k]   incoming stack argument k
 //   [rbp+8]       return address; [rbp] saved rbp
-//   [rbp-8(i+1)]  callee-saved register i, saved only if the allocation used it
-//   below them    spill slots, 8 bytes each
+//   [rbp-8(i+1)]  callee-saved register i, saved only if the allocation writes it
+//   below them    the spill area (the library's frameLayout: 8-byte units, 16-aligned)
 //   [rsp+8k]      outgoing stack argument k
 // The frame size is rounded to 16 so rsp is 16-byte aligned at every call.
 
 import {
   type Allocation,
+  type MoveEvent,
   type Output,
   allocAsReg,
-  allocAsStack,
-  allocIsReg,
+  frameLayout,
   pregClass,
   RegClass,
+  walkFunction,
+  writtenRegs,
 } from 'regalloc';
 import type { Assembler, Mem } from './encode.js';
 import { type LoweredFunction, CC, type MInst } from './lower.js';
-import { RAX, RBP, RDI, RDX, RSI, RSP, SLOT_BYTES, calleeSaved, regName } from './x64.js';
+import { RAX, RBP, RDI, RDX, RSI, RSP, machine, regName } from './x64.js';
 
 /** Where global data lives in the static executable (absolute addresses below 2^31). */
 export interface DataLayout {
@@ -42,47 +44,6 @@ export interface MoveCounts {
   stackMoves: number;
 }
 
-type Event =
-  | { kind: 'blockStart'; block: number }
-  | { kind: 'inst'; inst: number; allocs: Int32Array }
-  | { kind: 'move'; from: Allocation; to: Allocation };
-
-/** The allocation in emission order: per block, each instruction between the moves placed before and after it. */
-function* walk(lf: LoweredFunction, out: Output): Generator<Event> {
-  const f = lf.func;
-  const edits = out.packedEdits ?? Int32Array.from(out.edits.flatMap((e) => [e.point, e.from, e.to]));
-  let e = 0;
-  const movesAt = function* (point: number): Generator<Event> {
-    while (e < edits.length && edits[e]! < point) e += 3;
-    for (; e < edits.length && edits[e] === point; e += 3) yield { kind: 'move', from: edits[e + 1]!, to: edits[e + 2]! };
-  };
-  for (let block = 0; block < f.numBlocks(); block++) {
-    yield { kind: 'blockStart', block };
-    const { first, end } = f.blockInsns(block);
-    for (let inst = first; inst < end; inst++) {
-      yield* movesAt(inst * 2);
-      const lo = out.instAllocOffsets[inst]!;
-      yield { kind: 'inst', inst, allocs: out.allocs.subarray(lo, lo + f.instOperands(inst).length) };
-      yield* movesAt(inst * 2 + 1);
-    }
-  }
-}
-
-function usedCalleeSaved(out: Output): number[] {
-  const used = new Set<number>();
-  const see = (a: Allocation) => {
-    const p = allocAsReg(a);
-    if (p !== undefined && calleeSaved.contains(p)) used.add(p & 63);
-  };
-  out.allocs.forEach(see);
-  const edits = out.packedEdits ?? Int32Array.from(out.edits.flatMap((e) => [e.point, e.from, e.to]));
-  for (let i = 0; i < edits.length; i += 3) {
-    see(edits[i + 1]!);
-    see(edits[i + 2]!);
-  }
-  return [...used].sort((a, b) => a - b);
-}
-
 const BYTE_NAMES = ['al', 'cl', 'dl', 'bl', 'spl', 'bpl', 'sil', 'dil'];
 const byteName = (hw: number) => BYTE_NAMES[hw] ?? `r${hw}b`;
 const hex = (n: number) => (n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`);
@@ -95,7 +56,8 @@ const memText = (m: Mem) =>
 
 /**
  * Emits one allocated function at the buffer's current offset, binding `blockLabels` as its
- * blocks start; `fnLabels` are the call targets. Appends asm lines to `listing` if given.
+ * blocks start; `fnLabels` are the call targets. Appends asm lines to `listing` if given;
+ * with `checkAlignment`, every call first traps (ud2) unless rsp is 16-byte aligned.
  */
 export function emitFunction(
   asm: Assembler,
@@ -104,12 +66,16 @@ export function emitFunction(
   fnLabels: ReadonlyMap<string, number>,
   data: DataLayout,
   listing?: string[],
+  checkAlignment = false,
 ): MoveCounts {
   const counts: MoveCounts = { moves: 0, spills: 0, reloads: 0, stackMoves: 0 };
-  const saved = usedCalleeSaved(out);
-  const slotsBase = SLOT_BYTES * saved.length;
-  const frameBytes = Math.ceil((SLOT_BYTES * (saved.length + out.numSpillslots + lf.outgoingSlots)) / 16) * 16;
-  const slotMem = (slot: number): Mem => ({ base: RBP, disp: -(slotsBase + SLOT_BYTES * (slot + 1)) });
+  const word = machine.slotBytes;
+  const saved = writtenRegs(lf.func, out).intersectFrom(machine.calleeSaved).toArray().map((p) => p & 63);
+  const spills = frameLayout(lf.func, out, { slotBytes: word });
+  const outgoingBytes = word * lf.outgoingSlots;
+  const frameBytes = Math.ceil((word * saved.length + spills.size + outgoingBytes) / 16) * 16;
+  // The spill area starts right above the outgoing arguments.
+  const slotMem = (a: Allocation, cls: RegClass): Mem => ({ base: RBP, disp: -frameBytes + outgoingBytes + spills.offsetOf(a, cls) });
   const blockLabels = Array.from({ length: lf.func.numBlocks() }, () => asm.newLabel());
 
   // Each encoder call is preceded by its text, listed with the offset it starts at.
@@ -125,44 +91,54 @@ export function emitFunction(
   const R = (p: number) => regName(p);
   const X = (p: number) => `xmm${p}`;
 
-  const move = (from: Allocation, to: Allocation) => {
+  const move = (ev: MoveEvent) => {
+    const { from, to } = ev;
+    const float = ev.regClass === RegClass.Float;
     const tag = ' ; regalloc';
-    if (allocIsReg(from) && allocIsReg(to)) {
-      counts.moves++;
-      if (isFloat(from)) {
-        line(`movapd ${X(hw(to))}, ${X(hw(from))}${tag} move`);
-        asm.movapd(hw(to), hw(from));
-      } else {
-        line(`mov ${R(hw(to))}, ${R(hw(from))}${tag} move`);
-        asm.movRR(hw(to), hw(from));
+    switch (ev.moveKind) {
+      case 'reg-reg':
+        counts.moves++;
+        if (float) {
+          line(`movapd ${X(hw(to))}, ${X(hw(from))}${tag} move`);
+          asm.movapd(hw(to), hw(from));
+        } else {
+          line(`mov ${R(hw(to))}, ${R(hw(from))}${tag} move`);
+          asm.movRR(hw(to), hw(from));
+        }
+        return;
+      case 'reg-stack': {
+        counts.spills++;
+        const m = slotMem(to, ev.regClass);
+        if (float) {
+          line(`movsd ${memText(m)}, ${X(hw(from))}${tag} spill`);
+          asm.movsdStore(m, hw(from));
+        } else {
+          line(`mov ${memText(m)}, ${R(hw(from))}${tag} spill`);
+          asm.store(m, hw(from));
+        }
+        return;
       }
-    } else if (allocIsReg(from)) {
-      counts.spills++;
-      const m = slotMem(allocAsStack(to)!);
-      if (isFloat(from)) {
-        line(`movsd ${memText(m)}, ${X(hw(from))}${tag} spill`);
-        asm.movsdStore(m, hw(from));
-      } else {
-        line(`mov ${memText(m)}, ${R(hw(from))}${tag} spill`);
-        asm.store(m, hw(from));
+      case 'stack-reg': {
+        counts.reloads++;
+        const m = slotMem(from, ev.regClass);
+        if (float) {
+          line(`movsd ${X(hw(to))}, ${memText(m)}${tag} reload`);
+          asm.movsdLoad(hw(to), m);
+        } else {
+          line(`mov ${R(hw(to))}, ${memText(m)}${tag} reload`);
+          asm.load(hw(to), m);
+        }
+        return;
       }
-    } else if (allocIsReg(to)) {
-      counts.reloads++;
-      const m = slotMem(allocAsStack(from)!);
-      if (isFloat(to)) {
-        line(`movsd ${X(hw(to))}, ${memText(m)}${tag} reload`);
-        asm.movsdLoad(hw(to), m);
-      } else {
-        line(`mov ${R(hw(to))}, ${memText(m)}${tag} reload`);
-        asm.load(hw(to), m);
+      case 'stack-stack': {
+        counts.stackMoves++;
+        const src = slotMem(from, ev.regClass);
+        const dst = slotMem(to, ev.regClass);
+        line(`push qword ${memText(src)}; pop qword ${memText(dst)}${tag} stack move`);
+        asm.pushMem(src);
+        asm.popMem(dst);
+        return;
       }
-    } else {
-      counts.stackMoves++;
-      const src = slotMem(allocAsStack(from)!);
-      const dst = slotMem(allocAsStack(to)!);
-      line(`push qword ${memText(src)}; pop qword ${memText(dst)}${tag} stack move`);
-      asm.pushMem(src);
-      asm.popMem(dst);
     }
   };
 
@@ -172,14 +148,14 @@ export function emitFunction(
     asm.movRR(RBP, RSP);
     if (frameBytes > 0) asm.aluImm('sub', RSP, frameBytes);
     saved.forEach((r, i) => {
-      const m: Mem = { base: RBP, disp: -SLOT_BYTES * (i + 1) };
+      const m: Mem = { base: RBP, disp: -word * (i + 1) };
       line(`mov ${memText(m)}, ${R(r)} ; save callee-saved`);
       asm.store(m, r);
     });
   };
   const epilogue = () => {
     saved.forEach((r, i) => {
-      const m: Mem = { base: RBP, disp: -SLOT_BYTES * (i + 1) };
+      const m: Mem = { base: RBP, disp: -word * (i + 1) };
       line(`mov ${R(r)}, ${memText(m)} ; restore callee-saved`);
       asm.load(r, m);
     });
@@ -196,13 +172,13 @@ export function emitFunction(
     asm.jmp(blockLabels[target]!);
   };
 
-  const inst = (m: MInst, a: Int32Array) => {
+  const inst = (m: MInst, a: ArrayLike<Allocation>) => {
     const r = (i: number) => hw(a[i]!);
     switch (m.op) {
       case 'args':
         return;
       case 'ldarg': {
-        const mem: Mem = { base: RBP, disp: 16 + SLOT_BYTES * m.index! };
+        const mem: Mem = { base: RBP, disp: 16 + word * m.index! };
         if (isFloat(a[0]!)) {
           line(`movsd ${X(r(0))}, ${memText(mem)}`);
           asm.movsdLoad(r(0), mem);
@@ -355,7 +331,7 @@ export function emitFunction(
         return;
       }
       case 'starg': {
-        const mem: Mem = { base: RSP, disp: SLOT_BYTES * m.index! };
+        const mem: Mem = { base: RSP, disp: word * m.index! };
         if (isFloat(a[0]!)) {
           line(`movsd ${memText(mem)}, ${X(r(0))}`);
           asm.movsdStore(mem, r(0));
@@ -366,6 +342,10 @@ export function emitFunction(
         return;
       }
       case 'call':
+        if (checkAlignment) {
+          line('test spl, 15; jz +2; ud2 ; stack alignment check');
+          asm.trapUnlessAligned16();
+        }
         line(`call ${m.name}`);
         asm.call(fnLabels.get(m.name!)!);
         return;
@@ -385,14 +365,37 @@ export function emitFunction(
         return;
       case 'br': {
         const [t, e] = m.targets as [number, number];
-        line(`test ${R(r(0))}, ${R(r(0))}`);
-        asm.test(r(0), r(0));
-        if (t === current + 1) {
-          line(`je .b${e}`);
-          asm.jcc(CC.E, blockLabels[e]!);
+        let cc: number = CC.NE; // the condition under which the branch goes to `t`
+        if (m.cmp === undefined) {
+          line(`test ${R(r(0))}, ${R(r(0))}`);
+          asm.test(r(0), r(0));
+        } else if (m.cmp === 'int') {
+          line(`cmp ${R(r(0))}, ${R(r(1))}`);
+          asm.alu('cmp', r(0), r(1));
+          cc = m.cc!;
+        } else if (m.cmp === 'int-imm') {
+          line(`cmp ${R(r(0))}, ${m.imm}`);
+          asm.aluImm('cmp', r(0), Number(m.imm!));
+          cc = m.cc!;
         } else {
-          line(`jne .b${t}`);
-          asm.jcc(CC.NE, blockLabels[t]!);
+          const swap = m.sub === '<' || m.sub === '<=';
+          const [x, y] = swap ? [r(1), r(0)] : [r(0), r(1)];
+          line(`ucomisd ${X(x)}, ${X(y)}`);
+          asm.ucomisd(x, y);
+          // Unordered (NaN) sets PF: == is false and != is true then.
+          if (m.sub === '==' || m.sub === '!=') {
+            const unordered = m.sub === '==' ? e : t;
+            line(`jp .b${unordered}`);
+            asm.jcc(CC.P, blockLabels[unordered]!);
+            cc = m.sub === '==' ? CC.E : CC.NE;
+          } else cc = m.sub === '>' || m.sub === '<' ? CC.A : CC.AE;
+        }
+        if (t === current + 1) {
+          line(`j${ccName(cc ^ 1)} .b${e}`);
+          asm.jcc(cc ^ 1, blockLabels[e]!);
+        } else {
+          line(`j${ccName(cc)} .b${t}`);
+          asm.jcc(cc, blockLabels[t]!);
           jumpTo(e);
         }
         return;
@@ -404,19 +407,19 @@ export function emitFunction(
   };
 
   if (listing) listing.push(`${lf.name}:`);
-  for (const ev of walk(lf, out)) {
+  for (const ev of walkFunction(lf.func, out, { env: machine.env })) {
     if (ev.kind === 'blockStart') {
       current = ev.block;
       asm.bind(blockLabels[ev.block]!);
       if (listing) listing.push(`.b${ev.block}:`);
       if (ev.block === lf.func.entryBlock()) prologue();
-    } else if (ev.kind === 'move') move(ev.from, ev.to);
+    } else if (ev.kind === 'move') move(ev);
     else inst(lf.insts[ev.inst]!, ev.allocs);
   }
   return counts;
 }
 
-const CC_NAMES: Record<number, string> = { 2: 'b', 3: 'ae', 4: 'e', 5: 'ne', 6: 'be', 7: 'a', 10: 'p', 11: 'np', 12: 'l', 13: 'ge', 14: 'le', 15: 'g' };
+const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 function ccName(cc: number): string {
   return CC_NAMES[cc]!;
 }

@@ -157,6 +157,10 @@ export class Assembler extends CodeBuffer {
     this.rm(null, true, [0x0f, 0xba], 7, { reg: dst });
     this.byte(bit);
   }
+  /** test spl, 15; jz +2; ud2 — dies with SIGILL unless rsp is a multiple of 16. */
+  trapUnlessAligned16(): void {
+    this.bytesOf(0x40, 0xf6, 0xc4, 0x0f, 0x74, 0x02, 0x0f, 0x0b);
+  }
   ret(): void {
     this.byte(0xc3);
   }

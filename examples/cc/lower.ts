@@ -11,7 +11,7 @@
 import { FunctionBuilder, type Function, Operand, type PReg, type VReg, RegClass } from 'regalloc';
 import type { IrFunc, IrInst } from './ssa.js';
 import type { BinOp, Type } from './syntax.js';
-import { R11, RAX, RCX, RDI, RDX, RSI, argRegs, callClobbers, gpr, retRegs, xmm } from './x64.js';
+import { R11, RAX, RCX, RDI, RDX, RSI, gpr, machine } from './x64.js';
 
 /** x86 condition codes (the low nibble of jcc/setcc). */
 export const CC = { B: 0x2, AE: 0x3, E: 0x4, NE: 0x5, BE: 0x6, A: 0x7, P: 0xa, NP: 0xb, L: 0xc, GE: 0xd, LE: 0xe, G: 0xf } as const;
@@ -41,7 +41,7 @@ export type MOp =
   | 'call' // call name
   | 'putc'
   | 'jmp'
-  | 'br' // test a, a; jne succ0; jmp succ1
+  | 'br' // test a, a (or a fused compare); jne succ0; jmp succ1
   | 'ret';
 
 export interface MInst {
@@ -54,6 +54,8 @@ export interface MInst {
   index?: number;
   /** Successor blocks of a branch. */
   targets?: number[];
+  /** What a `br` tests: its operand against zero (default), or a compare fused into it. */
+  cmp?: 'int' | 'int-imm' | 'float';
 }
 
 export interface LoweredFunction {
@@ -76,7 +78,7 @@ export function assignArgs(types: readonly Type[]): ({ reg: PReg } | { slot: num
   let floats = 0;
   let slots = 0;
   return types.map((t) => {
-    const regs = t === 'int' ? argRegs.int : argRegs.float;
+    const regs = t === 'int' ? machine.argRegs.int : machine.argRegs.float;
     const n = t === 'int' ? ints++ : floats++;
     return n < regs.length ? { reg: regs[n]! } : { slot: slots++ };
   });
@@ -84,6 +86,7 @@ export function assignArgs(types: readonly Type[]): ({ reg: PReg } | { slot: num
 
 export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): LoweredFunction {
   const b = new FunctionBuilder();
+  b.spillslotSize = [...machine.spillslotUnits];
   const vregs = new Int32Array(f.types.length).fill(-1);
   const v = (value: number): VReg => {
     if (vregs[value]! < 0) vregs[value] = b.vreg(cls(f.types[value]!));
@@ -106,6 +109,13 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
     else if (t.val >= 0) uses[t.val]!++;
   }
 
+  // A compare whose only use is its block's branch is fused into the branch (cmp + jcc).
+  const fusedCompare = f.blocks.map((blk) => {
+    const t = blk.term;
+    if (t.k !== 'br' || uses[t.cond] !== 1) return undefined;
+    return blk.insts.find((i) => i.dst === t.cond && (i.op === 'icmp' || i.op === 'fcmp'));
+  });
+
   const perBlock: MInst[][] = [];
   let outgoingSlots = 0;
   const argAssign = assignArgs(f.paramTypes);
@@ -126,7 +136,9 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
         inst({ op: 'args' }, inRegs.map((i) => Operand.regFixedDef(v(i.dst), (argAssign[i.index!] as { reg: PReg }).reg)));
       }
     }
+    const fused = fusedCompare[bi];
     for (const i of blk.insts) {
+      if (i === fused) continue;
       const [a, c] = i.args;
       switch (i.op) {
         case 'param': {
@@ -220,9 +232,9 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
             } else operands.push(Operand.regFixedUse(v(i.args[k]!), where.reg));
           });
           // The result register is a def of the call, so it must not also be a clobber.
-          const clobbers = callClobbers.clone();
+          const clobbers = machine.callClobbers.clone();
           if (callee.ret !== 'void') {
-            const r = callee.ret === 'int' ? retRegs.int[0]! : retRegs.float[0]!;
+            const r = callee.ret === 'int' ? machine.retRegs.int[0]! : machine.retRegs.float[0]!;
             clobbers.remove(r);
             // A result nobody reads still needs a def: the register is overwritten.
             const d = i.dst >= 0 ? v(i.dst) : b.vreg(cls(callee.ret));
@@ -238,10 +250,22 @@ export function lower(f: IrFunc, signatures: ReadonlyMap<string, IrFunc>): Lower
       b.branch(block, [{ block: t.to, args: t.args.map(v) }]);
       out.push({ op: 'jmp', targets: [t.to] });
     } else if (t.k === 'br') {
-      b.branch(block, [{ block: t.then }, { block: t.else }], [Operand.regUse(v(t.cond))]);
-      out.push({ op: 'br', targets: [t.then, t.else] });
+      const targets = [t.then, t.else];
+      const succs = [{ block: t.then }, { block: t.else }];
+      if (fused === undefined) {
+        b.branch(block, succs, [Operand.regUse(v(t.cond))]);
+        out.push({ op: 'br', targets });
+      } else {
+        const [a, c] = fused.args as [number, number];
+        const imm = foldedImm(fused);
+        const operands = imm === undefined ? [Operand.regUse(v(a)), Operand.regUse(v(c))] : [Operand.regUse(v(a))];
+        b.branch(block, succs, operands);
+        if (fused.op === 'fcmp') out.push({ op: 'br', targets, cmp: 'float', sub: fused.sub! });
+        else if (imm === undefined) out.push({ op: 'br', targets, cmp: 'int', cc: ICMP_CC[fused.sub!]! });
+        else out.push({ op: 'br', targets, cmp: 'int-imm', cc: ICMP_CC[fused.sub!]!, imm });
+      }
     } else {
-      const r = f.ret === 'float' ? xmm(0) : gpr(RAX);
+      const r = f.ret === 'float' ? machine.retRegs.float[0]! : machine.retRegs.int[0]!;
       b.ret(block, t.val >= 0 ? [Operand.regFixedUse(v(t.val), r)] : []);
       out.push({ op: 'ret' });
     }

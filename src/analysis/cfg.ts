@@ -181,6 +181,16 @@ export class CFGInfo {
             { block: b, inst: last },
           );
         }
+        // Clobbers too (regalloc2 does not check them, and allocates wrongly):
+        // the edge moves into the join go before the branch, which then
+        // clobbers the registers they filled.
+        if (!f.instClobbers(last).isEmpty()) {
+          throw new RegAllocError(
+            'DisallowedBranchArg',
+            `block ${b}: branch inst ${last} into a join block clobbers registers (the edge moves before it would be clobbered)`,
+            { block: b, inst: last },
+          );
+        }
       }
       for (let k = 0; k < succs.length; k++) {
         if (succs[k]! <= b) {
@@ -217,7 +227,63 @@ export class CFGInfo {
     return new CFGInfo(f);
   }
 
+  /** Per reachable block, its interval in a preorder walk of the dominator tree (for dominance in O(1)). */
+  private domEnter: Uint32Array | null = null;
+  private domExit: Uint32Array | null = null;
+
+  /**
+   * True when `a` dominates `b`. Answered from dominator-tree intervals, not by
+   * walking up the tree: a deep CFG (a chain of 100,000 blocks) would make
+   * that walk quadratic over a function's uses.
+   */
   dominates(a: Block, b: Block): boolean {
-    return dominates(this.domtree, a, b);
+    if (a === b) return true;
+    if (this.domEnter === null) this.numberDomtree();
+    const enter = this.domEnter!;
+    const exit = this.domExit!;
+    const ea = enter[a];
+    const eb = enter[b];
+    if (ea === undefined || eb === undefined || ea === UNNUMBERED || eb === UNNUMBERED) return false;
+    return ea <= eb && exit[b]! <= exit[a]!;
+  }
+
+  /** Numbers the dominator tree by an iterative depth-first walk (children grouped by a counting sort). */
+  private numberDomtree(): void {
+    const idom = this.domtree;
+    const nb = idom.length;
+    const enter = new Uint32Array(nb).fill(UNNUMBERED);
+    const exit = new Uint32Array(nb).fill(UNNUMBERED);
+    const childStart = new Uint32Array(nb + 1);
+    for (let b = 0; b < nb; b++) if (idom[b] !== BLOCK_INVALID) childStart[idom[b]! + 1]!++;
+    for (let b = 0; b < nb; b++) childStart[b + 1]! += childStart[b]!;
+    const children = new Uint32Array(childStart[nb]!);
+    const fill = childStart.slice(0, nb);
+    for (let b = 0; b < nb; b++) if (idom[b] !== BLOCK_INVALID) children[fill[idom[b]!]!++] = b;
+    const root = this.postorder[this.postorder.length - 1];
+    if (root !== undefined) {
+      const stack = new Uint32Array(nb);
+      const next = new Uint32Array(nb);
+      let sp = 0;
+      let clock = 0;
+      stack[sp++] = root;
+      next[root] = childStart[root]!;
+      enter[root] = clock++;
+      while (sp > 0) {
+        const b = stack[sp - 1]!;
+        if (next[b]! < childStart[b + 1]!) {
+          const c = children[next[b]!++]!;
+          enter[c] = clock++;
+          next[c] = childStart[c]!;
+          stack[sp++] = c;
+        } else {
+          exit[b] = clock++;
+          sp--;
+        }
+      }
+    }
+    this.domEnter = enter;
+    this.domExit = exit;
   }
 }
+
+const UNNUMBERED = 0xffffffff;

@@ -28,17 +28,18 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
   // One def per vreg, even within one instruction and even when the function
   // allows multiple vreg defs (regalloc2's SSA check ignores that flag too).
   const defInst = new Int32Array(nv).fill(INST_NONE);
-  for (let b = 0; b < nb; b++) {
-    const def = (v: VReg, inst: number) => {
-      const idx = vregIndex(v);
-      if (idx >= nv) throw ssaError(v, inst, b, `vreg index is not below num_vregs (${nv})`);
-      if (definedIn[idx] !== BLOCK_INVALID) {
-        const first = defInst[idx] === inst && inst !== INST_NONE ? 'by the same instruction' : `first in block ${definedIn[idx]}`;
-        throw ssaError(v, inst, b, `defined more than once (${first})`);
-      }
-      definedIn[idx] = b;
-      defInst[idx] = inst;
-    };
+  let b = 0;
+  const def = (v: VReg, inst: number) => {
+    const idx = vregIndex(v);
+    if (idx >= nv) throw ssaError(v, inst, b, `vreg index is not below num_vregs (${nv})`);
+    if (definedIn[idx] !== BLOCK_INVALID) {
+      const first = defInst[idx] === inst && inst !== INST_NONE ? 'by the same instruction' : `first in block ${definedIn[idx]}`;
+      throw ssaError(v, inst, b, `defined more than once (${first})`);
+    }
+    definedIn[idx] = b;
+    defInst[idx] = inst;
+  };
+  for (b = 0; b < nb; b++) {
     const params = f.blockParams(b);
     for (let k = 0; k < params.length; k++) def(params[k]!, INST_NONE);
     const r = f.blockInsns(b);
@@ -51,9 +52,17 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
     }
   }
 
-  const local = new Set<VReg>();
+  // Vregs defined so far in the current block: those whose stamp is the block's (b + 1).
+  const localStamp = new Uint32Array(nv);
+  const local = {
+    has: (v: VReg) => localStamp[vregIndex(v)] === stamp,
+    add: (v: VReg) => {
+      localStamp[vregIndex(v)] = stamp;
+    },
+  };
+  let stamp = 0;
   for (let b = 0; b < nb; b++) {
-    local.clear();
+    stamp = b + 1;
     const params = f.blockParams(b);
     for (let k = 0; k < params.length; k++) local.add(params[k]!);
     const r = f.blockInsns(b);

@@ -19,6 +19,7 @@ import {
   operandReuseIndex,
   operandToString,
   operandVReg,
+  constraintToString,
 } from '../model/operand.js';
 import {
   NUM_REG_CLASSES,
@@ -126,8 +127,12 @@ function structureError(message: string, place: { block?: number; inst?: number 
  */
 export const MAX_INSTS = 1 << 30;
 
-/** The largest spill-slot size per class, in slots: regalloc2 indexes at most 2^24 slots in all. */
-export const MAX_SPILLSLOT_SIZE = 1 << 16;
+/**
+ * The largest spill-slot size per class, in slots. regalloc2 sets none (it
+ * indexes at most 2^24 slots in all); real targets use 1 to 8, and sizes
+ * beyond this only multiply the spill area and the checker's work.
+ */
+export const MAX_SPILLSLOT_SIZE = 1 << 8;
 
 function isIndex(x: unknown, below: number): x is number {
   return Number.isInteger(x) && (x as number) >= 0 && (x as number) < below;
@@ -233,43 +238,88 @@ function countOf(list: ArrayLike<number>, x: number): number {
 type Place = { block?: number; inst?: number; operand?: number };
 
 const CLASS_UNSEEN = 255;
+/** A debug label's block: the one holding its first instruction, looked up only for an error. */
+const LABEL_BLOCK = -2;
+
+/** Where a vreg is mentioned; messages are rendered only for an error. */
+const enum At {
+  Param,
+  Operand,
+  BranchArg,
+  DebugLabel,
+}
 
 /**
  * Checks every vreg mention: an integer, a real class, an index below
- * num_vregs, and one class per index throughout the function.
+ * num_vregs, and one class per index throughout the function. The first
+ * mention of each index is kept as numbers, for the message of a mismatch.
  */
 class VRegMentions {
   private readonly classOf: Uint8Array;
-  private readonly firstSeen: string[];
+  private readonly seenAt: Uint8Array;
+  private readonly seenBlock: Int32Array;
+  private readonly seenInst: Int32Array;
+  private readonly seenIndex: Int32Array;
   constructor(private readonly f: Function) {
-    this.classOf = new Uint8Array(f.numVregs()).fill(CLASS_UNSEEN);
-    this.firstSeen = [];
+    const nv = f.numVregs();
+    this.classOf = new Uint8Array(nv).fill(CLASS_UNSEEN);
+    this.seenAt = new Uint8Array(nv);
+    this.seenBlock = new Int32Array(nv);
+    this.seenInst = new Int32Array(nv);
+    this.seenIndex = new Int32Array(nv);
   }
 
-  check(v: VReg, where: string, place: Place): void {
+  /** `v` mentioned at `at` in `block` (`inst`, and `index`: the param, operand, arg or label number). */
+  check(v: VReg, at: At, block: number, inst: number, index: number): void {
     const f = this.f;
     if (!Number.isInteger(v) || v < 0 || v > VREG_MAX_INDEX * 4 + 3 || (v & 3) === 3) {
-      throw new RegAllocError('InvalidOperand', `${where}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, place);
+      throw new RegAllocError('InvalidOperand', `${this.where(at, block, inst, index)}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, this.place(at, block, inst, index));
     }
     const idx = vregIndex(v);
     if (idx >= f.numVregs()) {
       throw new RegAllocError(
         'VRegOutOfRange',
-        `${where}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
-        { ...place, vreg: v },
+        `${this.where(at, block, inst, index)}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
+        { ...this.place(at, block, inst, index), vreg: v },
       );
     }
     const c = this.classOf[idx]!;
     if (c === CLASS_UNSEEN) {
       this.classOf[idx] = vregClass(v);
-      this.firstSeen[idx] = where;
+      this.seenAt[idx] = at;
+      this.seenBlock[idx] = block;
+      this.seenInst[idx] = inst;
+      this.seenIndex[idx] = index;
     } else if (c !== vregClass(v)) {
+      const first = this.where(this.seenAt[idx] as At, this.seenBlock[idx]!, this.seenInst[idx]!, this.seenIndex[idx]!);
       throw new RegAllocError(
         'VRegClassMismatch',
-        `${where}: ${vregToString(v)} has class ${REG_CLASS_NAME[vregClass(v)]}, but vreg ${idx} is ${vregToString(vreg(idx, c as RegClass))} at ${this.firstSeen[idx]}`,
-        { ...place, vreg: v },
+        `${this.where(at, block, inst, index)}: ${vregToString(v)} has class ${REG_CLASS_NAME[vregClass(v)]}, but vreg ${idx} is ${vregToString(vreg(idx, c as RegClass))} at ${first}`,
+        { ...this.place(at, block, inst, index), vreg: v },
       );
     }
+  }
+
+  private where(at: At, block: number, inst: number, index: number): string {
+    const f = this.f;
+    switch (at) {
+      case At.Param:
+        return `block ${block} param ${index}`;
+      case At.Operand:
+        return `block ${block} inst ${inst} operand ${index} (${operandToString(f.instOperands(inst)[index]!)})`;
+      case At.BranchArg:
+        return `block ${block} branch inst ${inst}, arg ${index}`;
+      case At.DebugLabel:
+        return `debug value label ${index}`;
+    }
+  }
+
+  private place(at: At, block: number, inst: number, index: number): Place {
+    if (block === LABEL_BLOCK) block = blockOfInst(this.f, inst); // found only for an error
+    if (block < 0) return {};
+    if (at === At.Param) return { block };
+    if (at === At.Operand) return { block, inst, operand: index };
+    return { block, inst };
   }
 }
 
@@ -344,16 +394,21 @@ function checkStackUses(block: number, inst: number, ops: ArrayLike<Operand>): v
   }
 }
 
-/** Operands, clobbers, block params and branch args of every instruction. */
-export function validateOperands(f: Function, env: MachineEnv): void {
-  const alloc = allocatable(env);
+/**
+ * Operands, clobbers, block params and branch args of every instruction.
+ * Returns (does not throw) the first constraint the env cannot satisfy: that
+ * is reported after the SSA rules, as regalloc2 would meet it later too.
+ */
+export function validateOperands(f: Function, env: MachineEnv, alloc = allocatable(env)): RegAllocError | null {
+  const satisfiable = new Satisfiable(f, env, alloc);
+  let unsatisfiable: RegAllocError | null = null;
   const fixedOk = alloc.clone();
   for (const p of env.fixedStackSlots) fixedOk.add(p);
   const nb = f.numBlocks();
   const vregs = new VRegMentions(f);
   for (let b = 0; b < nb; b++) {
     const params = f.blockParams(b);
-    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, `block ${b} param ${k}`, { block: b });
+    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
@@ -381,17 +436,20 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       checkStackUses(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
-        const place = { block: b, inst: i, operand: k };
-        const where = `block ${b} inst ${i} operand ${k} (${operandToString(op)})`;
         if (operandIsFixedNonAllocatable(op)) {
           if (operandIsDef(op)) {
-            throw new RegAllocError('InvalidOperand', `${where}: a fixed non-allocatable operand must be a use`, place);
+            throw new RegAllocError('InvalidOperand', `${operandWhere(b, i, k, op)}: a fixed non-allocatable operand must be a use`, { block: b, inst: i, operand: k });
           }
           continue;
         }
         const v = operandVReg(op);
-        vregs.check(v, where, place);
-        switch (operandConstraintKind(op)) {
+        vregs.check(v, At.Operand, b, i, k);
+        if (unsatisfiable === null) unsatisfiable = satisfiable.check(b, i, k, op);
+        const kind = operandConstraintKind(op);
+        if (kind !== ConstraintKind.Reuse && kind !== ConstraintKind.FixedReg) continue;
+        const place = { block: b, inst: i, operand: k };
+        const where = operandWhere(b, i, k, op);
+        switch (kind) {
           case ConstraintKind.Reuse: {
             const t = operandReuseIndex(op);
             const target = ops[t];
@@ -411,8 +469,9 @@ export function validateOperands(f: Function, env: MachineEnv): void {
                           : operandConstraintKind(target) === ConstraintKind.FixedReg &&
                               env.fixedStackSlots.includes(operandFixedReg(target))
                             ? `operand ${t} is fixed to ${pregToString(operandFixedReg(target))}, a fixed stack slot, but a reused input is in a register`
-                            : operandConstraintKind(target) === ConstraintKind.Limit
-                              ? `operand ${t} has a limit, which a reused input cannot have (the def's register would have to meet it: unsupported, as in regalloc2)`
+                            : operandConstraintKind(target) === ConstraintKind.Limit ||
+                                operandConstraintKind(target) === ConstraintKind.FixedReg
+                              ? `operand ${t} is ${constraintToString(target)}, which a reused input cannot be (the def's register would have to meet it: unsupported, as in regalloc2)`
                               : undefined;
             if (why !== undefined) {
               throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
@@ -447,7 +506,7 @@ export function validateOperands(f: Function, env: MachineEnv): void {
     for (let k = 0; k < succs.length; k++) {
       const args = f.branchBlockparams(b, last, k);
       for (let a = 0; a < args.length; a++) {
-        vregs.check(args[a]!, `block ${b} branch inst ${last}, arg ${a} to block ${succs[k]}`, { block: b, inst: last });
+        vregs.check(args[a]!, At.BranchArg, b, last, a);
       }
     }
   }
@@ -468,8 +527,17 @@ export function validateOperands(f: Function, env: MachineEnv): void {
       });
     }
     if (!isIndex(label, 2 ** 32)) throw new RegAllocError('InvalidDebugLabel', `${where}: label ${label} is not a uint32`, { vreg: v, inst: from });
-    vregs.check(v, `${where} over [${from}, ${to})`, from < ni ? { block: blockOfInst(f, from), inst: from } : {});
+    vregs.check(v, At.DebugLabel, from < ni ? LABEL_BLOCK : -1, from, k);
   }
+  return unsatisfiable;
+}
+
+function opPlace(block: number, inst: number, operand: number, op: Operand) {
+  return { block, inst, operand, vreg: operandVReg(op) };
+}
+
+function operandWhere(block: number, inst: number, k: number, op: Operand): string {
+  return `block ${block} inst ${inst} operand ${k} (${operandToString(op)})`;
 }
 
 /** The block holding `inst` (binary search over the consecutive block ranges). */
@@ -485,43 +553,41 @@ function blockOfInst(f: Function, inst: number): number {
 }
 
 /**
- * Constraints the env cannot satisfy: a `reg` operand of a class with no
- * allocatable register, a `limit(n)` with no allocatable register below n.
+ * Constraints the env cannot satisfy: a `reg` (or reuse) operand of a class
+ * with no allocatable register, a `limit(n)` with no allocatable register
+ * below n, a vreg of a class whose spill slots have size 0.
  */
-export function validateSatisfiable(f: Function, env: MachineEnv): void {
-  const hasClass = [0, 1, 2].map(
-    (c) => !env.preferredRegsByClass[c]!.isEmpty() || !env.nonPreferredRegsByClass[c]!.isEmpty(),
-  );
-  // Lowest allocatable hw_enc per class, for limit(n).
-  const lowest = [64, 64, 64];
-  for (const p of allocatable(env)) lowest[p >> 6] = Math.min(lowest[p >> 6]!, p & 63);
-  const nb = f.numBlocks();
-  for (let b = 0; b < nb; b++) {
-    const r = f.blockInsns(b);
-    for (let i = r.first; i < r.end; i++) {
-      const ops = f.instOperands(i);
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k]!;
-        if (operandIsFixedNonAllocatable(op)) continue;
-        const kind = operandConstraintKind(op);
-        const c = operandClass(op);
-        const place = { block: b, inst: i, operand: k, vreg: operandVReg(op) };
-        const where = `block ${b} inst ${i} operand ${k} (${operandToString(op)})`;
-        if (f.spillslotSize(c) === 0) {
-          throw new RegAllocError('InvalidSpillslotSize', `${where}: the spill-slot size of its class is 0`, place);
-        }
-        if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !hasClass[c]) {
-          throw new RegAllocError('InvalidOperand', `${where}: the env has no register of its class`, place);
-        }
-        if (kind === ConstraintKind.Limit && !(lowest[c]! < operandLimit(op))) {
-          throw new RegAllocError(
-            'InvalidLimit',
-            `${where}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
-            place,
-          );
-        }
-      }
+class Satisfiable {
+  private readonly hasClass: boolean[];
+  /** Lowest allocatable hw_enc per class, for limit(n). */
+  private readonly lowest = [64, 64, 64];
+  private readonly zeroSize: boolean[];
+  constructor(f: Function, env: MachineEnv, alloc: PRegSet) {
+    this.hasClass = [0, 1, 2].map((c) => !alloc.isEmptyClass(c as RegClass));
+    alloc.forEach((p) => {
+      this.lowest[p >> 6] = Math.min(this.lowest[p >> 6]!, p & 63);
+    });
+    this.zeroSize = [0, 1, 2].map((c) => f.spillslotSize(c as RegClass) === 0);
+  }
+
+  /** The error for operand `k` of `inst`, or null. */
+  check(block: number, inst: number, k: number, op: Operand): RegAllocError | null {
+    const kind = operandConstraintKind(op);
+    const c = operandClass(op);
+    if (this.zeroSize[c]) {
+      return new RegAllocError('InvalidSpillslotSize', `${operandWhere(block, inst, k, op)}: the spill-slot size of its class is 0`, opPlace(block, inst, k, op));
     }
+    if ((kind === ConstraintKind.Reg || kind === ConstraintKind.Reuse) && !this.hasClass[c]) {
+      return new RegAllocError('InvalidOperand', `${operandWhere(block, inst, k, op)}: the env has no register of its class`, opPlace(block, inst, k, op));
+    }
+    if (kind === ConstraintKind.Limit && !(this.lowest[c]! < operandLimit(op))) {
+      return new RegAllocError(
+        'InvalidLimit',
+        `${operandWhere(block, inst, k, op)}: no allocatable register of its class has hw_enc below ${operandLimit(op)}`,
+        opPlace(block, inst, k, op),
+      );
+    }
+    return null;
   }
 }
 
@@ -532,9 +598,9 @@ export function validateSatisfiable(f: Function, env: MachineEnv): void {
 export function validateFunction(f: Function, env: MachineEnv): CFGInfo {
   validateEnv(env);
   validateStructure(f);
-  validateOperands(f, env);
+  const unsatisfiable = validateOperands(f, env);
   const cfg = CFGInfo.compute(f);
   validateSsa(f, cfg);
-  validateSatisfiable(f, env);
+  if (unsatisfiable) throw unsatisfiable;
   return cfg;
 }

@@ -4,7 +4,7 @@
 // allocators' prototype accessor `edits`, keeping `packedEdits`) gets the
 // checker's `MalformedOutput` errors instead of a crash inside the checker.
 
-import { allocToString, pointToString } from '../model/allocation.js';
+import { allocToString, pointInst, pointToString } from '../model/allocation.js';
 import type { Edit, Function, Output } from '../model/function.js';
 import type { CheckerErrorDetail } from './checker.js';
 
@@ -112,12 +112,12 @@ export function outputShape(func: Function, out: Output): Output | CheckerErrorD
     for (const side of ['from', 'to'] as const) {
       const why = badAllocation(e[side], numSlots) ?? (e[side] === 0 ? 'none is no place to move' : undefined);
       if (why !== undefined) {
-        fail(`edit ${k} at ${pointToString(e.point!)}: ${side}: ${why}`, { inst: e.point! >>> 1 });
+        fail(`edit ${k} at ${pointToString(e.point!)}: ${side}: ${why}`, { inst: pointInst(e.point!) });
         return errors;
       }
     }
     if (e.point! < last) {
-      fail(`edit ${k} at ${pointToString(e.point!)} comes after one at ${pointToString(last)}: edits must be sorted`, { inst: e.point! >>> 1 });
+      fail(`edit ${k} at ${pointToString(e.point!)} comes after one at ${pointToString(last)}: edits must be sorted`, { inst: pointInst(e.point!) });
       return errors;
     }
     last = e.point!;

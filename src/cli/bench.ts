@@ -7,7 +7,7 @@
 // second. Both are meant to run in a process of their own: the first pass of
 // the first folder is the only cold one.
 
-import { readCorpusFile } from '../io/corpus.js';
+import { readInputFile } from '../io/files.js';
 import { FastallocContext } from '../fastalloc/index.js';
 import { IonContext } from '../ion/index.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from '../model/function.js';
@@ -78,7 +78,7 @@ function loadGroups(paths: readonly string[], algorithm: 'ion' | 'fastalloc'): M
   for (const path of paths) {
     const list: BenchFunction[] = [];
     for (const file of expandPaths([path])) {
-      const c = readCorpusFile(file);
+      const c = readInputFile(file);
       const ref = c.reference[algorithm];
       if (!ref?.ok || ref.timeNs === undefined) continue;
       list.push({ name: c.name, func: c.func, env: c.env, insts: c.func.numInsts(), nativeNs: ref.timeNs });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import type { Output } from '../model/function.js';
+import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
+import { choiceOption, type OptionSpec, type OptionValues } from './command.js';
 import { type InputFile, readInputFile } from '../io/files.js';
 import { errorJson, errorText, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
@@ -61,4 +63,17 @@ export function allocationOf(c: InputFile, algorithm: 'ion' | 'fastalloc', refer
   const ref = c.reference[algorithm];
   if (!ref?.ok) throw new Error(`no successful ${algorithm} reference result in the file`);
   return ref.output;
+}
+
+const MACHINES: Readonly<Record<string, MachineDescription>> = { x86_64: x86_64SystemV, aarch64: aarch64Aapcs64, riscv64: riscv64Lp64d };
+
+/** `--machine`: register names for files that do not name their registers. */
+export const MACHINE_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'x86_64|aarch64|riscv64',
+  help: "name registers after this machine's (when the file does not name them)",
+};
+
+export function machineOption(values: OptionValues): MachineDescription | undefined {
+  return values.machine === undefined ? undefined : MACHINES[choiceOption(values, 'machine', Object.keys(MACHINES), 'x86_64')];
 }

@@ -3,11 +3,11 @@
 // spills, reloads, spill slots, cost score). Colour on a terminal, plain when piped.
 
 import { showAllocation } from '../io/text_show.js';
-import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, type OptionValues } from './command.js';
-import { allocationOf, forEachInput } from './files.js';
+import { scoreDetails } from '../score/index.js';
+import { allocationOf, forEachInput, MACHINE_OPTION, machineOption } from './files.js';
+import { report } from './report.js';
 
-const MACHINES: Record<string, MachineDescription> = { x86_64: x86_64SystemV, aarch64: aarch64Aapcs64, riscv64: riscv64Lp64d };
 const ALGORITHM_NAMES = { ion: 'Ion', fastalloc: 'Fastalloc' } as const;
 
 function wantColour(values: OptionValues): boolean {
@@ -27,23 +27,24 @@ export const showCommand: Command = {
   options: {
     algorithm: ALGORITHM_OPTION,
     reference: { type: 'boolean', help: "show the file's stored regalloc2 result instead of allocating" },
-    machine: { type: 'string', value: 'x86_64|aarch64|riscv64', help: 'name registers after this machine (when the file does not name them)' },
+    machine: MACHINE_OPTION,
     color: { type: 'boolean', help: 'colour even when the output is not a terminal (NO_COLOR turns colour off)' },
   },
   takesPaths: true,
   run({ values, files, reporter }) {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
-    const machine = values.machine === undefined ? undefined : MACHINES[choiceOption(values, 'machine', Object.keys(MACHINES), 'x86_64')];
+    const machine = machineOption(values);
     const colour = wantColour(values);
-    forEachInput(files, reporter, (c, name, _path, k) => {
+    forEachInput(files, reporter, (c, name, path, k) => {
       const out = allocationOf(c, algorithm, values.reference === true);
       const names = c.regNames && c.regNames.size > 0 ? c.regNames : machine;
-      const text = showAllocation(c.func, c.env, out, {
-        name,
-        allocator: `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`,
-        ...(names ? { regNames: names } : {}),
-        colour,
-      });
+      const allocator = `${values.reference ? 'regalloc2 ' : ''}${ALGORITHM_NAMES[algorithm]}`;
+      const text = showAllocation(c.func, c.env, out, { name, allocator, ...(names ? { regNames: names } : {}), colour: colour && !reporter.json });
+      if (reporter.json) {
+        // The same text as a field, with the summary's figures beside it.
+        report(reporter, name, true, '', { file: path, allocator, spillSlots: out.numSpillslots, score: scoreDetails(c.func, out, { env: c.env }), text });
+        return;
+      }
       process.stdout.write((k > 0 ? '\n' : '') + text);
       reporter.total++;
     });

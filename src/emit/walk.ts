@@ -19,7 +19,7 @@ import {
   type ProgPoint,
 } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
-import type { Block, Function, Inst, MachineEnv, Output } from '../model/function.js';
+import type { AllocationArray, Block, Function, Inst, MachineEnv, Output } from '../model/function.js';
 import { type Operand, OperandKind, operandClass, operandKind } from '../model/operand.js';
 import { PRegSet, type RegClass, pregClass } from '../model/regs.js';
 
@@ -98,7 +98,7 @@ export interface WalkOptions {
  */
 export function* walkFunction(func: Function, out: Output, options: WalkOptions = {}): Generator<EmitEvent> {
   const walker = new Walker(func, out, options);
-  for (let b = 0; b < func.numBlocks(); b++) yield* walker.block(b);
+  for (let b = 0; b < func.numBlocks(); b++) yield* walker.block(b as Block);
 }
 
 /**
@@ -150,7 +150,7 @@ class Walker {
       while (e < numEdits && edits[3 * e]! <= pointBefore(inst)) yield this.move(block, e++);
       const start = out.instAllocOffsets[inst]!;
       const end = inst + 1 < out.instAllocOffsets.length ? out.instAllocOffsets[inst + 1]! : out.allocs.length;
-      yield { kind: 'inst', block, inst, operands: func.instOperands(inst), allocs: out.allocs.subarray(start, end) };
+      yield { kind: 'inst', block, inst, operands: func.instOperands(inst), allocs: out.allocs.subarray(start, end) as AllocationArray };
       if (inst + 1 < range.end) {
         while (e < numEdits && edits[3 * e]! === pointAfter(inst)) yield this.move(block, e++);
       }
@@ -178,9 +178,9 @@ class Walker {
   }
 
   private move(block: Block, e: number): MoveEvent {
-    const point = this.edits[3 * e]!;
-    const from = this.edits[3 * e + 1]!;
-    const to = this.edits[3 * e + 2]!;
+    const point = this.edits[3 * e]! as ProgPoint;
+    const from = this.edits[3 * e + 1]! as Allocation;
+    const to = this.edits[3 * e + 2]! as Allocation;
     const fromStack = this.isStack(from);
     const toStack = this.isStack(to);
     let regClass: RegClass;
@@ -276,7 +276,7 @@ export function writtenRegs(func: Function, out: Output, options: WrittenRegsOpt
       const a = out.allocs[start + k]!;
       if (operandKind(operands[k]!) === OperandKind.Def && allocIsReg(a)) written.add(allocIndex(a));
     }
-    if (include === undefined || include(inst)) written.unionFrom(func.instClobbers(inst));
+    if (include === undefined || include(inst as Inst)) written.unionFrom(func.instClobbers(inst));
   }
   const edits = packedEditsOf(out);
   for (let i = 0; i < edits.length; i += 3) {

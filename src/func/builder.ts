@@ -32,7 +32,7 @@ interface PendingBlock {
 export class FunctionBuilder {
   private readonly blocks: PendingBlock[] = [];
   private nextVreg = 0;
-  private entry: Block = 0;
+  private entry = 0 as Block;
   private readonly labels: [VReg, Inst, Inst, number][] = [];
   /** The highest block with an instruction (-1: none yet). */
   private lastFilled = -1;
@@ -44,7 +44,7 @@ export class FunctionBuilder {
   /** A new block; the first one is the entry unless `setEntry` says otherwise. */
   block(params: readonly VReg[] = []): Block {
     this.blocks.push({ params: [...params], insts: [], succs: [], branchArgs: [] });
-    return this.blocks.length - 1;
+    return (this.blocks.length - 1) as Block;
   }
 
   setEntry(block: Block): this {
@@ -105,7 +105,7 @@ export class FunctionBuilder {
   }
 
   build(): InMemoryFunction {
-    const preds: Block[][] = this.blocks.map(() => []);
+    const preds: number[][] = this.blocks.map(() => []);
     this.blocks.forEach((b, i) => {
       for (const s of b.succs) preds[s]?.push(i);
     });
@@ -160,6 +160,6 @@ export class FunctionBuilder {
     this.checkOrder(block);
     b.insts.push({ op, operands: [...operands], clobbers: PRegSet.of(clobbers) });
     this.lastFilled = block;
-    return this.numInsts++;
+    return this.numInsts++ as Inst;
   }
 }

@@ -1,7 +1,7 @@
 // A `Function` held in memory: what the builder and the corpus reader produce.
 // Operands live in one Uint32Array; each instruction's view is made once.
 
-import type { Block, DebugLocation, Function, Inst, InstRange } from '../model/function.js';
+import type { Block, DebugLocation, Function, Inst, InstRange, OperandArray } from '../model/function.js';
 import type { Operand } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
 
@@ -15,18 +15,19 @@ export interface InstData {
   readonly clobberList?: readonly PReg[];
 }
 
+/** A block of a `FunctionData` (indices as plain numbers). */
 export interface BlockData {
-  readonly first: Inst;
-  readonly end: Inst;
-  readonly preds: readonly Block[];
-  readonly succs: readonly Block[];
+  readonly first: number;
+  readonly end: number;
+  readonly preds: readonly number[];
+  readonly succs: readonly number[];
   readonly params: readonly VReg[];
   /** `branchArgs[k]`: the values passed to the params of `succs[k]`. */
   readonly branchArgs: readonly (readonly VReg[])[];
 }
 
 export interface FunctionData {
-  readonly entry: Block;
+  readonly entry: number;
   readonly numVregs: number;
   readonly blocks: readonly BlockData[];
   readonly insts: readonly InstData[];
@@ -34,7 +35,7 @@ export interface FunctionData {
   readonly spillslotSize: readonly [number, number, number];
   readonly multiSpillslotNamedByLastSlot: boolean;
   readonly allowMultipleVregDefs: boolean;
-  readonly debugValueLabels: readonly (readonly [VReg, Inst, Inst, number])[];
+  readonly debugValueLabels: readonly (readonly [VReg, number, number, number])[];
 }
 
 const NO_ARGS: readonly VReg[] = Object.freeze([]);
@@ -43,7 +44,7 @@ export class InMemoryFunction implements Function {
   readonly data: FunctionData;
   private readonly instKind: Uint8Array;
   /** Each instruction's operands as a view into one Uint32Array, made once. */
-  private readonly operands: Uint32Array[];
+  private readonly operands: OperandArray[];
   private readonly ranges: InstRange[];
   /**
    * Each instruction's clobbers, equal sets sharing one object (most
@@ -63,15 +64,15 @@ export class InMemoryFunction implements Function {
       total += data.insts[i]!.operands.length;
     }
     const pool = new Uint32Array(total);
-    this.operands = new Array<Uint32Array>(n);
+    this.operands = new Array<OperandArray>(n);
     let at = 0;
     for (let i = 0; i < n; i++) {
       const ops = data.insts[i]!.operands;
       pool.set(ops, at);
-      this.operands[i] = pool.subarray(at, at + ops.length);
+      this.operands[i] = pool.subarray(at, at + ops.length) as OperandArray;
       at += ops.length;
     }
-    this.ranges = data.blocks.map((b) => ({ first: b.first, end: b.end }));
+    this.ranges = data.blocks.map((b) => ({ first: b.first as Inst, end: b.end as Inst }));
     const distinct = new Map<string, PRegSet>();
     this.clobbers = new Array<PRegSet>(n);
     for (let i = 0; i < n; i++) {
@@ -90,39 +91,39 @@ export class InMemoryFunction implements Function {
     return this.data.blocks.length;
   }
   entryBlock(): Block {
-    return this.data.entry;
+    return this.data.entry as Block;
   }
-  blockInsns(block: Block): InstRange {
+  blockInsns(block: number): InstRange {
     return this.ranges[block]!;
   }
-  blockSuccs(block: Block): readonly Block[] {
-    return this.data.blocks[block]!.succs;
+  blockSuccs(block: number): readonly Block[] {
+    return this.data.blocks[block]!.succs as readonly Block[];
   }
-  blockPreds(block: Block): readonly Block[] {
-    return this.data.blocks[block]!.preds;
+  blockPreds(block: number): readonly Block[] {
+    return this.data.blocks[block]!.preds as readonly Block[];
   }
-  blockParams(block: Block): readonly VReg[] {
+  blockParams(block: number): readonly VReg[] {
     return this.data.blocks[block]!.params;
   }
-  isRet(inst: Inst): boolean {
+  isRet(inst: number): boolean {
     return this.instKind[inst] === 2;
   }
-  isBranch(inst: Inst): boolean {
+  isBranch(inst: number): boolean {
     return this.instKind[inst] === 1;
   }
-  branchBlockparams(block: Block, _inst: Inst, succIdx: number): readonly VReg[] {
+  branchBlockparams(block: number, _inst: number, succIdx: number): readonly VReg[] {
     return this.data.blocks[block]!.branchArgs[succIdx] ?? NO_ARGS;
   }
-  instOperands(inst: Inst): Uint32Array {
+  instOperands(inst: number): OperandArray {
     return this.operands[inst]!;
   }
-  instClobbers(inst: Inst): PRegSet {
+  instClobbers(inst: number): PRegSet {
     return this.clobbers[inst]!;
   }
   numVregs(): number {
     return this.data.numVregs;
   }
-  debugValueLabels(): readonly (readonly [VReg, Inst, Inst, number])[] {
+  debugValueLabels(): readonly (readonly [VReg, number, number, number])[] {
     return this.data.debugValueLabels;
   }
   spillslotSize(cls: RegClass): number {

@@ -28,11 +28,12 @@ import {
   operandIsUse,
   operandPos,
   operandVReg,
+  operandVRegIndex,
   operandConstraintKind,
   ConstraintKind,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
-import { type BlockData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
+import { type PReg, pregClass, PRegSet, pregToString, type RegClass, type RegNames, type VReg, vregIndex, vregToString } from '../model/regs.js';
+import { type BlockData, type FunctionData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
 import { parseOperand, parsePReg, parseVReg } from './atoms.js';
 
 /** A function read from text (or to be printed as text), with what surrounds it. */
@@ -45,7 +46,24 @@ export interface TextFunction {
   env: MachineEnv;
   /** Names given to registers by the `regs` header line (e.g. `rax` for `p0i`). */
   regNames: ReadonlyMap<PReg, string>;
+  /** The 1-based source line of each instruction, to show an error about it where it was written. */
+  instLines: number[];
+  /** The 1-based source line of each block's header. */
+  blockLines: number[];
+  /**
+   * Reference results carried by `reference ion|fastalloc {…}` lines: the
+   * corpus RESULT objects as parsed JSON, and their lines (see src/io/files.ts).
+   */
+  results: { ion?: ResultLine; fastalloc?: ResultLine };
 }
+
+/** A `reference` line's JSON value and the line it is on. */
+export interface ResultLine {
+  json: unknown;
+  line: number;
+}
+
+const RESULT_LINE_RE = /^reference (ion|fastalloc) /;
 
 /** Where a register's printed name comes from: the model's `RegNames` (a `MachineDescription`, a function) or a map. */
 export type RegNameSource = RegNames | ReadonlyMap<PReg, string>;
@@ -215,7 +233,8 @@ export function parseTextFunction(text: string): TextFunction {
   const blocks: BlockBuild[] = [];
   const insts: InstData[] = [];
   const seen = new Set<string>();
-  let maxVreg = -1;
+  const instLines: number[] = [];
+  const blockLines: number[] = [];
 
   const vregAt = (l: Line): VReg => {
     const t = l.word('a virtual register');
@@ -224,7 +243,6 @@ export function parseTextFunction(text: string): TextFunction {
       if (/^v\d+[ifv]$/.test(t.text)) throw l.error(`vreg ${t.text} cannot be represented`, t, 'VRegOutOfRange');
       throw l.error(`expected a virtual register such as v3i, found '${t.text}'`, t);
     }
-    maxVreg = Math.max(maxVreg, v >> 2);
     return v;
   };
   const pregText = (l: Line): string => {
@@ -250,7 +268,7 @@ export function parseTextFunction(text: string): TextFunction {
   const pregOfClass = (l: Line, cls: RegClass): PReg => {
     const t = l.peek();
     const p = pregAt(l);
-    if (p >> 6 !== cls) throw l.error(`${pregToString(p)} is not a ${CLASS_NAMES[cls]} register`, t);
+    if (pregClass(p) !== cls) throw l.error(`${pregToString(p)} is not a ${CLASS_NAMES[cls]} register`, t);
     return p;
   };
 
@@ -422,8 +440,21 @@ export function parseTextFunction(text: string): TextFunction {
     }
   };
 
+  const results: TextFunction['results'] = {};
   lines.forEach((raw, k) => {
     const lineNo = k + 1;
+    const rm = RESULT_LINE_RE.exec(raw);
+    if (rm) {
+      const algorithm = rm[1] as 'ion' | 'fastalloc';
+      if (results[algorithm]) throw new TextParseError(lineNo, 1, `a second ${algorithm} reference result`);
+      try {
+        results[algorithm] = { json: JSON.parse(raw.slice(rm[0].length)), line: lineNo };
+      } catch (e) {
+        const at = /position (\d+)/.exec((e as Error).message);
+        throw new TextParseError(lineNo, rm[0].length + 1 + (at ? Number(at[1]) : 0), `malformed reference result: ${(e as Error).message}`);
+      }
+      return;
+    }
     const tokens = tokenize(raw, lineNo);
     if (tokens.length === 0) return;
     const l = new Line(tokens, lineNo, raw.length + 1);
@@ -441,6 +472,7 @@ export function parseTextFunction(text: string): TextFunction {
       if (l.eat('preds')) block.preds = l.list(() => blockRef(l));
       l.end();
       blocks.push(block);
+      blockLines.push(lineNo);
       return;
     }
     if (first.kind === 'word' && INST_KINDS.includes(first.text)) {
@@ -459,6 +491,7 @@ export function parseTextFunction(text: string): TextFunction {
       const inOrder = sorted.length === clobberList.length && sorted.every((r, i) => r === clobberList[i]);
       const op = first.text as InstKind;
       insts.push(inOrder ? { op, operands, clobbers } : { op, operands, clobbers, clobberList });
+      instLines.push(lineNo);
       return;
     }
     if (first.text === '->' && first.kind === 'punct') {
@@ -490,10 +523,9 @@ export function parseTextFunction(text: string): TextFunction {
     params: b.params,
     branchArgs: b.branchArgs,
   }));
-  for (const i of insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) maxVreg = Math.max(maxVreg, o & 0x1fffff);
   const func = new InMemoryFunction({
     entry: entry ? check(entry) : 0,
-    numVregs: declaredVregs ?? maxVreg + 1,
+    numVregs: declaredVregs ?? impliedVregs({ blocks: blockData, insts, debugValueLabels: labels }),
     blocks: blockData,
     insts,
     spillslotSize,
@@ -507,7 +539,7 @@ export function parseTextFunction(text: string): TextFunction {
     scratchByClass: scratch,
     fixedStackSlots: fixedStack,
   };
-  const out: TextFunction = { name, origin, func, env, regNames };
+  const out: TextFunction = { name, origin, func, env, regNames, instLines, blockLines, results };
   if (defect !== undefined) out.defect = defect;
   return out;
 }
@@ -558,6 +590,8 @@ export interface PrintOptions {
   defect?: string;
   /** Register names to write instead of `p3i` (declared in a `regs` header line). */
   regNames?: RegNameSource;
+  /** Reference results (corpus RESULT JSON) to carry as `reference ion|fastalloc {…}` lines at the end. */
+  results?: { ion?: unknown; fastalloc?: unknown };
 }
 
 /** The text of one operand, with `reg` naming registers. */
@@ -635,7 +669,7 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
   const flags = FLAGS.filter((f) => (f === 'allow_multiple_vreg_defs' ? d.allowMultipleVregDefs : d.multiSpillslotNamedByLastSlot));
   if (flags.length) out.push(`flags ${flags.join(', ')}`);
   if (d.entry !== 0) out.push(`entry block${d.entry}`);
-  if (d.numVregs !== impliedVregs(func)) out.push(`vregs ${d.numVregs}`);
+  if (d.numVregs !== impliedVregs(d)) out.push(`vregs ${d.numVregs}`);
   for (const [v, from, to, label] of d.debugValueLabels) out.push(`label ${label}: ${vregToString(v)} [${from}, ${to})`);
   const derived = derivePreds(func);
   d.blocks.forEach((b, bi) => {
@@ -647,25 +681,40 @@ export function printTextFunction(func: InMemoryFunction, env: MachineEnv, opts:
     }
     if (b.end === b.first && targets) out.push(`  ${targets}`);
   });
+  const results = (['ion', 'fastalloc'] as const).filter((a) => opts.results?.[a] !== undefined);
+  if (results.length) out.push('');
+  for (const a of results) out.push(`reference ${a} ${JSON.stringify(opts.results![a])}`);
   return out.join('\n') + '\n';
 }
 
-/** The vreg count the parser derives when no `vregs` line is given. */
-function impliedVregs(func: InMemoryFunction): number {
+/** The vreg count the parser derives when no `vregs` line is given: the highest vreg mentioned, plus one. */
+function impliedVregs(d: Pick<FunctionData, 'blocks' | 'insts' | 'debugValueLabels'>): number {
   let max = -1;
-  for (const b of func.data.blocks) {
-    for (const v of b.params) max = Math.max(max, v >> 2);
-    for (const l of b.branchArgs) for (const v of l) max = Math.max(max, v >> 2);
+  for (const b of d.blocks) {
+    for (const v of b.params) max = Math.max(max, vregIndex(v));
+    for (const l of b.branchArgs) for (const v of l) max = Math.max(max, vregIndex(v));
   }
-  for (const [v] of func.data.debugValueLabels) max = Math.max(max, v >> 2);
-  for (const i of func.data.insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) max = Math.max(max, o & 0x1fffff);
+  for (const [v] of d.debugValueLabels) max = Math.max(max, vregIndex(v));
+  for (const i of d.insts) for (const o of i.operands) if (!operandIsFixedNonAllocatable(o)) max = Math.max(max, operandVRegIndex(o));
   return max + 1;
 }
 
+/** What `printText` prints: a function with its env, name, origin, defect and register names. */
+export interface PrintableFunction {
+  name: string;
+  origin: string;
+  defect?: string;
+  func: InMemoryFunction;
+  env: MachineEnv;
+  regNames?: RegNameSource;
+  results?: PrintOptions['results'];
+}
+
 /** Prints a function read from any format, keeping its name, origin, defect and register names. */
-export function printText(f: Omit<TextFunction, 'regNames'> & { regNames?: RegNameSource }): string {
+export function printText(f: PrintableFunction): string {
   const opts: PrintOptions = { name: f.name, origin: f.origin };
   if (f.defect !== undefined) opts.defect = f.defect;
   if (f.regNames !== undefined) opts.regNames = f.regNames;
+  if (f.results !== undefined) opts.results = f.results;
   return printTextFunction(f.func, f.env, opts);
 }

@@ -64,6 +64,7 @@ const WEIGHT_MASK = 0x1fffffff;
 export class LiveRanges {
   from = new IntColumn();
   to = new IntColumn();
+  /** The range's vreg index (a `VRegIndex`, not a packed VReg; NO_ID for some split-off ranges). */
   vreg = new IntColumn();
   bundle = new IntColumn();
   weightFlags = new IntColumn();

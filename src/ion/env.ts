@@ -1,8 +1,8 @@
 // The state shared by Ion's stages for one function.
 
 import { CFGInfo } from '../analysis/cfg.js';
-import type { Allocation } from '../model/allocation.js';
-import { NUM_REG_CLASSES, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
+import type { Allocation, ProgPoint } from '../model/allocation.js';
+import { NUM_REG_CLASSES, type PReg, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import type { BundleId, RangeId } from './ids.js';
@@ -15,12 +15,14 @@ import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
-  pos: number;
+  pos: ProgPoint;
+  /** Operand slots (index in the instruction's operands) of the copy's source and destination. */
   fromSlot: number;
   toSlot: number;
   /** 0 initial, 1 secondary. */
   level: number;
-  toPreg: number;
+  toPreg: PReg;
+  /** The vreg's index (a `VRegIndex`; the name stays until liveness.ts, which fills it, is converted). */
   vreg: number;
 }
 

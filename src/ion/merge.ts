@@ -109,6 +109,12 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   return true;
 }
 
+/**
+ * One bundle per vreg (with its constraint flags and a spill set), then
+ * merges: a reusing def with its reused input (sharing a location saves the
+ * copy), and each block param with its args (sharing saves the edge move).
+ * Both in regalloc2's order, which the allocation depends on.
+ */
 export function mergeVregBundles(ion: IonEnv): void {
   const bundles = ion.bundles;
   const ranges = ion.ranges;
@@ -180,6 +186,7 @@ export function mergeVregBundles(ion: IonEnv): void {
   }
 }
 
+/** A bundle's priority: the number of instructions its ranges cover (longer bundles are allocated first). */
 export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
   let total = 0;
   const ranges = ion.ranges;
@@ -187,6 +194,11 @@ export function computeBundlePrio(ion: IonEnv, bundle: BundleId): number {
   return total;
 }
 
+/**
+ * The smallest `limit(n)` among the bundle's uses. As in regalloc2, a fixed
+ * or stack use ends the scan of its range's uses (the next range is still
+ * scanned).
+ */
 export function computeBundleLimit(ion: IonEnv, bundle: BundleId): number {
   let limit = INVALID;
   const ranges = ion.ranges;
@@ -231,6 +243,10 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
   let fixed = false;
   let fixedDef = false;
   let stack = false;
+  // A bundle is minimal when it is one range holding at most one use, within
+  // that use's minimal range ("within", not "equal": a shorter range, e.g. a
+  // dead def, is minimal too; regalloc2 avoids livelock on them this way).
+  // A first range without a vreg makes the bundle minimal and fixed, as in regalloc2.
   if (ranges.vreg.data[first] === INVALID) {
     minimal = true;
     fixed = true;
@@ -267,12 +283,14 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
     let total = 0;
     for (const lr of bundleRanges) total = Math.fround(total + ranges.usesWeight(lr));
     const prio = bundles.prio.data[bundle]!;
+    // Normal bundles: total use weight per instruction covered, below every minimal weight.
     weight = prio > 0 ? Math.min(BUNDLE_MAX_NORMAL_SPILL_WEIGHT, Math.floor(f32ToU32(total) / prio)) : 0;
   }
   bundles.setProps(bundle, weight, minimal, fixed, fixedDef, stack);
 }
 
 
+/** Computes every bundle's properties and queues it, with no hint. */
 export function queueBundles(ion: IonEnv): void {
   const bundles = ion.bundles;
   for (let b = 0 as BundleId; b < bundles.length; b++) {

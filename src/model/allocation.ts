@@ -1,16 +1,17 @@
 // Allocations, spill slots and program points, each one small integer.
 
+import type { Inst } from './function.js';
 import { type PReg, type RegNames, pregToString } from './regs.js';
 
 /**
  * Where a value lives: `kind << 28 | index`; kind 0 none, 1 register (index =
  * PReg), 2 spill slot (index = slot). Kept below 2^30 so V8 stores it untagged.
  */
-export type Allocation = number;
+export type Allocation = number & { readonly __brand?: 'Allocation' }; // branded like PReg
 export const AllocationKind = { None: 0, Reg: 1, Stack: 2 } as const;
 export type AllocationKind = 0 | 1 | 2;
 
-export const ALLOC_NONE: Allocation = 0;
+export const ALLOC_NONE = 0 as Allocation;
 const KIND_SHIFT = 28;
 const INDEX_MASK = (1 << KIND_SHIFT) - 1;
 const REG_TAG = 1 << KIND_SHIFT;
@@ -18,10 +19,10 @@ const STACK_TAG = 2 << KIND_SHIFT;
 export const MAX_SPILL_SLOT = INDEX_MASK;
 
 export function allocReg(p: PReg): Allocation {
-  return REG_TAG | p;
+  return (REG_TAG | p) as Allocation;
 }
 export function allocStack(slot: number): Allocation {
-  return STACK_TAG | slot;
+  return (STACK_TAG | slot) as Allocation;
 }
 export function allocKind(a: Allocation): AllocationKind {
   return (a >>> KIND_SHIFT) as AllocationKind;
@@ -44,7 +45,7 @@ export function allocIndex(a: Allocation): number {
 }
 /** The PReg of a register allocation (undefined otherwise). */
 export function allocAsReg(a: Allocation): PReg | undefined {
-  return (a >>> KIND_SHIFT) === 1 ? a & INDEX_MASK : undefined;
+  return (a >>> KIND_SHIFT) === 1 ? ((a & INDEX_MASK) as PReg) : undefined;
 }
 /** The spill slot of a stack allocation (undefined otherwise). */
 export function allocAsStack(a: Allocation): number | undefined {
@@ -75,18 +76,18 @@ export function allocToString(a: Allocation, names?: RegNames): string {
  * A program point: `inst * 2 + pos`, pos 0 = before, 1 = after. Points order
  * numerically, so comparisons are plain integer comparisons.
  */
-export type ProgPoint = number;
+export type ProgPoint = number & { readonly __brand?: 'ProgPoint' }; // branded like PReg
 export type InstPosition = 0 | 1;
 export const InstPosition = { Before: 0, After: 1 } as const;
 
-export function progPoint(inst: number, pos: InstPosition): ProgPoint {
-  return inst * 2 + pos;
+export function progPoint(inst: Inst, pos: InstPosition): ProgPoint {
+  return (inst * 2 + pos) as ProgPoint;
 }
-export function pointBefore(inst: number): ProgPoint {
-  return inst * 2;
+export function pointBefore(inst: Inst): ProgPoint {
+  return (inst * 2) as ProgPoint;
 }
-export function pointAfter(inst: number): ProgPoint {
-  return inst * 2 + 1;
+export function pointAfter(inst: Inst): ProgPoint {
+  return (inst * 2 + 1) as ProgPoint;
 }
 export function pointInst(p: ProgPoint): number {
   return p >> 1;

@@ -5,8 +5,15 @@ import type { Allocation, ProgPoint } from './allocation.js';
 import type { Operand } from './operand.js';
 import type { PReg, PRegSet, RegClass, VReg } from './regs.js';
 
-export type Block = number;
-export type Inst = number;
+/** A block index (0-based, dense). Branded: a plain number or an `Inst` is not a `Block` to the compiler; no cost at run time. */
+export type Block = number & { readonly __brand?: 'Block' };
+/** An instruction index (0-based, dense, in block order). Branded like `Block`. */
+export type Inst = number & { readonly __brand?: 'Inst' };
+
+/** A typed-array view whose elements are `Operand`s (what `InMemoryFunction.instOperands` returns). */
+export type OperandArray = Uint32Array & { readonly [index: number]: Operand };
+/** A typed-array view whose elements are `Allocation`s (a slice of `Output.allocs`). */
+export type AllocationArray = Int32Array & { readonly [index: number]: Allocation };
 
 /** A half-open range of instructions `[first, end)`. */
 export interface InstRange {
@@ -18,6 +25,9 @@ export interface InstRange {
  * The questions an allocator asks about the function being allocated: the
  * same as regalloc2's `Function` trait. Instructions are numbered densely in
  * block order; each block ends in exactly one branch or return.
+ *
+ * Answers are branded (`Block`, `Inst`, `VReg`, `Operand`); parameters take
+ * any number so that loops over indices need no casts.
  */
 export interface Function {
   numInsts(): number;
@@ -212,7 +222,7 @@ class AllocatorOutput implements Output {
     if (this.editObjects === undefined) {
       const p = this.packedEdits;
       const edits = new Array<Edit>(p.length / 3);
-      for (let i = 0, k = 0; i < p.length; i += 3, k++) edits[k] = { point: p[i]!, from: p[i + 1]!, to: p[i + 2]! };
+      for (let i = 0, k = 0; i < p.length; i += 3, k++) edits[k] = { point: p[i]! as ProgPoint, from: p[i + 1]! as Allocation, to: p[i + 2]! as Allocation };
       this.editObjects = edits;
     }
     return this.editObjects;
@@ -232,7 +242,7 @@ export function instAllocs(out: Output, inst: Inst): Allocation[] {
   const start = out.instAllocOffsets[inst]!;
   const end =
     inst + 1 < out.instAllocOffsets.length ? out.instAllocOffsets[inst + 1]! : out.allocs.length;
-  return Array.from(out.allocs.subarray(start, end));
+  return Array.from(out.allocs.subarray(start, end)) as Allocation[];
 }
 
 export type Algorithm = 'ion' | 'fastalloc';

@@ -16,7 +16,8 @@ import {
 } from './regs.js';
 import { RegAllocError } from './errors.js';
 
-export type Operand = number;
+/** One operand of an instruction, packed in a uint32 (see the layout above); branded like `PReg`. Make one with the `Operand.*` factories. */
+export type Operand = number & { readonly __brand?: 'Operand' };
 
 export type OperandKind = 0 | 1;
 export const OperandKind = { Def: 0, Use: 1 } as const;
@@ -64,14 +65,8 @@ export function makeOperand(
   kind: OperandKind,
   pos: OperandPos,
 ): Operand {
-  return (
-    ((v >>> 2) |
-      ((v & 3) << 21) |
-      (pos << 23) |
-      (kind << 24) |
-      (constraintField << 25)) >>>
-    0
-  );
+  const bits = (v >>> 2) | ((v & 3) << 21) | (pos << 23) | (kind << 24) | (constraintField << 25);
+  return (bits >>> 0) as Operand;
 }
 
 /**
@@ -125,7 +120,7 @@ export function operandClass(op: Operand): RegClass {
   return ((op >>> 21) & 3) as RegClass;
 }
 export function operandVReg(op: Operand): VReg {
-  return (op & 0x1fffff) * 4 + ((op >>> 21) & 3);
+  return ((op & 0x1fffff) * 4 + ((op >>> 21) & 3)) as VReg;
 }
 export function operandPos(op: Operand): OperandPos {
   return ((op >>> 23) & 1) as OperandPos;
@@ -152,7 +147,7 @@ export function operandConstraintKind(op: Operand): ConstraintKind {
 }
 /** The fixed register of a fixed(preg) operand. */
 export function operandFixedReg(op: Operand): PReg {
-  return ((((op >>> 21) & 3) << 6) | ((op >>> 25) & 63)) >>> 0;
+  return (((((op >>> 21) & 3) << 6) | ((op >>> 25) & 63)) >>> 0) as PReg;
 }
 /** The operand index of a reuse(k) operand. */
 export function operandReuseIndex(op: Operand): number {
@@ -183,7 +178,7 @@ export function operandConstraint(op: Operand): OperandConstraint {
 /** A use of `preg` with no vreg: the register is named but never allocated. */
 export function fixedNonAllocatable(p: PReg): Operand {
   return makeOperand(
-    VREG_MAX_INDEX * 4 + ((p >> 6) & 3),
+    (VREG_MAX_INDEX * 4 + ((p >> 6) & 3)) as VReg,
     constraintFixed(p & 63),
     OperandKind.Use,
     OperandPos.Early,

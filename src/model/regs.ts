@@ -12,12 +12,17 @@ export const REG_CLASS_NAME = ['Int', 'Float', 'Vector'] as const;
 /**
  * A physical register, packed as `(class << 6) | hwEnc` (0..191), so it can
  * index per-register tables directly. `PREG_INVALID` marks "no register".
+ *
+ * The id types (`PReg`, `VReg`, `Operand`, `Allocation`, `ProgPoint`,
+ * `Inst`, `Block`) are branded numbers: passing one where another is
+ * expected is a compile error; a plain number is accepted (so arithmetic and
+ * typed arrays need no casts); at run time each is just a number.
  */
-export type PReg = number;
+export type PReg = number & { readonly __brand?: 'PReg' };
 export const PREG_MAX_HW_ENC = 63;
 /** Number of distinct PReg indices, including class bits. */
 export const PREG_NUM_INDEX = 256;
-export const PREG_INVALID: PReg = (RegClass.Int << 6) | PREG_MAX_HW_ENC;
+export const PREG_INVALID = ((RegClass.Int << 6) | PREG_MAX_HW_ENC) as PReg;
 
 /**
  * The physical register `hwEnc` (0..63) of class `cls`. Throws a
@@ -33,7 +38,7 @@ export function preg(hwEnc: number, cls: RegClass): PReg {
     throw new RangeError(`preg: hw_enc ${hwEnc} is not an integer in 0..${PREG_MAX_HW_ENC}`);
   }
   checkClass(cls, 'preg');
-  return (cls << 6) | hwEnc;
+  return ((cls << 6) | hwEnc) as PReg;
 }
 
 function checkClass(cls: number, what: string): void {
@@ -76,8 +81,8 @@ export type RegNames = RegNamer | ((p: PReg) => string);
  * ```
  */
 export function pregToString(p: PReg, names?: RegNames): string {
-  if (typeof names === 'function') return names(p);
-  if (typeof names === 'object' && names !== null) return names.regName(p);
+  if (typeof names === 'function') return names(p as PReg);
+  if (typeof names === 'object' && names !== null) return names.regName(p as PReg);
   return `p${p & 63}${REG_CLASS_SUFFIX[(p >> 6) & 3]}`;
 }
 
@@ -86,10 +91,11 @@ export function pregToString(p: PReg, names?: RegNames): string {
  * 21 bits (`VREG_MAX_INDEX`) so that an operand fits in one uint32; the top
  * index is reserved for fixed non-allocatable operands, as in regalloc2.
  */
-export type VReg = number;
+/** A virtual register (`index * 4 + class`); a branded number like `PReg`. */
+export type VReg = number & { readonly __brand?: 'VReg' };
 export const VREG_INDEX_BITS = 21;
 export const VREG_MAX_INDEX = (1 << VREG_INDEX_BITS) - 1;
-export const VREG_INVALID: VReg = VREG_MAX_INDEX * 4;
+export const VREG_INVALID = (VREG_MAX_INDEX * 4) as VReg;
 
 /**
  * The virtual register `index` of class `cls`. Throws a `RangeError` for an
@@ -102,7 +108,7 @@ export function vreg(index: number, cls: RegClass): VReg {
     throw new RangeError(`vreg: index ${index} is not an integer in 0..${VREG_MAX_INDEX - 1}`);
   }
   checkClass(cls, 'vreg');
-  return index * 4 + cls;
+  return (index * 4 + cls) as VReg;
 }
 export function vregIndex(v: VReg): number {
   return v >>> 2;
@@ -198,7 +204,7 @@ export class PRegSet {
       let b = this.bits[w]!;
       while (b !== 0) {
         const bit = 31 - Math.clz32(b & -b);
-        fn(w * 32 + bit);
+        fn((w * 32 + bit) as PReg);
         b &= b - 1;
       }
     }
@@ -245,7 +251,7 @@ export class PRegSet {
       let b = this.bits[w]!;
       while (b !== 0) {
         const bit = 31 - Math.clz32(b & -b);
-        out.push(w * 32 + bit);
+        out.push((w * 32 + bit) as PReg);
         b &= b - 1;
       }
     }
@@ -260,7 +266,7 @@ export class PRegSet {
   maxPReg(): PReg | undefined {
     for (let w = 7; w >= 0; w--) {
       const b = this.bits[w]!;
-      if (b !== 0) return w * 32 + 31 - Math.clz32(b);
+      if (b !== 0) return (w * 32 + 31 - Math.clz32(b)) as PReg;
     }
     return undefined;
   }

@@ -320,7 +320,8 @@ export function mountView(root: HTMLElement, model: ViewModel): MountedView {
       if (bars[i] === c && bars[i + 2]! <= half && bars[i + 3]! > half) {
         const from = rows[Math.floor(bars[i + 2]! / 2)]!;
         const to = rows[Math.min(numRows - 1, Math.floor((bars[i + 3]! - 1) / 2))]!;
-        return `${vregName(bars[i + 1]!)} in ${cols[c]!.name}, rows ${from.text.trim().split(':')[0]} … ${to.text.trim().split(':')[0]}`;
+        const span = from.inst === to.inst ? `inst ${from.inst}` : `insts ${from.inst}–${to.inst}`;
+        return `${vregName(bars[i + 1]!)} in ${cols[c]!.name}, ${span} (block${from.block})`;
       }
     }
     return `${cols[c]!.name}`;

@@ -6,7 +6,6 @@ export {
   type ColumnKind,
   type MarkKind,
   type MoveKind,
-  type RegNames,
   type RowKind,
   type ViewBlock,
   type ViewColumn,

@@ -9,7 +9,9 @@
 // moves copy, clobbers erase, block-param edges rename; predecessors meet by
 // intersection), cut to the points where the vreg is live.
 
-import { type Allocation, allocIsReg, allocIsStack, allocReg, allocStack, pointToString } from '../model/allocation.js';
+import { type Allocation, allocIsReg, allocReg, allocStack, allocToString, pointAfter, pointBefore, pointToString } from '../model/allocation.js';
+import { operandText } from '../io/text.js';
+import { allocPReg, locationCount, locationIndex } from '../model/location.js';
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
 import {
@@ -20,15 +22,10 @@ import {
   operandIsDef,
   operandIsFixedNonAllocatable,
   operandIsUse,
-  operandLimit,
   operandPos,
-  operandReuseIndex,
   operandVReg,
 } from '../model/operand.js';
-import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type VReg, vregToString } from '../model/regs.js';
-
-/** Register names: a function, or anything with `regName` (a machine description). */
-export type RegNames = ((p: PReg) => string) | { regName(p: PReg): string };
+import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
 
 export interface ViewOptions {
   /** Register names (default `p3i`). */
@@ -131,15 +128,12 @@ export interface ViewSummary {
   readonly bars: number;
 }
 
-function regNamer(names: RegNames | undefined): (p: PReg) => string {
-  if (names === undefined) return pregToString;
-  if (typeof names === 'function') return names;
-  return (p) => names.regName(p);
+/** Half-row coordinates: the top of row `r`, and its middle, where its events happen. */
+function rowTop(r: number): number {
+  return 2 * r;
 }
-
-/** Dense location keys: registers at their PReg index (0..255), spill slot k at 256 + k. */
-function locKey(a: Allocation): number {
-  return allocIsReg(a) ? a & 0xff : allocIsStack(a) ? 256 + (a & 0xfffffff) : -1;
+function rowMiddle(r: number): number {
+  return 2 * r + 1;
 }
 
 type VSet = readonly VReg[];
@@ -223,9 +217,9 @@ function editsOf(out: Output): Edit[] {
 
 /** Builds the drawing of `out`, an allocation of `f` under `env`. The function must be valid. */
 export function buildView(f: Function, env: MachineEnv, out: Output, options: ViewOptions = {}): ViewModel {
-  const regName = regNamer(options.names);
-  const allocName = (a: Allocation): string =>
-    allocIsReg(a) ? regName(a & 0xff) : allocIsStack(a) ? `stack${a & 0xfffffff}` : 'none';
+  const names = options.names;
+  const regName = (p: PReg): string => pregToString(p, names);
+  const allocName = (a: Allocation): string => allocToString(a, names);
   const cfg = CFGInfo.compute(f);
   const nb = f.numBlocks();
   const ni = f.numInsts();
@@ -258,11 +252,11 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       for (let pos = 0; pos < 2; pos++) {
         if (pos === 1) {
           instRow[i] = rows.length;
-          const kind = f.isRet(i) ? 'ret' : f.isBranch(i) ? branchText(f, b, i) : 'inst';
+          const kind = f.isRet(i) ? 'ret' : f.isBranch(i) ? branchText(f, b, i) : 'op';
           const ops = opText(i);
           rows.push({ kind: 'inst', block: b, inst: i, move: -1, text: `${i}: ${kind}${ops ? ` ${ops}` : ''}` });
         }
-        while (e < edits.length && edits[e]!.point <= 2 * i + pos) {
+        while (e < edits.length && edits[e]!.point <= (pos === 0 ? pointBefore(i) : pointAfter(i))) {
           const ed = edits[e]!;
           editRow[e] = rows.length;
           rows.push({
@@ -288,10 +282,10 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   }
   const namedRegs = allocatable.clone();
   for (const p of env.fixedStackSlots) namedRegs.add(p);
-  for (let k = 0; k < out.allocs.length; k++) if (allocIsReg(out.allocs[k]!)) namedRegs.add(out.allocs[k]! & 0xff);
+  for (let k = 0; k < out.allocs.length; k++) if (allocIsReg(out.allocs[k]!)) namedRegs.add(allocPReg(out.allocs[k]!));
   for (const ed of edits) {
-    if (allocIsReg(ed.from)) namedRegs.add(ed.from & 0xff);
-    if (allocIsReg(ed.to)) namedRegs.add(ed.to & 0xff);
+    if (allocIsReg(ed.from)) namedRegs.add(allocPReg(ed.from));
+    if (allocIsReg(ed.to)) namedRegs.add(allocPReg(ed.to));
   }
   for (let i = 0; i < ni; i++) namedRegs.unionFrom(f.instClobbers(i));
   const columns: ViewColumn[] = [];
@@ -307,30 +301,42 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     });
   }
   for (let s = 0; s < out.numSpillslots; s++) {
-    columnOf.set(256 + s, columns.length);
+    columnOf.set(locationIndex(allocStack(s)), columns.length);
     columns.push({ name: `stack${s}`, kind: 'slot', regClass: 0, alloc: allocStack(s), allocatable: false });
   }
-  const col = (a: Allocation): number => columnOf.get(locKey(a)) ?? -1;
+  const col = (a: Allocation): number => columnOf.get(locationIndex(a)) ?? -1;
 
   // Forward dataflow to block-entry states, kept to the vregs live there.
-  const numKeys = 256 + out.numSpillslots;
+  const numKeys = locationCount(out.numSpillslots);
   const entry: (State | null)[] = new Array<State | null>(nb).fill(null);
-  const step = (state: State, inst: number): void => {
+  // In SSA a def's vreg is nowhere before its def (block entry states keep
+  // only live-in vregs), so older copies are searched for only when the
+  // function allows several defs of a vreg.
+  const multipleDefs = f.allowMultipleVregDefs();
+  /** Applies instruction `inst` to `state`; `touched` collects the keys it may change. */
+  const step = (state: State, inst: number, touched?: number[]): void => {
     const ops = f.instOperands(inst);
     const allocs = allocsOf(out, inst);
     for (let j = 0; j < ops.length; j++) {
       const op = ops[j]!;
       if (operandIsFixedNonAllocatable(op) || !operandIsDef(op)) continue;
       const v = operandVReg(op);
-      for (let k = 0; k < numKeys; k++) {
-        const s = state[k];
-        if (s !== undefined && s.includes(v)) state[k] = s.filter((x) => x !== v);
+      if (multipleDefs) {
+        for (let k = 0; k < numKeys; k++) {
+          const s = state[k];
+          if (s !== undefined && s.includes(v)) {
+            state[k] = s.filter((x) => x !== v);
+            touched?.push(k);
+          }
+        }
       }
-      const k = locKey(allocs[j] ?? 0);
-      if (k >= 0) state[k] = [v];
+      const k = locationIndex(allocs[j] ?? 0);
+      state[k] = [v];
+      touched?.push(k);
     }
     f.instClobbers(inst).forEach((p) => {
       state[p] = undefined;
+      touched?.push(p);
     });
   };
   const edgeState = (exit: State, b: number, succIdx: number): State => {
@@ -351,19 +357,17 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     }
     return next;
   };
-  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void): void => {
+  const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void, touched?: number[]): void => {
     const { first, end } = f.blockInsns(b);
-    let k = lowerBound(edits, 2 * first);
+    let k = lowerBound(edits, pointBefore(first));
     for (let i = first; i < end; i++) {
-      while (k < edits.length && edits[k]!.point <= 2 * i) {
+      while (k < edits.length && edits[k]!.point <= pointBefore(i)) {
         const ed = edits[k]!;
-        const from = locKey(ed.from);
-        const to = locKey(ed.to);
-        if (to >= 0) state[to] = from >= 0 ? state[from] : undefined;
+        state[locationIndex(ed.to)] = state[locationIndex(ed.from)];
         visit?.('edit', k);
         k++;
       }
-      step(state, i);
+      step(state, i, touched);
       visit?.('inst', i);
     }
     // Moves after the block's last instruction cannot exist (it is a branch).
@@ -406,8 +410,8 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   const moveCount: Record<MoveKind, number> = { 'reg-reg': 0, 'reg-stack': 0, 'stack-reg': 0, 'stack-stack': 0 };
   for (let b = 0; b < nb; b++) {
     const { first, end } = f.blockInsns(b);
-    const top = 2 * blockHeader[b]!;
-    const bottom = 2 * blockEnd[b]!;
+    const top = rowTop(blockHeader[b]!);
+    const bottom = rowTop(blockEnd[b]!);
     // The last half-row at which each vreg is still needed in this block.
     const lastNeed = new Map<VReg, number>();
     for (const v of liveOut[b]!) lastNeed.set(v, bottom);
@@ -417,13 +421,13 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         const op = ops[j]!;
         if (operandIsFixedNonAllocatable(op) || !operandIsUse(op)) continue;
         const v = operandVReg(op);
-        if (lastNeed.get(v) !== bottom) lastNeed.set(v, 2 * instRow[i]! + 1);
+        if (lastNeed.get(v) !== bottom) lastNeed.set(v, rowMiddle(instRow[i]!));
       }
     }
     const succs = f.blockSuccs(b);
     for (let s = 0; s < succs.length; s++) {
       for (const v of Array.from(f.branchBlockparams(b, end - 1, s))) {
-        if (lastNeed.get(v) !== bottom) lastNeed.set(v, 2 * instRow[end - 1]! + 1);
+        if (lastNeed.get(v) !== bottom) lastNeed.set(v, rowMiddle(instRow[end - 1]!));
       }
     }
     if (entry[b] === null && b !== f.entryBlock()) continue; // unreachable: nothing lives there
@@ -463,20 +467,18 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       } else open(k, next, y);
     };
     const shadow: State = state.slice();
+    const touched: number[] = [];
     runBlock(b, state, (kind, index) => {
       if (kind === 'edit') {
         const ed = edits[index]!;
         const row = editRow[index]!;
-        const y = 2 * row + 1;
-        const from = locKey(ed.from);
-        const to = locKey(ed.to);
-        const held = from >= 0 ? shadow[from] : undefined;
-        if (to >= 0) {
-          shadow[to] = held;
-          replace(to, held, y);
-        }
-        const fromStack = !allocIsReg(ed.from) || stackPregs.contains(ed.from & 0xff);
-        const toStack = !allocIsReg(ed.to) || stackPregs.contains(ed.to & 0xff);
+        const y = rowMiddle(row);
+        const to = locationIndex(ed.to);
+        const held = shadow[locationIndex(ed.from)];
+        shadow[to] = held;
+        replace(to, held, y);
+        const fromStack = !allocIsReg(ed.from) || stackPregs.contains(allocPReg(ed.from));
+        const toStack = !allocIsReg(ed.to) || stackPregs.contains(allocPReg(ed.to));
         const kind: MoveKind = fromStack ? (toStack ? 'stack-stack' : 'stack-reg') : toStack ? 'reg-stack' : 'reg-reg';
         moveCount[kind]++;
         moves.push({
@@ -491,7 +493,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       }
       const i = index;
       const row = instRow[i]!;
-      const y = 2 * row + 1;
+      const y = rowMiddle(row);
       const ops = f.instOperands(i);
       const allocs = allocsOf(out, i);
       for (let j = 0; j < ops.length; j++) {
@@ -509,20 +511,21 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
             : fixed
               ? 'fixed-def'
               : 'def';
-        marks.push({ row, column: c, kind, text: `${i}: operand ${j} ${operandLong(op, regName)} in ${allocName(a)}` });
+        marks.push({ row, column: c, kind, text: `${i}: operand ${j}: ${operandText(op, regName)}, in ${allocName(a)}` });
       }
       f.instClobbers(i).forEach((p) => {
         const c = columnOf.get(p);
         if (c !== undefined) marks.push({ row, column: c, kind: 'clobber', text: `${i}: clobbers ${regName(p)}` });
       });
       // Mirror the state change of `step` on the open bars.
-      for (let k = 0; k < numKeys; k++) {
+      for (const k of touched) {
         if (!sameSet(shadow[k], state[k])) {
           replace(k, state[k], y);
           shadow[k] = state[k];
         }
       }
-    });
+      touched.length = 0;
+    }, touched);
     for (let k = 0; k < numKeys; k++) {
       const m = openAt[k];
       if (m) for (const [v, from] of m) close(k, v, from, bottom);
@@ -580,34 +583,11 @@ function branchText(f: Function, b: number, inst: number): string {
     const args = Array.from(f.branchBlockparams(b, inst, s)).map(vregToString);
     targets.push(`block${succs[s]}${args.length ? `(${args.join(', ')})` : ''}`);
   }
-  return `branch ${targets.join(', ')}`;
-}
-
-function constraintText(op: Operand, regName: (p: PReg) => string): string {
-  switch (operandConstraintKind(op)) {
-    case ConstraintKind.Any:
-      return 'any';
-    case ConstraintKind.Reg:
-      return 'reg';
-    case ConstraintKind.Stack:
-      return 'stack';
-    case ConstraintKind.FixedReg:
-      return `fixed(${regName(operandFixedReg(op))})`;
-    case ConstraintKind.Reuse:
-      return `reuse(${operandReuseIndex(op)})`;
-    case ConstraintKind.Limit:
-      return `limit(${operandLimit(op)})`;
-  }
+  return `branch -> ${targets.join(', ')}`;
 }
 
 /** `v3i:use` — the gutter's short form. */
 function operandShort(op: Operand, regName: (p: PReg) => string): string {
   if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
   return `${vregToString(operandVReg(op))}:${operandIsUse(op) ? 'use' : 'def'}`;
-}
-
-/** `v3i use early fixed(rax)` — the hover form. */
-function operandLong(op: Operand, regName: (p: PReg) => string): string {
-  if (operandIsFixedNonAllocatable(op)) return `fixed-nonalloc:${regName(operandFixedReg(op))}`;
-  return `${vregToString(operandVReg(op))} ${operandIsUse(op) ? 'use' : 'def'} ${operandPos(op) ? 'late' : 'early'} ${constraintText(op, regName)}`;
 }

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
-import { functionToJson, parseCorpus } from '../../src/io/corpus.js';
+import { corpusToJson, functionToJson, parseCorpus } from '../../src/io/corpus.js';
+import { formatFile, parseTextFile } from '../../src/io/files.js';
 import { parseTextFunction, printText } from '../../src/io/text.js';
 
 export interface RoundTrip {
@@ -33,4 +34,12 @@ export function textRoundTrip(path: string): RoundTrip | undefined {
 
 export function sameJson(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(a, b);
+}
+
+/** The whole file, reference results included, through `.ra` text and back: equal to the file as read? */
+export function wholeFileRoundTrip(path: string): boolean {
+  const raw = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Record<string, unknown>;
+  if ((raw.defect as string | undefined)?.startsWith('a fixed register of another class')) return true;
+  const text = formatFile(parseCorpus(raw), 'f.ra') as string;
+  return isDeepStrictEqual(corpusToJson(parseTextFile(text, 'f.ra')), raw);
 }

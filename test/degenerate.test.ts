@@ -1,0 +1,67 @@
+// Huge and degenerate inputs, scaled down to run in seconds (bench/degenerate.ts
+// runs the full sizes): each allocates checker-clean with both allocators or
+// gets a typed error; deep CFGs overflow no stack in validation, CFG analysis
+// or the checker.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { allocate } from '../src/allocate.js';
+import { CFGInfo, dominates } from '../src/analysis/cfg.js';
+import { validateFunction } from '../src/analysis/validate.js';
+import { checkOutput } from '../src/checker/index.js';
+import { generateCase } from '../src/fuzz/driver.js';
+import { deepChain, degenerateCases, envWith, manyOperands, wide } from '../src/fuzz/degenerate.js';
+import { RegAllocError } from '../src/model/errors.js';
+
+describe('degenerate inputs, scaled down', () => {
+  for (const c of degenerateCases({ insts: 3000, blocks: 300, operands: 300 })) {
+    it(c.name, () => {
+      for (const algorithm of ['ion', 'fastalloc'] as const) {
+        let out;
+        try {
+          out = allocate(c.func, c.env, { algorithm });
+        } catch (e) {
+          assert.ok(e instanceof RegAllocError, `${algorithm}: ${String(e)}`);
+          assert.equal(c.func.numBlocks(), 0, `${algorithm}: only the empty function is rejected, got ${e.message}`);
+          assert.equal(e.kind, 'InvalidStructure');
+          continue;
+        }
+        checkOutput(c.func, c.env, out);
+      }
+    });
+  }
+
+  it('operands past regalloc2’s limit of 65,535 on one instruction: TooManyOperands naming it', () => {
+    const f = manyOperands(65_536);
+    assert.throws(
+      () => validateFunction(f, envWith(4)),
+      (e) => e instanceof RegAllocError && e.kind === 'TooManyOperands' && e.message.includes('65535') && e.place.block === 0,
+    );
+  });
+
+  it('validation and CFG analysis of 30,000 blocks, deep and wide, iterate without overflowing the stack', () => {
+    for (const f of [deepChain(30_000, true), wide(30_000)]) {
+      const cfg = validateFunction(f, envWith(4));
+      assert.equal(cfg.postorder.length, f.numBlocks());
+    }
+  });
+});
+
+describe('dominance from dominator-tree intervals', () => {
+  it('agrees with walking up the tree, on generated functions', () => {
+    let pairs = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const c = generateCase(seed, 'medium');
+      if (!c) continue;
+      const cfg = CFGInfo.compute(c.func);
+      const nb = c.func.numBlocks();
+      for (let a = 0; a < nb; a++) {
+        for (let b = 0; b < nb; b++) {
+          assert.equal(cfg.dominates(a, b), dominates(cfg.domtree, a, b), `seed ${seed}: ${a} dom ${b}`);
+          pairs++;
+        }
+      }
+    }
+    assert.ok(pairs > 1000);
+  });
+});
