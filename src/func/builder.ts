@@ -138,7 +138,7 @@ export class FunctionBuilder {
     const insts: InstData[] = [];
     const blocks: BlockData[] = this.blocks.map((b, i) => {
       const first = insts.length;
-      insts.push(...b.insts);
+      for (const inst of b.insts) insts.push(inst); // not push(...): a block of a million instructions would overflow the stack
       return {
         first,
         end: insts.length,
