@@ -19,195 +19,234 @@ import {
   operandPos,
   operandReuseIndex,
   operandVReg,
+  operandVRegIndex,
 } from '../model/operand.js';
-import { allocReg } from '../model/allocation.js';
+import { allocReg, pointAfter, pointBefore, pointInst, pointPos, type ProgPoint } from '../model/allocation.js';
+import type { Block, Inst } from '../model/function.js';
+import { pointInstStart, pointNext, pointNextInstStart, pregBelowLimit } from '../model/location.js';
+import { type PReg, type RegClass, type VReg, pregHwEnc, vreg, vregClass, vregIndex } from '../model/regs.js';
 import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
+import type { RangeId, VRegIndex } from './ids.js';
 import { withRoom } from '../util/int_buffers.js';
 import { unionInto } from './live_sets.js';
 
 const MAX_SLOT = 0xffff;
 
-function slotIdx(i: number, inst: number): number {
-  if (i > MAX_SLOT) throw new RegAllocError('TooManyOperands', `inst ${inst} has more than ${MAX_SLOT} operands`, { inst });
-  return i;
+/** The operand's index as a use's slot; a slot is 16 bits (regalloc2's `Use::slot` is a u16). */
+function operandSlot(operandIndex: number, inst: Inst): number {
+  if (operandIndex > MAX_SLOT) throw new RegAllocError('TooManyOperands', `inst ${inst} has more than ${MAX_SLOT} operands`, { inst });
+  return operandIndex;
 }
 
-function observeClass(e: IonEnv, v: number): void {
-  e.vregClass[v >>> 2] = v & 3;
+/** Records `v`'s class: Ion learns each vreg's class from its mentions, as regalloc2 does while scanning. */
+function observeClass(ion: IonEnv, v: VReg): void {
+  ion.vregClass[vregIndex(v)] = vregClass(v);
 }
 
-export function computeLiveness(e: IonEnv): void {
-  const f = e.f;
-  const nb = f.numBlocks();
-  const nv = f.numVregs();
-  // FIFO work queue seeded in postorder.
-  const queue: number[] = [];
+/**
+ * Computes every block's live-in and live-out vreg sets: a backward dataflow
+ * to a fixpoint, each block's live-in unioned into its predecessors'
+ * live-outs, which requeues a predecessor whose set grew.
+ */
+export function computeLiveness(ion: IonEnv): void {
+  const func = ion.f;
+  const numBlocks = func.numBlocks();
+  // FIFO work queue seeded in postorder, so a block is usually seen after its successors.
+  const queue: Block[] = [];
   let head = 0;
-  const queued = new Uint8Array(nb);
-  for (const b of e.cfg.postorder) {
-    queue.push(b);
-    queued[b] = 1;
+  const queued = new Uint8Array(numBlocks);
+  for (const block of ion.cfg.postorder) {
+    queue.push(block);
+    queued[block] = 1;
   }
-  const live = e.live;
+  const live = ion.live;
   while (head < queue.length) {
     const block = queue[head++]!;
     queued[block] = 0;
-    const { first, end } = f.blockInsns(block);
-    const last = end - 1;
-    e.stats.livein_iterations++;
+    const { first, end } = func.blockInsns(block);
+    const last: Inst = end - 1;
+    ion.stats.livein_iterations++;
     live.clear();
-    live.addAll(e.liveouts[block]!);
-    if (f.isBranch(last)) {
-      const succs = f.blockSuccs(block);
-      for (let s = 0; s < succs.length; s++) {
-        const args = f.branchBlockparams(block, last, s);
+    live.addAll(ion.liveouts[block]!);
+    // Branch args are read by the branch: live at the block's end even when no successor needs them.
+    if (func.isBranch(last)) {
+      const succs = func.blockSuccs(block);
+      for (let succIndex = 0; succIndex < succs.length; succIndex++) {
+        const args = func.branchBlockparams(block, last, succIndex);
         for (let k = 0; k < args.length; k++) {
-          live.add(args[k]! >>> 2);
-          observeClass(e, args[k]!);
+          live.add(vregIndex(args[k]!));
+          observeClass(ion, args[k]!);
         }
       }
     }
+    // Late operands before early ones: a late def kills, then an early use of the same vreg revives it.
     for (let inst = last; inst >= first; inst--) {
-      const ops = f.instOperands(inst);
+      const ops = func.instOperands(inst);
       for (let pos = 1; pos >= 0; pos--) {
         for (let k = 0; k < ops.length; k++) {
           const op = ops[k]!;
           if (operandIsFixedNonAllocatable(op) || operandPos(op) !== pos) continue;
           const v = operandVReg(op);
-          live.set(v >>> 2, operandIsUse(op));
-          observeClass(e, v);
+          live.set(vregIndex(v), operandIsUse(op));
+          observeClass(ion, v);
         }
       }
     }
-    const params = f.blockParams(block);
+    // Block params are defined at the block's entry.
+    const params = func.blockParams(block);
     for (let k = 0; k < params.length; k++) {
-      live.remove(params[k]! >>> 2);
-      observeClass(e, params[k]!);
+      live.remove(vregIndex(params[k]!));
+      observeClass(ion, params[k]!);
     }
     live.toSparse();
-    const preds = f.blockPreds(block);
+    const preds = func.blockPreds(block);
     for (let k = 0; k < preds.length; k++) {
-      const p = preds[k]!;
-      if (unionInto(e.liveouts[p]!, live.sparseKeys, live.sparseWords, live.sparseLength) && !queued[p]) {
-        queued[p] = 1;
-        queue.push(p);
+      const pred = preds[k]!;
+      if (unionInto(ion.liveouts[pred]!, live.sparseKeys, live.sparseWords, live.sparseLength) && !queued[pred]) {
+        queued[pred] = 1;
+        queue.push(pred);
       }
     }
-    e.liveins[block]!.assign(live.sparseKeys, live.sparseWords, live.sparseLength);
+    ion.liveins[block]!.assign(live.sparseKeys, live.sparseWords, live.sparseLength);
   }
   live.clear();
-  const entry = f.entryBlock();
-  if (!e.liveins[entry]!.isEmpty()) {
-    const first = e.liveins[entry]!.first();
-    throw new RegAllocError('EntryLivein', `v${first} is live into the entry block ${entry}`, { block: entry, vreg: first * 4 + Math.max(0, e.vregClass[first]!) });
+  // A vreg live into the entry block is used without a def on some path.
+  const entry = func.entryBlock();
+  if (!ion.liveins[entry]!.isEmpty()) {
+    const first = ion.liveins[entry]!.first();
+    const cls = Math.max(0, ion.vregClass[first]!) as RegClass;
+    throw new RegAllocError('EntryLivein', `v${first} is live into the entry block ${entry}`, { block: entry, vreg: vreg(first, cls) });
   }
 }
 
-/** Adds [from, to) to `vreg`'s ranges (built backwards), merging with the last when contiguous. */
-export function addLiverangeToVreg(e: IonEnv, vreg: number, from: number, to: number): number {
-  const list = e.vregRanges[vreg]!;
-  const R = e.ranges;
+/**
+ * Adds [from, to) to `vregIdx`'s ranges and returns the range holding it.
+ * Instructions are scanned bottom-up, so a new range always lies before the
+ * vreg's existing ones: it only has to be compared with the last range added
+ * (the list is reversed at the end), merged into it when they touch.
+ */
+export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPoint, to: ProgPoint): RangeId {
+  const list = ion.vregRanges[vregIdx]!;
+  const ranges = ion.ranges;
   if (list.length > 0) {
-    const lastIdx = list[list.length - 1]!;
-    const lf = R.from.data[lastIdx]!;
-    const lt = R.to.data[lastIdx]!;
-    if (e.f.allowMultipleVregDefs()) {
-      if (from >= lf && to <= lt) return lastIdx;
-      if (to >= lf && to <= lt) to = lf;
+    const lastRange = list[list.length - 1]!;
+    const lastFrom = ranges.from.data[lastRange]!;
+    const lastTo = ranges.to.data[lastRange]!;
+    if (ion.f.allowMultipleVregDefs()) {
+      // Several defs of one vreg (pinned registers): a range inside the last is that range; one
+      // ending inside it is cut to touch it, so the two merge below.
+      if (from >= lastFrom && to <= lastTo) return lastRange;
+      if (to >= lastFrom && to <= lastTo) to = lastFrom as ProgPoint;
     }
-    if (to < lf) {
-      const lr = R.add(from, to);
-      R.vreg.data[lr] = vreg;
-      list.push(lr);
-      return lr;
+    if (to < lastFrom) {
+      const range = ranges.add(from, to);
+      ranges.vreg.data[range] = vregIdx;
+      list.push(range);
+      return range;
     }
-    R.from.data[lastIdx] = from;
-    return lastIdx;
+    ranges.from.data[lastRange] = from;
+    return lastRange;
   }
-  const lr = R.add(from, to);
-  R.vreg.data[lr] = vreg;
-  list.push(lr);
-  return lr;
+  const range = ranges.add(from, to);
+  ranges.vreg.data[range] = vregIdx;
+  list.push(range);
+  return range;
 }
 
-function insertUse(e: IonEnv, lr: number, operand: Operand, pos: number, slot: number): void {
-  const block = e.cfg.insnBlock[pos >>> 1]!;
-  const depth = e.cfg.approxLoopDepth[block]!;
+/** Adds a use of `operand` at `pos` to `range`, weighted by its constraint and loop depth. */
+function insertUse(ion: IonEnv, range: RangeId, operand: Operand, pos: ProgPoint, slot: number): void {
+  const block = ion.cfg.insnBlock[pointInst(pos)]!;
+  const depth = ion.cfg.approxLoopDepth[block]!;
   const kind = operandConstraintKind(operand);
-  const ck = kind === ConstraintKind.Any ? 'any' : kind === ConstraintKind.Reg || kind === ConstraintKind.FixedReg ? 'reg' : 'other';
-  const w = spillWeightFromConstraint(ck, depth, !operandIsUse(operand));
-  const u = e.uses.add(operand, pos, slot, weightToBits(w));
-  e.uses.next.data[u] = e.ranges.useHead.data[lr]!;
-  e.ranges.useHead.data[lr] = u;
-  e.ranges.setUsesWeight(lr, Math.fround(e.ranges.usesWeight(lr) + w));
+  const weightClass = kind === ConstraintKind.Any ? 'any' : kind === ConstraintKind.Reg || kind === ConstraintKind.FixedReg ? 'reg' : 'other';
+  const weight = spillWeightFromConstraint(weightClass, depth, !operandIsUse(operand));
+  const use = ion.uses.add(operand, pos, slot, weightToBits(weight));
+  // Uses are pushed at the list's head, bottom-up: the list comes out in program order.
+  ion.uses.next.data[use] = ion.ranges.useHead.data[range]!;
+  ion.ranges.useHead.data[range] = use;
+  // The sum is kept in f32, as regalloc2's SpillWeight adds f32s.
+  ion.ranges.setUsesWeight(range, Math.fround(ion.ranges.usesWeight(range) + weight));
 }
 
-function addLiverangeToPreg(e: IonEnv, from: number, to: number, preg: number): void {
-  e.pregAllocations[preg]!.insert(from, to, INVALID);
+/** Reserves `preg` over [from, to): no bundle may take it there. */
+function addLiverangeToPreg(ion: IonEnv, from: ProgPoint, to: ProgPoint, preg: PReg): void {
+  ion.pregAllocations[preg]!.insert(from, to, INVALID);
 }
 
-export function buildLiveranges(e: IonEnv): void {
-  const f = e.f;
-  const cfg = e.cfg;
-  const R = e.ranges;
-  const nv = f.numVregs();
-  const vregLr = (e.vregLrScratch = withRoom(e.vregLrScratch, nv));
-  vregLr.fill(INVALID, 0, nv);
+/**
+ * Builds each vreg's live ranges and uses, one backward pass per block
+ * (liveness is already known, so each block is local work); reserves
+ * clobbered registers; records block-param edges.
+ */
+export function buildLiveranges(ion: IonEnv): void {
+  const func = ion.f;
+  const cfg = ion.cfg;
+  const ranges = ion.ranges;
+  const numVregs = func.numVregs();
+  // Each vreg's current range while it is live (stale entries are ignored: `live` is the truth).
+  const vregRange = (ion.vregLrScratch = withRoom(ion.vregLrScratch, numVregs));
+  vregRange.fill(INVALID, 0, numVregs);
   // Operands rewritten to `any` at the current instruction, by operand index.
   const rewrites: (Operand | undefined)[] = [];
   const rewritten: number[] = [];
-  const lateDefFixed: number[] = [];
-  const live = e.live;
-  for (let block = f.numBlocks() - 1; block >= 0; block--) {
-    const { first, end } = f.blockInsns(block);
-    const last = end - 1;
-    e.stats.livein_blocks++;
-    const liveout = e.liveouts[block]!;
+  const lateDefFixed: PReg[] = [];
+  const live = ion.live;
+  for (let block: Block = func.numBlocks() - 1; block >= 0; block--) {
+    const { first, end } = func.blockInsns(block);
+    const last: Inst = end - 1;
+    ion.stats.livein_blocks++;
+    const liveout = ion.liveouts[block]!;
     live.clear();
     live.addAll(liveout);
-    if (f.isBranch(last)) {
-      const succs = f.blockSuccs(block);
-      for (let s = 0; s < succs.length; s++) {
-        const succ = succs[s]!;
-        const ins = f.blockParams(succ);
-        const outs = f.branchBlockparams(block, last, s);
-        const n = Math.min(ins.length, outs.length);
-        for (let k = 0; k < n; k++) {
-          const out = outs[k]! >>> 2;
-          const bo = e.blockparamOuts;
-          bo.push(out);
-          bo.push(block);
-          bo.push(succ);
-          bo.push(ins[k]! >>> 2);
-          live.set(out, true);
+    if (func.isBranch(last)) {
+      const succs = func.blockSuccs(block);
+      for (let succIndex = 0; succIndex < succs.length; succIndex++) {
+        const succ = succs[succIndex]!;
+        const succParams = func.blockParams(succ);
+        const args = func.branchBlockparams(block, last, succIndex);
+        const count = Math.min(succParams.length, args.length);
+        for (let k = 0; k < count; k++) {
+          const arg = vregIndex(args[k]!);
+          const outs = ion.blockparamOuts;
+          outs.push(arg);
+          outs.push(block);
+          outs.push(succ);
+          outs.push(vregIndex(succParams[k]!));
+          live.set(arg, true);
         }
       }
     }
-    const blockFrom = cfg.blockEntry[block]!;
-    const blockTo = cfg.blockExit[block]! + 1;
-    // Every vreg live out of the block (after its branch args) spans the block.
+    const blockFrom = cfg.blockEntry[block]! as ProgPoint;
+    const blockTo = pointNextInstStart(cfg.blockExit[block]! as ProgPoint);
+    // Every vreg live out of the block (after its branch args) spans the block;
+    // defs found below trim the start of their range.
     live.toSparse();
     const liveKeys = live.sparseKeys;
     const liveWords = live.sparseWords;
     for (let k = 0; k < live.sparseLength; k++) {
       let bits = liveWords[k]!;
       while (bits !== 0) {
-        const v = liveKeys[k]! * 32 + 31 - Math.clz32(bits & -bits);
+        const v = (liveKeys[k]! * 32 + 31 - Math.clz32(bits & -bits)) as VRegIndex;
         bits &= bits - 1;
-        vregLr[v] = addLiverangeToVreg(e, v, blockFrom, blockTo);
+        vregRange[v] = addLiverangeToVreg(ion, v, blockFrom, blockTo);
       }
     }
-    const params = f.blockParams(block);
+    const params = func.blockParams(block);
     for (let k = 0; k < params.length; k++) {
-      e.vregBlockparam[params[k]! >>> 2] = block;
-      observeClass(e, params[k]!); // liveness skips unreachable blocks; their vregs need a class too
+      ion.vregBlockparam[vregIndex(params[k]!)] = block;
+      observeClass(ion, params[k]!); // liveness skips unreachable blocks; their vregs need a class too
     }
 
-    for (let inst = last; inst >= first; inst--) {
-      const clobbers = f.instClobbers(inst);
-      for (let p = clobbers.nextFrom(0); p >= 0; p = clobbers.nextFrom(p + 1)) addLiverangeToPreg(e, inst * 2 + 1, inst * 2 + 2, p);
-      const ops = f.instOperands(inst);
+    for (let inst: Inst = last; inst >= first; inst--) {
+      // A clobber is a def that is never read: the register is taken at the
+      // After point only, so the instruction can still read an input in it.
+      const clobbers = func.instClobbers(inst);
+      const clobberFrom = pointAfter(inst);
+      const clobberTo = pointNextInstStart(clobberFrom);
+      for (let preg = clobbers.nextFrom(0); preg >= 0; preg = clobbers.nextFrom(preg + 1)) addLiverangeToPreg(ion, clobberFrom, clobberTo, preg as PReg);
+      const ops = func.instOperands(inst);
+      // The vreg (not the operand index) a reuse-constrained def reuses, if any.
       let reusedInput = -1;
       for (let k = 0; k < ops.length; k++) {
         if (operandConstraintKind(ops[k]!) === ConstraintKind.Reuse) {
@@ -224,123 +263,139 @@ export function buildLiveranges(e: IonEnv): void {
           lateDefFixed.push(operandFixedReg(op));
         }
       }
+      // An early fixed use whose register is also a late fixed def or a
+      // clobber here, of a vreg live below the instruction: the vreg cannot
+      // stay in that register. The use becomes `any` (a late one, so the value
+      // survives the instruction) and a fixup copies it into the register,
+      // which is reserved at the Before point for the copy.
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         if (operandIsFixedNonAllocatable(op)) continue;
         if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
-        if (!(operandPos(op) === 0 && operandIsUse(op) && live.get(operandVReg(op) >>> 2))) continue;
+        if (!(operandPos(op) === 0 && operandIsUse(op) && live.get(operandVRegIndex(op)))) continue;
         const preg = operandFixedReg(op);
         if (lateDefFixed.includes(preg) || clobbers.contains(preg)) {
-          // Downward-live fixed use whose register is also written here: the
-          // value is copied into the register before the instruction.
-          const pos = inst * 2;
-          e.multiFixedRegFixups.push({ pos, fromSlot: slotIdx(k, inst), toSlot: slotIdx(k, inst), toPreg: preg, vreg: operandVReg(op) >>> 2, level: 0 });
-          addLiverangeToPreg(e, pos, pos + 1, preg);
+          const pos = pointBefore(inst);
+          const slot = operandSlot(k, inst);
+          ion.multiFixedRegFixups.push({ pos, fromSlot: slot, toSlot: slot, toPreg: preg, vreg: operandVRegIndex(op), level: 0 });
+          addLiverangeToPreg(ion, pos, pointAfter(inst), preg);
           rewrites[k] = makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0);
           rewritten.push(k);
         }
       }
+      // Operands at the After point first, then the Before point, as the scan goes backwards.
       for (let curPos = 1; curPos >= 0; curPos--) {
         for (let k = 0; k < ops.length; k++) {
           const operand = rewritten.length === 0 ? ops[k]! : (rewrites[k] ?? ops[k]!);
           const isDef = operandIsDef(operand);
           const late = operandPos(operand) === 1;
-          let pos: number;
-          if (isDef) pos = late ? inst * 2 + 1 : inst * 2;
-          else if (late) pos = inst * 2 + 1;
-          else if (reusedInput !== -1 && reusedInput !== operandVReg(operand)) pos = inst * 2 + 1;
-          else pos = inst * 2;
-          if ((pos & 1) !== curPos) continue;
+          let pos: ProgPoint;
+          if (isDef) pos = late ? pointAfter(inst) : pointBefore(inst);
+          else if (late) pos = pointAfter(inst);
+          // Beside a reuse def, the other inputs are used at the After point, so they
+          // interfere with the def and never get the register it writes (the reused input's).
+          else if (reusedInput !== -1 && reusedInput !== operandVReg(operand)) pos = pointAfter(inst);
+          else pos = pointBefore(inst);
+          if (pointPos(pos) !== curPos) continue;
           if (operandIsFixedNonAllocatable(operand)) {
-            e.setAlloc(inst, k, allocReg(operandFixedReg(operand)));
+            // Not allocated: its register is its allocation, set now and never looked at again.
+            ion.setAlloc(inst, k, allocReg(operandFixedReg(operand)));
             continue;
           }
-          const v = operandVReg(operand) >>> 2;
-          observeClass(e, operandVReg(operand)); // (for unreachable blocks, as above)
+          const v = operandVRegIndex(operand) as VRegIndex;
+          observeClass(ion, operandVReg(operand)); // (for unreachable blocks, as above)
           if (isDef) {
-            let lr = vregLr[v]!;
+            let range = vregRange[v]! as RangeId;
             if (!live.get(v)) {
-              lr = addLiverangeToVreg(e, v, pos, (pos >>> 1) * 2 + 2);
-              vregLr[v] = lr;
+              // A dead def still gets a range, up to the next instruction's Before
+              // point, so an early def (a temporary) holds its register over the whole instruction.
+              range = addLiverangeToVreg(ion, v, pos, pointNextInstStart(pos));
+              vregRange[v] = range;
               live.set(v, true);
             }
-            insertUse(e, lr, operand, pos, slotIdx(k, inst));
-            if (R.from.data[lr] === cfg.blockEntry[block]) R.from.data[lr] = pos;
-            R.setFlag(lr, LR_STARTS_AT_DEF);
+            insertUse(ion, range, operand, pos, operandSlot(k, inst));
+            // A range that reached the block's start was live-in only by assumption: the def starts it.
+            if (ranges.from.data[range] === cfg.blockEntry[block]) ranges.from.data[range] = pos;
+            ranges.setFlag(range, LR_STARTS_AT_DEF);
             live.set(v, false);
-            vregLr[v] = INVALID;
+            vregRange[v] = INVALID;
           } else {
-            let lr = vregLr[v]!;
+            let range = vregRange[v]! as RangeId;
             if (!live.get(v)) {
-              lr = addLiverangeToVreg(e, v, cfg.blockEntry[block]!, pos + 1);
-              vregLr[v] = lr;
+              range = addLiverangeToVreg(ion, v, blockFrom, pointNext(pos));
+              vregRange[v] = range;
             }
-            insertUse(e, lr, operand, pos, slotIdx(k, inst));
+            insertUse(ion, range, operand, pos, operandSlot(k, inst));
             live.set(v, true);
           }
         }
       }
     }
+    // Block params are defined at the block's entry; a dead one still gets a one-point range.
     for (let k = 0; k < params.length; k++) {
-      const v = params[k]! >>> 2;
+      const v = vregIndex(params[k]!) as VRegIndex;
       if (live.get(v)) live.set(v, false);
-      else addLiverangeToVreg(e, v, blockFrom, blockFrom + 1);
-      const preds = f.blockPreds(block);
+      else addLiverangeToVreg(ion, v, blockFrom, pointNext(blockFrom));
+      const preds = func.blockPreds(block);
       for (let j = 0; j < preds.length; j++) {
-        e.blockparamIns.push(v);
-        e.blockparamIns.push(block);
-        e.blockparamIns.push(preds[j]!);
+        ion.blockparamIns.push(v);
+        ion.blockparamIns.push(block);
+        ion.blockparamIns.push(preds[j]!);
       }
     }
   }
   // Ranges and uses were built backwards.
   // Most lists hold one range: a builtin reverse() call per vreg cost more than the swaps.
-  const vregRanges = e.vregRanges;
+  const vregRanges = ion.vregRanges;
   for (let v = 0; v < vregRanges.length; v++) {
     const list = vregRanges[v]!;
     for (let i = 0, j = list.length - 1; i < j; i++, j--) {
-      const t = list[i]!;
+      const swap = list[i]!;
       list[i] = list[j]!;
-      list[j] = t;
+      list[j] = swap;
     }
   }
-  R.finishUseLists(e.uses.next);
-  sortRecords(e.blockparamIns, 3);
-  sortRecords(e.blockparamOuts, 4);
-  e.stats.initial_liverange_count = R.length;
-  e.stats.blockparam_ins_count = e.blockparamIns.length / 3;
-  e.stats.blockparam_outs_count = e.blockparamOuts.length / 4;
+  ranges.finishUseLists(ion.uses.next);
+  sortRecords(ion.blockparamIns, 3);
+  sortRecords(ion.blockparamOuts, 4);
+  ion.stats.initial_liverange_count = ranges.length;
+  ion.stats.blockparam_ins_count = ion.blockparamIns.length / 3;
+  ion.stats.blockparam_outs_count = ion.blockparamOuts.length / 4;
 }
 
 /**
  * Where one vreg has several uses at one program point that cannot share a
  * location (several fixed registers, a fixed stack slot beside a register
  * use, or a fixed register outside a limit), all but one become `any` and
- * get a fixup copy; the register is reserved at that point.
+ * get a fixup copy; the register is reserved at that point. Done here, before
+ * bundles exist, because splitting a bundle between uses at one point would
+ * break the rule that a bundle's ranges are disjoint.
  */
-export function fixupMultiFixedVregs(e: IonEnv): void {
-  const R = e.ranges;
-  const U = e.uses;
-  const extraClobbers: [number, number, number][] = [];
-  for (let vreg = 0; vreg < e.vregRanges.length; vreg++) {
-    for (const lr of e.vregRanges[vreg]!) {
-      const uses = R.usePool.data;
-      const end = R.useEnd.data[lr]!;
-      let i = R.useStart.data[lr]!;
-      while (i < end) {
-        let j = i + 1;
-        while (j < end && U.pos.data[uses[j]!] === U.pos.data[uses[i]!]) j++;
-        if (j - i >= 2) fixupGroup(e, uses, i, j, extraClobbers);
-        i = j;
+export function fixupMultiFixedVregs(ion: IonEnv): void {
+  const ranges = ion.ranges;
+  const uses = ion.uses;
+  // (register, from, to) reservations, added once the range's uses are all seen.
+  const extraClobbers: [PReg, ProgPoint, ProgPoint][] = [];
+  for (let vregIdx = 0; vregIdx < ion.vregRanges.length; vregIdx++) {
+    for (const range of ion.vregRanges[vregIdx]!) {
+      const rangeUses = ranges.usePool.data;
+      const end = ranges.useEnd.data[range]!;
+      let groupStart = ranges.useStart.data[range]!;
+      while (groupStart < end) {
+        let groupEnd = groupStart + 1;
+        while (groupEnd < end && uses.pos.data[rangeUses[groupEnd]!] === uses.pos.data[rangeUses[groupStart]!]) groupEnd++;
+        if (groupEnd - groupStart >= 2) fixupGroup(ion, rangeUses, groupStart, groupEnd, extraClobbers);
+        groupStart = groupEnd;
       }
-      for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(e, from, to, preg);
+      for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(ion, from, to, preg);
       extraClobbers.length = 0;
     }
   }
 }
 
-function fixupGroup(e: IonEnv, uses: Int32Array, start: number, end: number, extraClobbers: [number, number, number][]): void {
-  const U = e.uses;
+/** The multi-fixed-reg fixup of the uses `rangeUses[start..end)`, all at one point. */
+function fixupGroup(ion: IonEnv, rangeUses: Int32Array, start: number, end: number, extraClobbers: [PReg, ProgPoint, ProgPoint][]): void {
+  const uses = ion.uses;
   let requiresReg = false;
   let numFixedReg = 0;
   let numFixedStack = 0;
@@ -349,9 +404,9 @@ function fixupGroup(e: IonEnv, uses: Int32Array, start: number, end: number, ext
   let minLimit = Number.MAX_SAFE_INTEGER;
   let maxFixedReg = 0;
   for (let k = start; k < end; k++) {
-    const u = uses[k]!;
-    const op = U.operand.data[u]!;
-    const slot = U.slot.data[u]!;
+    const use = rangeUses[k]!;
+    const op = uses.operand.data[use]! as Operand;
+    const slot = uses.slot.data[use]!;
     switch (operandConstraintKind(op)) {
       case ConstraintKind.Any:
         if (firstRegSlot < 0) firstRegSlot = slot;
@@ -369,8 +424,8 @@ function fixupGroup(e: IonEnv, uses: Int32Array, start: number, end: number, ext
         break;
       case ConstraintKind.FixedReg: {
         const preg = operandFixedReg(op);
-        maxFixedReg = Math.max(maxFixedReg, preg & 63);
-        if (e.pregIsStack[preg]) {
+        maxFixedReg = Math.max(maxFixedReg, pregHwEnc(preg));
+        if (ion.pregIsStack[preg]) {
           numFixedStack++;
           if (firstStackSlot < 0) firstStackSlot = slot;
         } else {
@@ -381,35 +436,38 @@ function fixupGroup(e: IonEnv, uses: Int32Array, start: number, end: number, ext
         break;
       }
       case ConstraintKind.Stack:
+        // regalloc2 does not support this either.
         throw new RegAllocError(
           'InvalidOperand',
-          `v${operandVReg(op) >>> 2} has several uses at one point, one of them stack-constrained`,
-          { vreg: operandVReg(op), inst: U.pos.data[u]! >>> 1 },
+          `v${operandVRegIndex(op)} has several uses at one point, one of them stack-constrained`,
+          { vreg: operandVReg(op), inst: pointInst(uses.pos.data[use]! as ProgPoint) },
         );
     }
   }
+  // No conflict: at most one fixed location, no stack slot beside a register, no fixed register outside a limit.
   if (numFixedReg + numFixedStack <= 1 && !(requiresReg && numFixedStack !== 0) && maxFixedReg < minLimit) return;
+  // The copies read the value where the kept constraint puts it: a register if one is required, else the stack.
   const sourceSlot = requiresReg ? firstRegSlot : firstStackSlot;
   let firstPreg = -1;
   for (let k = start; k < end; k++) {
-    const u = uses[k]!;
-    const op = U.operand.data[u]!;
+    const use = rangeUses[k]!;
+    const op = uses.operand.data[use]! as Operand;
     if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
     const preg = operandFixedReg(op);
     // The first fixed register keeps its constraint (decided only among
     // registers that can hold the value where a register is required).
-    if (!(requiresReg && e.pregIsStack[preg])) {
+    if (!(requiresReg && ion.pregIsStack[preg])) {
       if (firstPreg < 0) firstPreg = preg;
-      if (firstPreg === preg && (preg & 63) < minLimit) continue;
+      if (firstPreg === preg && pregBelowLimit(preg, minLimit)) continue;
     }
-    const pos = U.pos.data[u]!;
+    const pos = uses.pos.data[use]! as ProgPoint;
     // The copy goes before the instruction even for a use at its late point
     // (a late use, or an early use kept live by a reused input): a copy after
     // the instruction, as regalloc2 places it, comes too late. The register
     // is then reserved over the whole instruction.
-    const movePos = pos & ~1;
-    e.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: U.slot.data[u]!, toPreg: preg, vreg: operandVReg(op) >>> 2, level: 1 });
-    U.operand.data[u] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
-    extraClobbers.push([preg, movePos, pos + 1]);
+    const movePos = pointInstStart(pos);
+    ion.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: uses.slot.data[use]!, toPreg: preg, vreg: operandVRegIndex(op), level: 1 });
+    uses.operand.data[use] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
+    extraClobbers.push([preg, movePos, pointNext(pos)]);
   }
 }
