@@ -1,6 +1,6 @@
 // What input validation costs next to allocation, on the corpus:
 // `npx tsx bench/validation_cost.ts [--every N] [--folder F]...`. For each
-// function (every Nth file), the median of a few timed runs of
+// function (every Nth file), the median CPU time of a few runs of
 // validateFunction and of each allocator with validation off; the report is
 // the summed validation time over the summed allocation time, per folder.
 
@@ -23,13 +23,15 @@ const folders = values.folder ?? ['fuzz', 'cranelift', 'fuzzgen', 'wasm'];
 const every = Number(values.every);
 const runs = Number(values.runs);
 
+/** Median CPU time (user + system) of `runs` calls, after one untimed: on a busy machine wall time is mostly waiting. */
 function medianMs(run: () => unknown): number {
   run(); // warm
   const times: number[] = [];
   for (let k = 0; k < runs; k++) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     run();
-    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    times.push((c.user + c.system) / 1000);
   }
   return times.sort((a, b) => a - b)[runs >> 1]!;
 }

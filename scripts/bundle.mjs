@@ -7,7 +7,7 @@
 // are entries too: they are loaded by URL beside the module that starts them.
 
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 
 const WORKERS = ['dist/batch/worker.js'];
 
@@ -32,3 +32,7 @@ await build({
   outbase: 'dist',
   logLevel: 'warning',
 });
+
+// The `regalloc` command runs dist/cli/main.js directly (`npx regalloc`, the
+// package's "bin"); tsc writes it without the executable bit.
+chmodSync(new URL('../dist/cli/main.js', import.meta.url), 0o755);

@@ -1,12 +1,21 @@
 import { validateFunction } from './analysis/validate.js';
-import { runFastalloc } from './fastalloc/index.js';
-import { runIon } from './ion/index.js';
+import { FastallocContext, runFastalloc } from './fastalloc/index.js';
+import { IonContext, runIon } from './ion/index.js';
 import { checkEnvShape } from './model/env_shape.js';
 import { RegAllocError } from './model/errors.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from './model/function.js';
 
 /** regalloc2 numbers spill slots with 24 bits. */
 const MAX_SPILLSLOTS = 1 << 24;
+
+/**
+ * The contexts whose buffers successive calls reuse. A run that stops midway
+ * (a RegAllocError such as TooManyLiveRegs, or a crash) can leave per-
+ * instruction state behind that the next run would trust (Fastalloc then
+ * allocated the next function wrongly), so its context is replaced.
+ */
+let ionContext = new IonContext();
+let fastallocContext = new FastallocContext();
 
 /**
  * Allocates registers for `func` under `env`. Ion (the default) is the
@@ -28,8 +37,10 @@ export function allocate(func: Function, env: MachineEnv, options: RegallocOptio
   const inner = { ...options, validate: false, validateSsa: false };
   let out: Output;
   try {
-    out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner) : runIon(func, env, inner);
+    out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner, fastallocContext) : runIon(func, env, inner, ionContext);
   } catch (e) {
+    if (algorithm === 'fastalloc') fastallocContext = new FastallocContext();
+    else ionContext = new IonContext();
     if (e instanceof RegAllocError) throw e;
     const err = new RegAllocError(
       'Internal',

@@ -30,3 +30,13 @@ test('FunctionBuilder: adding to an earlier block after a later one has instruct
   // Nothing was recorded by the failed calls.
   assert.equal(b.build().blockSuccs(first).length, 0);
 });
+
+test('FunctionBuilder: a block of 300,000 instructions builds (no spread of the whole block onto the stack)', () => {
+  const b = new FunctionBuilder();
+  const block = b.block();
+  for (let i = 0; i < 300_000; i++) b.inst(block, []);
+  b.ret(block, []);
+  const f = b.build();
+  assert.equal(f.numInsts(), 300_001);
+  assert.deepEqual(f.blockInsns(block), { first: 0, end: 300_001 });
+});

@@ -35,6 +35,15 @@ describe('input-mutation fuzzer', () => {
     assert.equal(stats.runs.ion, stats.runs.fastalloc);
   });
 
+  it('a run stopped by a typed error leaves nothing behind for the next one (case 2023905 after 2023902)', () => {
+    // 2023902's Fastalloc run stops with TooManyLiveRegs; the shared context then allocated 2023905 wrongly.
+    const { failure } = runMutateFuzz(
+      { algorithms: ['ion', 'fastalloc'], seed: 2023900, cases: 7, size: 'small', caseMs: 20000 },
+      { allocate, check: checkOutput },
+    );
+    assert.equal(failure, undefined, failure && `${failure.kind} seed ${failure.caseSeed}: ${failure.error}`);
+  });
+
   it('in-memory corruptions reach the library as they are (no packing on the way)', () => {
     const c = generateCase(7, 'small')!;
     const d = plainData(c.func);

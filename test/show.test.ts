@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,14 @@ describe('regalloc show', () => {
         assert.equal(instLines.length, f.func.numInsts());
       }
     }
+  });
+
+  it("the README's first command shows what it says", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const at = readme.indexOf('npx regalloc show examples/loop.ra\n```');
+    assert.ok(at > 0, 'README has the first command');
+    const m = /```text\n([\s\S]*?)```/.exec(readme.slice(at))!;
+    assert.equal(cli('show', 'examples/loop.ra').stdout, m[1]);
   });
 
   it('--json gives one object per function with the text and the summary figures', () => {

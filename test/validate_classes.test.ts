@@ -168,6 +168,67 @@ describe('validation closes the classes that got through', () => {
     rejects(f, { ...env, nonPreferredRegsByClass: [classThree, new PRegSet(), new PRegSet()] }, 'InvalidEnv', {});
   });
 
+  it('a clobbering branch into a join block: DisallowedBranchArg (its edge moves would be clobbered)', () => {
+    const b = new FunctionBuilder();
+    const [b0, b1, b2, join] = [b.block(), b.block(), b.block(), b.block()];
+    const x = b.vreg(I);
+    const p = b.vreg(I);
+    b.blockParam(join, p);
+    b.inst(b0, [Operand.regDef(x)]);
+    b.branch(b0, [{ block: b1 }, { block: b2 }]);
+    b.branch(b1, [{ block: join, args: [x] }], [], [preg(0, I), preg(1, I)]);
+    b.branch(b2, [{ block: join, args: [x] }]);
+    b.ret(join, [Operand.regFixedUse(p, preg(0, I))]);
+    rejects(b.build(), smallEnv(), 'DisallowedBranchArg', { block: 1, inst: 2 }, ['clobbers']);
+  });
+
+  it('a reused input fixed to a register or limited: InvalidReuse (the def would have to land there too)', () => {
+    for (const input of [(v: number) => Operand.regFixedUse(v, preg(2, I)), (v: number) => Operand.limitUse(v, 2)]) {
+      const b = new FunctionBuilder();
+      const b0 = b.block();
+      const [x, y] = [b.vreg(I), b.vreg(I)];
+      b.inst(b0, [Operand.regDef(x)]);
+      b.inst(b0, [Operand.regReuseDef(y, 1), input(x)]);
+      b.ret(b0, [Operand.regFixedUse(y, preg(0, I))]);
+      rejects(b.build(), smallEnv(), 'InvalidReuse', { block: 0, inst: 1, operand: 0, vreg: y });
+    }
+  });
+
+  it('a clobbered fixed stack slot: InvalidStructure', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const x = b.vreg(I);
+    b.inst(b0, [Operand.regDef(x)], [preg(30, I)]);
+    b.ret(b0, [Operand.regFixedUse(x, preg(0, I))]);
+    rejects(b.build(), smallEnv(4, { fixedStackSlots: [preg(30, I)] }), 'InvalidStructure', { block: 0, inst: 0 }, ['p30i']);
+  });
+
+  it('a fixed constraint naming a fixed stack slot is valid input, allocated right', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regFixedDef(y, preg(30, I)), Operand.regUse(x)]);
+    b.inst(b0, [Operand.regFixedUse(y, preg(30, I)), Operand.regFixedUse(x, preg(31, I))]);
+    b.ret(b0, [Operand.regFixedUse(y, preg(0, I)), Operand.anyUse(x)]);
+    allocatesRight(b.build(), smallEnv(4, { fixedStackSlots: [preg(30, I), preg(31, I)] }));
+  });
+
+  it('a loop whose blocks are not in reverse postorder is valid input, allocated and proven', () => {
+    // 0 -> 1 -> 3 -> 4 -> 5 -> 2 -> 3: the latch (2) comes before the header (3) in block order.
+    // The checker once stepped through block 2 before reaching it and lost v0.
+    const b = new FunctionBuilder();
+    const blocks = [b.block(), b.block(), b.block(), b.block(), b.block(), b.block()];
+    const v = b.vreg(I);
+    b.inst(blocks[0]!, [Operand.anyDef(v)]);
+    const next = [1, 3, 3, 4, 5, 2];
+    blocks.forEach((blk, k) => {
+      if (k === 3) b.inst(blk, [Operand.anyUse(v)]);
+      b.branch(blk, [{ block: next[k]! }]);
+    });
+    allocatesRight(b.build(), smallEnv());
+  });
+
   it('clobbers that are not a register set', () => {
     const f = twoBlocks();
     const bad = overriding(f, { instClobbers: (i) => (i === 0 ? ([preg(1, I)] as unknown as PRegSet) : f.instClobbers(i)) });

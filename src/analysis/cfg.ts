@@ -120,6 +120,7 @@ export function dominates(idom: Uint32Array, a: Block, b: Block): boolean {
   }
 }
 
+/** The control-flow facts the allocators need: postorder, dominator tree, loop depths, block entry/exit points. */
 export class CFGInfo {
   /** Blocks reachable from the entry, in postorder. */
   readonly postorder: Uint32Array;

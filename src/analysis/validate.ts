@@ -432,6 +432,15 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
       if (!isRegSet(clobbers)) {
         throw new RegAllocError('InvalidStructure', `block ${b} inst ${i}: its clobbers are not a PRegSet`, { block: b, inst: i });
       }
+      for (let k = 0; k < env.fixedStackSlots.length; k++) {
+        if (clobbers.contains(env.fixedStackSlots[k]!)) {
+          throw new RegAllocError(
+            'InvalidStructure',
+            `block ${b} inst ${i}: clobbers ${pregToString(env.fixedStackSlots[k]!)}, a fixed stack slot (only registers are clobbered)`,
+            { block: b, inst: i },
+          );
+        }
+      }
       checkFixedOverlaps(b, i, ops);
       checkStackUses(b, i, ops);
       for (let k = 0; k < ops.length; k++) {

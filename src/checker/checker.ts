@@ -40,6 +40,7 @@ import { PRegSet, type VReg, vregToString } from '../model/regs.js';
 import { computePostorder } from '../analysis/cfg.js';
 import { outputShape } from './output_shape.js';
 
+/** What the checker found wrong (regalloc2's checker error variants, plus a malformed output). */
 export type CheckerErrorKind =
   | 'MissingAllocation'
   | 'UnknownValueInAllocation'
@@ -54,17 +55,27 @@ export type CheckerErrorKind =
   | 'StackToStackMove'
   | 'MalformedOutput';
 
+/** One fault the checker found. */
 export interface CheckerErrorDetail {
+  /** What is wrong. */
   kind: CheckerErrorKind;
+  /** The fault for people, with its place. */
   message: string;
+  /** The block. */
   block?: number;
+  /** The instruction. */
   inst?: number;
+  /** The operand's index in its instruction. */
   operand?: number;
+  /** The vreg concerned (print it with `vregToString`). */
   vreg?: VReg;
+  /** The allocation concerned (print it with `allocToString`). */
   alloc?: Allocation;
 }
 
+/** The checker's verdict on a wrong allocation: every fault found, the first one in the message. */
 export class CheckerError extends Error {
+  /** Every fault found. */
   readonly errors: CheckerErrorDetail[];
   constructor(errors: CheckerErrorDetail[]) {
     const first = errors[0]!;
@@ -72,6 +83,7 @@ export class CheckerError extends Error {
     this.name = 'CheckerError';
     this.errors = errors;
   }
+  /** The first fault's kind. */
   get kind(): CheckerErrorKind {
     return this.errors[0]!.kind;
   }
@@ -396,6 +408,10 @@ class Checker {
       any = false;
       for (let b = 0; b < nb; b++) {
         if (!pending[b] || !this.reachable[b]) continue;
+        // A block no predecessor has reached yet is Top: stepping through it
+        // from an empty state would meet "nothing known" into its successors
+        // (a loop whose blocks are not in reverse postorder lost its values).
+        if (this.bbIn[b] === null && b !== f.entryBlock()) continue;
         pending[b] = 0;
         const state: State = this.bbIn[b]?.clone() ?? State.empty(this.numSlots);
         const where = indexState(state);

@@ -25,14 +25,19 @@ import { PRegSet, type RegClass, pregClass } from '../model/regs.js';
 
 /** The start of a block, before its first instruction and first move. */
 export interface BlockStartEvent {
+  /** The event's tag. */
   readonly kind: 'blockStart';
+  /** The block that starts (bind its label here). */
   readonly block: Block;
 }
 
 /** An instruction of the input function with the allocation of each of its operands. */
 export interface InstEvent {
+  /** The event's tag. */
   readonly kind: 'inst';
+  /** The instruction's block. */
   readonly block: Block;
+  /** The instruction. */
   readonly inst: Inst;
   /** The instruction's operands, as the function gives them. */
   readonly operands: ArrayLike<Operand>;
@@ -49,19 +54,25 @@ export type MoveKind = 'reg-reg' | 'reg-stack' | 'stack-reg' | 'stack-stack';
 
 /** A move the allocator inserted (one `Edit`), at its place in the stream. */
 export interface MoveEvent {
+  /** The event's tag. */
   readonly kind: 'move';
+  /** The block the move is emitted in. */
   readonly block: Block;
   /** The program point of the edit: Before(i) moves run just before instruction i, After(i) just after it. */
   readonly point: ProgPoint;
   /** The edit's index in `out.edits` (and triple index in `out.packedEdits`). */
   readonly edit: number;
+  /** The source: a register or a spill slot. */
   readonly from: Allocation;
+  /** The destination. */
   readonly to: Allocation;
   /** The class of the moved value (see `walkFunction` for how a stack-to-stack move gets one). */
   readonly regClass: RegClass;
+  /** Register to register, spill (reg-stack), reload (stack-reg) or stack to stack. */
   readonly moveKind: MoveKind;
 }
 
+/** What the walk yields: a block start, an instruction or a move. */
 export type EmitEvent = BlockStartEvent | InstEvent | MoveEvent;
 
 /** Options of the walk. */

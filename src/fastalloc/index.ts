@@ -949,6 +949,7 @@ class BranchScratchHooks implements ScratchHooks {
 export class FastallocContext {
   private readonly state = new Fastalloc();
 
+  /** Allocates `func` with Fastalloc, reusing this context's buffers. */
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
     if (options.validateSsa) validateSsa(func, CFGInfo.compute(func));
     this.state.reset(func, env);

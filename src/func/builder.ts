@@ -17,8 +17,11 @@ import type { Operand } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg, vreg } from '../model/regs.js';
 import { type BlockData, InMemoryFunction, type InstData, type InstKind } from './in_memory.js';
 
+/** A target of a branch: the successor and the values passed to its params. */
 export interface BranchTarget {
+  /** The successor block. */
   readonly block: Block;
+  /** One value per param of `block`, in order (none when it has no params). */
   readonly args?: readonly VReg[];
 }
 
@@ -29,6 +32,23 @@ interface PendingBlock {
   branchArgs: VReg[][];
 }
 
+/**
+ * Builds an `InMemoryFunction` in a few readable lines. Make the blocks,
+ * then fill them in block order: instructions are numbered in block order,
+ * then insertion order, and `inst`/`branch`/`ret` return that final index.
+ * Each block ends with one `branch` or `ret`.
+ *
+ * ```ts
+ * const b = new FunctionBuilder();
+ * const entry = b.block(), exit = b.block();
+ * const x = b.vreg(RegClass.Int), y = b.vreg(RegClass.Int);
+ * b.blockParam(exit, y);
+ * b.inst(entry, [Operand.regDef(x)]);
+ * b.branch(entry, [{ block: exit, args: [x] }]);
+ * b.ret(exit, [Operand.regFixedUse(y, preg(0, RegClass.Int))]);
+ * const func = b.build();
+ * ```
+ */
 export class FunctionBuilder {
   private readonly blocks: PendingBlock[] = [];
   private nextVreg = 0;
@@ -37,8 +57,11 @@ export class FunctionBuilder {
   /** The highest block with an instruction (-1: none yet). */
   private lastFilled = -1;
   private numInsts = 0;
+  /** Spill-slot units per class `[int, float, vector]` (a machine description's `spillslotUnits`). */
   spillslotSize: [number, number, number] = [1, 1, 2];
+  /** See `Function.multiSpillslotNamedByLastSlot`. */
   multiSpillslotNamedByLastSlot = false;
+  /** See `Function.allowMultipleVregDefs`. */
   allowMultipleVregDefs = false;
 
   /** A new block; the first one is the entry unless `setEntry` says otherwise. */
@@ -47,6 +70,7 @@ export class FunctionBuilder {
     return (this.blocks.length - 1) as Block;
   }
 
+  /** Makes `block` the entry block (default: the first block made). */
   setEntry(block: Block): this {
     this.entry = block;
     return this;
@@ -57,6 +81,7 @@ export class FunctionBuilder {
     return vreg(this.nextVreg++, cls);
   }
 
+  /** Adds `v` as the next param of `block`: each predecessor's branch passes one value for it. */
   blockParam(block: Block, v: VReg): this {
     this.at(block).params.push(v);
     return this;
@@ -104,6 +129,7 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** The function built so far (the builder can go on, and build again). */
   build(): InMemoryFunction {
     const preds: number[][] = this.blocks.map(() => []);
     this.blocks.forEach((b, i) => {
@@ -112,7 +138,7 @@ export class FunctionBuilder {
     const insts: InstData[] = [];
     const blocks: BlockData[] = this.blocks.map((b, i) => {
       const first = insts.length;
-      insts.push(...b.insts);
+      for (const inst of b.insts) insts.push(inst); // not push(...): a block of a million instructions would overflow the stack
       return {
         first,
         end: insts.length,

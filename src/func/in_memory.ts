@@ -5,11 +5,16 @@ import type { Block, DebugLocation, Function, Inst, InstRange, OperandArray } fr
 import type { Operand } from '../model/operand.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
 
+/** An ordinary instruction, a block's terminating branch, or a return. */
 export type InstKind = 'op' | 'branch' | 'ret';
 
+/** One instruction of a `FunctionData`. */
 export interface InstData {
+  /** What kind of instruction. */
   readonly op: InstKind;
+  /** Its operands, in order. */
   readonly operands: readonly Operand[];
+  /** The registers it clobbers. */
   readonly clobbers: PRegSet;
   /** The clobbers in the order they were written, when that differs from set order. */
   readonly clobberList?: readonly PReg[];
@@ -17,30 +22,45 @@ export interface InstData {
 
 /** A block of a `FunctionData` (indices as plain numbers). */
 export interface BlockData {
+  /** The first instruction. */
   readonly first: number;
+  /** One past the last instruction. */
   readonly end: number;
+  /** Predecessor blocks. */
   readonly preds: readonly number[];
+  /** Successor blocks, in the branch's target order. */
   readonly succs: readonly number[];
+  /** The block's params. */
   readonly params: readonly VReg[];
   /** `branchArgs[k]`: the values passed to the params of `succs[k]`. */
   readonly branchArgs: readonly (readonly VReg[])[];
 }
 
+/** Everything an `InMemoryFunction` holds, as plain data (what the corpus reader and the builder make). */
 export interface FunctionData {
+  /** The entry block. */
   readonly entry: number;
+  /** The number of vregs. */
   readonly numVregs: number;
+  /** The blocks, in order. */
   readonly blocks: readonly BlockData[];
+  /** The instructions, numbered in block order. */
   readonly insts: readonly InstData[];
   /** Spill slot size per class (int, float, vector). */
   readonly spillslotSize: readonly [number, number, number];
+  /** See `Function.multiSpillslotNamedByLastSlot`. */
   readonly multiSpillslotNamedByLastSlot: boolean;
+  /** See `Function.allowMultipleVregDefs`. */
   readonly allowMultipleVregDefs: boolean;
+  /** `[vreg, from inst, to inst (exclusive), label]` entries. */
   readonly debugValueLabels: readonly (readonly [VReg, number, number, number])[];
 }
 
 const NO_ARGS: readonly VReg[] = Object.freeze([]);
 
+/** A `Function` held in memory: what `FunctionBuilder.build` and the corpus reader make. */
 export class InMemoryFunction implements Function {
+  /** The data the function was made from. */
   readonly data: FunctionData;
   private readonly instKind: Uint8Array;
   /** Each instruction's operands as a view into one Uint32Array, made once. */

@@ -5,10 +5,10 @@
 // and by bench/degenerate.ts (the full sizes, timed).
 
 import { FunctionBuilder } from '../func/builder.js';
-import { InMemoryFunction } from '../func/in_memory.js';
+import { InMemoryFunction, type InstData } from '../func/in_memory.js';
 import type { MachineEnv } from '../model/function.js';
 import { Operand } from '../model/operand.js';
-import { preg, PRegSet, RegClass, type VReg } from '../model/regs.js';
+import { preg, PRegSet, RegClass, type VReg, vreg } from '../model/regs.js';
 
 const I = RegClass.Int;
 
@@ -29,19 +29,29 @@ export function envWith(regs: number): MachineEnv {
   };
 }
 
-/** One block of `n` instructions, each defining a value from the one before. */
+/**
+ * One block of `n` instructions, each defining a value from the one before.
+ * (Built as data: the builder spreads a block's instructions into one call,
+ * which overflows the stack at a million.)
+ */
 export function straightLine(n: number): InMemoryFunction {
-  const b = new FunctionBuilder();
-  const b0 = b.block();
-  let prev = b.vreg(I);
-  b.inst(b0, [Operand.regDef(prev)]);
+  const insts: InstData[] = [];
+  const none = new PRegSet();
+  insts.push({ op: 'op', operands: [Operand.regDef(vreg(0, I))], clobbers: none });
   for (let i = 1; i < n - 1; i++) {
-    const v = b.vreg(I);
-    b.inst(b0, [Operand.regDef(v), Operand.regUse(prev)]);
-    prev = v;
+    insts.push({ op: 'op', operands: [Operand.regDef(vreg(i, I)), Operand.regUse(vreg(i - 1, I))], clobbers: none });
   }
-  b.ret(b0, [Operand.regFixedUse(prev, preg(0, I))]);
-  return b.build();
+  insts.push({ op: 'ret', operands: [Operand.regFixedUse(vreg(n - 2, I), preg(0, I))], clobbers: none });
+  return new InMemoryFunction({
+    entry: 0,
+    numVregs: n - 1,
+    blocks: [{ first: 0, end: n, preds: [], succs: [], params: [], branchArgs: [] }],
+    insts,
+    spillslotSize: [1, 1, 2],
+    multiSpillslotNamedByLastSlot: false,
+    allowMultipleVregDefs: false,
+    debugValueLabels: [],
+  });
 }
 
 /**

@@ -38,11 +38,15 @@ import { parseOperand, parsePReg, parseVReg } from './atoms.js';
 
 /** A function read from text (or to be printed as text), with what surrounds it. */
 export interface TextFunction {
+  /** The function's name. */
   name: string;
+  /** Where it comes from. */
   origin: string;
   /** For functions that are deliberately invalid: what is wrong. */
   defect?: string;
+  /** The function. */
   func: InMemoryFunction;
+  /** Its machine env. */
   env: MachineEnv;
   /** Names given to registers by the `regs` header line (e.g. `rax` for `p0i`). */
   regNames: ReadonlyMap<PReg, string>;
@@ -54,12 +58,19 @@ export interface TextFunction {
    * Reference results carried by `reference ion|fastalloc {…}` lines: the
    * corpus RESULT objects as parsed JSON, and their lines (see src/io/files.ts).
    */
-  results: { ion?: ResultLine; fastalloc?: ResultLine };
+  results: {
+    /** Ion's reference result. */
+    ion?: ResultLine;
+    /** Fastalloc's reference result. */
+    fastalloc?: ResultLine;
+  };
 }
 
 /** A `reference` line's JSON value and the line it is on. */
 export interface ResultLine {
+  /** The parsed JSON. */
   json: unknown;
+  /** Its 1-based line. */
   line: number;
 }
 
@@ -70,7 +81,9 @@ export type RegNameSource = RegNames | ReadonlyMap<PReg, string>;
 
 /** A text-format error: its message starts with `line:column`. */
 export class TextParseError extends RegAllocError {
+  /** The 1-based line. */
   readonly line: number;
+  /** The 1-based column. */
   readonly column: number;
   constructor(line: number, column: number, what: string, kind: RegAllocErrorKind = 'Format', place: object = {}) {
     super(kind, `${line}:${column}: ${what}`, { ...place, path: `${line}:${column}` });
@@ -584,14 +597,23 @@ function mentionedRegs(func: InMemoryFunction, env: MachineEnv): PReg[] {
   return regs;
 }
 
+/** What `printTextFunction` writes besides the function. */
 export interface PrintOptions {
+  /** The function's name. */
   name?: string;
+  /** Where it comes from. */
   origin?: string;
+  /** For an invalid function: what is wrong. */
   defect?: string;
   /** Register names to write instead of `p3i` (declared in a `regs` header line). */
   regNames?: RegNameSource;
   /** Reference results (corpus RESULT JSON) to carry as `reference ion|fastalloc {…}` lines at the end. */
-  results?: { ion?: unknown; fastalloc?: unknown };
+  results?: {
+    /** Ion's result (corpus RESULT JSON). */
+    ion?: unknown;
+    /** Fastalloc's result (corpus RESULT JSON). */
+    fastalloc?: unknown;
+  };
 }
 
 /** The text of one operand, with `reg` naming registers. */
@@ -701,12 +723,19 @@ function impliedVregs(d: Pick<FunctionData, 'blocks' | 'insts' | 'debugValueLabe
 
 /** What `printText` prints: a function with its env, name, origin, defect and register names. */
 export interface PrintableFunction {
+  /** The function's name. */
   name: string;
+  /** Where it comes from. */
   origin: string;
+  /** For an invalid function: what is wrong. */
   defect?: string;
+  /** The function. */
   func: InMemoryFunction;
+  /** Its machine env. */
   env: MachineEnv;
+  /** Register names to print. */
   regNames?: RegNameSource;
+  /** Reference results to carry. */
   results?: PrintOptions['results'];
 }
 

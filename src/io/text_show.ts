@@ -14,6 +14,7 @@ import type { InMemoryFunction } from '../func/in_memory.js';
 import { formatScore, scoreDetails } from '../score/index.js';
 import { blockHeaderText, derivePreds, operandText, type RegNameSource, regNamer, targetsText } from './text.js';
 
+/** What `showAllocation` prints besides the allocation. */
 export interface ShowOptions {
   /** A title for the first line, e.g. the function's name. */
   name?: string;

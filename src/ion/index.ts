@@ -19,6 +19,7 @@ import { allocateSpillslots, SpillSlots, tryAllocatingRegsForSpilledBundles } fr
 export class IonContext {
   private readonly ion = new IonEnv();
 
+  /** Allocates `func` with Ion, reusing this context's buffers. */
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
     const cfg = CFGInfo.compute(func);
     if (options.validateSsa) validateSsa(func, cfg);

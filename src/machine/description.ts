@@ -63,7 +63,9 @@ export interface MachineDescription {
   readonly spillslotUnits: readonly [number, number, number];
   /** The stack pointer, the frame pointer and the link register, where the ISA has them. */
   readonly stackPointer?: PReg;
+  /** The frame pointer (reserved). */
   readonly framePointer?: PReg;
+  /** The link (return-address) register, where the ISA has one (reserved). */
   readonly linkRegister?: PReg;
 }
 
@@ -72,8 +74,11 @@ export type RegRef = string | number;
 
 /** One register of a class: its hw_enc, its name and other names it answers to. */
 export interface RegSpec {
+  /** The hardware encoding, 0..63. */
   readonly hwEnc: number;
+  /** The name `regName` gives. */
   readonly name: string;
+  /** Other names `pregByName` accepts (`fp` for x29). */
   readonly aliases?: readonly string[];
 }
 
@@ -113,6 +118,7 @@ export class MachineBuilder {
   private fp: PReg | undefined;
   private lr: PReg | undefined;
 
+  /** @param name - the description's name, used in its error messages */
   constructor(readonly name: string) {}
 
   /**
@@ -203,14 +209,17 @@ export class MachineBuilder {
     return this;
   }
 
+  /** The stack pointer: reserved, never allocatable. */
   stackPointer(reg: RegRef): this {
     this.sp = this.refs([reg], 0, 'stack pointer')[0];
     return this;
   }
+  /** The frame pointer: reserved, never allocatable. */
   framePointer(reg: RegRef): this {
     this.fp = this.refs([reg], 0, 'frame pointer')[0];
     return this;
   }
+  /** The link register: reserved, never allocatable. */
   linkRegister(reg: RegRef): this {
     this.lr = this.refs([reg], 0, 'link register')[0];
     return this;

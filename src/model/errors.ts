@@ -1,8 +1,13 @@
 // Typed errors. regalloc2's `RegAllocError` variants, plus the ones for input
 // that regalloc2 does not check (it panics or allocates wrongly instead).
 
-import { type PReg, type RegNames, type VReg, vregIndex, REG_CLASS_NAME, vregClass, vregToString, pregToString } from './regs.js';
+import { nameRegisters, type PReg, type RegNames, type VReg, vregIndex, REG_CLASS_NAME, vregClass, vregToString, pregToString } from './regs.js';
 
+/**
+ * What is wrong: regalloc2's variants (`CritEdge`, `SSA`, `BB`, `Branch`,
+ * `EntryLivein`, `DisallowedBranchArg`, `TooManyLiveRegs`, `TooManyOperands`)
+ * and ours for what regalloc2 does not check.
+ */
 export type RegAllocErrorKind =
   // regalloc2's variants
   | 'CritEdge'
@@ -39,9 +44,11 @@ export type RegAllocErrorKind =
  * numbers). Every field is optional.
  */
 export interface ErrorPlace {
+  /** The block. */
   block?: number;
   /** The second block of a critical edge. */
   toBlock?: number;
+  /** The instruction. */
   inst?: number;
   /** The operand's index in its instruction's operand list. */
   operand?: number;
@@ -55,7 +62,9 @@ export interface ErrorPlace {
 
 /** The place as an error's thrower gives it: vreg and register as values. */
 export interface ErrorPlaceInput extends Omit<ErrorPlace, 'vreg' | 'preg'> {
+  /** The vreg, as a value. */
   vreg?: VReg;
+  /** The register, as a value. */
   preg?: PReg;
 }
 
@@ -65,7 +74,9 @@ export interface ErrorPlaceInput extends Omit<ErrorPlace, 'vreg' | 'preg'> {
  * text (`place.vreg === 'v3i'`), the values are on `vreg` / `preg`.
  */
 export class RegAllocError extends Error {
+  /** What is wrong. */
   readonly kind: RegAllocErrorKind;
+  /** Where, as text and indices (no packed numbers). */
   readonly place: ErrorPlace;
   /** The vreg the error is about, as a value (the place holds its text form). */
   readonly vreg: VReg | undefined;
@@ -99,7 +110,8 @@ export class RegAllocError extends Error {
     if (p.operand !== undefined) parts.push(`operand ${p.operand}`);
     if (p.vreg !== undefined) parts.push(p.vreg);
     if (this.preg !== undefined) parts.push(pregToString(this.preg, names));
-    return `${this.kind}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${this.message}`;
+    const message = names ? nameRegisters(this.message, names) : this.message;
+    return `${this.kind}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${message}`;
   }
 
   /**
@@ -130,10 +142,12 @@ export class RegAllocError extends Error {
   }
 }
 
+/** regalloc2's Debug form of a vreg: `VReg(vreg = 3, class = Int)`. */
 export function vregDebug(v: VReg): string {
   return `VReg(vreg = ${vregIndex(v)}, class = ${REG_CLASS_NAME[vregClass(v)]})`;
 }
 
+/** True when `e` is a `RegAllocError`. */
 export function isRegAllocError(e: unknown): e is RegAllocError {
   return e instanceof RegAllocError;
 }

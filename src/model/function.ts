@@ -6,9 +6,15 @@ import type { Operand } from './operand.js';
 import type { PReg, PRegSet, RegClass, VReg } from './regs.js';
 
 /** A block index (0-based, dense). Branded: a plain number or an `Inst` is not a `Block` to the compiler; no cost at run time. */
-export type Block = number & { readonly __brand?: 'Block' };
+export type Block = number & {
+  /** Compile-time brand only: never present at run time. */
+  readonly __brand?: 'Block';
+};
 /** An instruction index (0-based, dense, in block order). Branded like `Block`. */
-export type Inst = number & { readonly __brand?: 'Inst' };
+export type Inst = number & {
+  /** Compile-time brand only: never present at run time. */
+  readonly __brand?: 'Inst';
+};
 
 /** A typed-array view whose elements are `Operand`s (what `InMemoryFunction.instOperands` returns). */
 export type OperandArray = Uint32Array & { readonly [index: number]: Operand };
@@ -17,7 +23,9 @@ export type AllocationArray = Int32Array & { readonly [index: number]: Allocatio
 
 /** A half-open range of instructions `[first, end)`. */
 export interface InstRange {
+  /** The first instruction. */
   readonly first: Inst;
+  /** One past the last instruction. */
   readonly end: Inst;
 }
 
@@ -30,24 +38,39 @@ export interface InstRange {
  * any number so that loops over indices need no casts.
  */
 export interface Function {
+  /** How many instructions the function has. */
   numInsts(): number;
+  /** How many blocks the function has. */
   numBlocks(): number;
+  /** The entry block. */
   entryBlock(): Block;
+  /** The block's instructions (a contiguous range, ending with its branch or return). */
   blockInsns(block: Block): InstRange;
+  /** The block's successors, in the order of its branch's targets. */
   blockSuccs(block: Block): ArrayLike<Block>;
+  /** The block's predecessors. */
   blockPreds(block: Block): ArrayLike<Block>;
+  /** The block's parameters (the SSA phis: values its predecessors' branches pass in). */
   blockParams(block: Block): ArrayLike<VReg>;
+  /** True when `inst` is a return. */
   isRet(inst: Inst): boolean;
+  /** True when `inst` is a branch (the last instruction of a block that does not return). */
   isBranch(inst: Inst): boolean;
   /** Values passed by the branch `inst` of `block` to the params of successor `succIdx`. */
   branchBlockparams(block: Block, inst: Inst, succIdx: number): ArrayLike<VReg>;
+  /** The instruction's operands, in order (a reuse constraint names an index in this list). */
   instOperands(inst: Inst): ArrayLike<Operand>;
+  /** The registers the instruction clobbers (e.g. a call's caller-saved registers); none of its operands may live in one across it. */
   instClobbers(inst: Inst): PRegSet;
+  /** How many vregs there are: every vreg index is below it. */
   numVregs(): number;
   /** `[vreg, from inst, to inst (exclusive), label]` entries. */
   debugValueLabels(): ReadonlyArray<readonly [VReg, Inst, Inst, number]>;
+  /** Spill-slot units a value of class `cls` takes (see `frameLayout`). */
   spillslotSize(cls: RegClass): number;
+  /** True when a multi-unit spill slot is named by its last unit rather than its first. */
   multiSpillslotNamedByLastSlot(): boolean;
+  /** True when a vreg may be defined more than once (not SSA); regalloc2 allows it only with care. */
   allowMultipleVregDefs(): boolean;
 }
 
@@ -65,8 +88,11 @@ export interface MachineEnv {
 
 /** A move inserted by the allocator at a program point. */
 export interface Edit {
+  /** Where the move runs (see `walkFunction` for the order of moves at one point). */
   readonly point: ProgPoint;
+  /** The source. */
   readonly from: Allocation;
+  /** The destination. */
   readonly to: Allocation;
 }
 
@@ -75,38 +101,69 @@ export type DebugLocation = readonly [number, ProgPoint, ProgPoint, Allocation];
 
 /** regalloc2's `ion::Stats` counters (all zero for Fastalloc). */
 export interface Stats {
+  /** Blocks visited while computing live-ins (liveness). */
   livein_blocks: number;
+  /** Iterations of the live-in fixpoint. */
   livein_iterations: number;
+  /** Live ranges built by liveness. */
   initial_liverange_count: number;
+  /** Bundles merged together (merging). */
   merged_bundle_count: number;
+  /** Bundles taken from the allocation queue. */
   process_bundle_count: number;
+  /** Probes of a fixed register for a bundle. */
   process_bundle_reg_probes_fixed: number;
+  /** Successful fixed-register probes. */
   process_bundle_reg_success_fixed: number;
+  /** Bundles probed with the bounding-range heuristic. */
   process_bundle_bounding_range_probe_start_any: number;
+  /** Registers probed with the bounding-range heuristic. */
   process_bundle_bounding_range_probes_any: number;
+  /** Successful bounding-range probes. */
   process_bundle_bounding_range_success_any: number;
+  /** Bundles probed over all registers. */
   process_bundle_reg_probe_start_any: number;
+  /** Registers probed over all registers. */
   process_bundle_reg_probes_any: number;
+  /** Successful probes over all registers. */
   process_bundle_reg_success_any: number;
+  /** Times bundles were evicted. */
   evict_bundle_event: number;
+  /** Bundles evicted. */
   evict_bundle_count: number;
+  /** Bundle splits. */
   splits: number;
+  /** Splits around clobbers. */
   splits_clobbers: number;
+  /** Splits of hot code. */
   splits_hot: number;
+  /** Splits at a conflict. */
   splits_conflicts: number;
+  /** Splits at a def. */
   splits_defs: number;
+  /** Splits into single-use pieces. */
   splits_all: number;
+  /** Live ranges after allocation. */
   final_liverange_count: number;
+  /** Bundles after allocation. */
   final_bundle_count: number;
+  /** Bundles spilled. */
   spill_bundle_count: number;
+  /** Register probes for spilled bundles (second chance). */
   spill_bundle_reg_probes: number;
+  /** Successful second-chance probes. */
   spill_bundle_reg_success: number;
+  /** Block-parameter moves into blocks. */
   blockparam_ins_count: number;
+  /** Block-parameter moves out of blocks. */
   blockparam_outs_count: number;
+  /** Half-moves built by move insertion. */
   halfmoves_count: number;
+  /** Edits (moves) in the output. */
   edits_count: number;
 }
 
+/** The `Stats` fields in regalloc2's order. */
 export const STATS_FIELDS: readonly (keyof Stats)[] = [
   'livein_blocks',
   'livein_iterations',
@@ -178,6 +235,7 @@ export function emptyStats(): Stats {
 
 /** The result of allocation (regalloc2's `Output`). */
 export interface Output {
+  /** How many spill-slot units the frame needs (see `frameLayout`). */
   numSpillslots: number;
   /**
    * Moves, sorted by program point. In the allocators' outputs these objects
@@ -194,7 +252,9 @@ export interface Output {
   allocs: Int32Array;
   /** Index into `allocs` of each instruction's first operand. */
   instAllocOffsets: Uint32Array;
+  /** Where each labelled value lives over which range (`Function.debugValueLabels`), sorted by label. */
   debugLocations: DebugLocation[];
+  /** regalloc2's counters (Ion). */
   stats: Stats;
   /** With `annotate` (Ion): what happened at each program point, for debugging. */
   annotations?: Map<ProgPoint, string[]>;
@@ -245,8 +305,10 @@ export function instAllocs(out: Output, inst: Inst): Allocation[] {
   return Array.from(out.allocs.subarray(start, end)) as Allocation[];
 }
 
+/** `ion`: the backtracking allocator (best code); `fastalloc`: the single-pass one (fastest). */
 export type Algorithm = 'ion' | 'fastalloc';
 
+/** Options of `allocate`. */
 export interface RegallocOptions {
   /** Which allocator runs: `ion` (default, best code) or `fastalloc` (fastest). */
   algorithm?: Algorithm;

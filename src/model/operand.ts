@@ -17,39 +17,93 @@ import {
 import { RegAllocError } from './errors.js';
 
 /** One operand of an instruction, packed in a uint32 (see the layout above); branded like `PReg`. Make one with the `Operand.*` factories. */
-export type Operand = number & { readonly __brand?: 'Operand' };
+export type Operand = number & {
+  /** Compile-time brand only: never present at run time. */
+  readonly __brand?: 'Operand';
+};
 
+/** 0 def, 1 use. */
 export type OperandKind = 0 | 1;
-export const OperandKind = { Def: 0, Use: 1 } as const;
+/** Whether an operand writes or reads its vreg. */
+export const OperandKind = {
+  /** The instruction writes the vreg (defines it). */
+  Def: 0,
+  /** The instruction reads the vreg. */
+  Use: 1,
+} as const;
+/** 0 early, 1 late. */
 export type OperandPos = 0 | 1;
-export const OperandPos = { Early: 0, Late: 1 } as const;
+/**
+ * When in the instruction an operand is live: an instruction has an early
+ * point (inputs read) and a late point (outputs written).
+ */
+export const OperandPos = {
+  /** At the instruction's start: where uses are normally read. */
+  Early: 0,
+  /** At the instruction's end: where defs are normally written. */
+  Late: 1,
+} as const;
 
 /** Constraint kinds as returned by `operandConstraintKind`. */
 export const enum ConstraintKind {
+  /** A register or a spill slot. */
   Any = 0,
+  /** Any register of the class. */
   Reg = 1,
+  /** A spill slot. */
   Stack = 2,
+  /** One given register. */
   FixedReg = 3,
+  /** The register of another operand (a reuse def). */
   Reuse = 4,
+  /** A register with hw_enc below a power of two. */
   Limit = 5,
 }
 
 /** A decoded constraint, for code off the hot path. */
 export type OperandConstraint =
-  | { kind: 'any' }
-  | { kind: 'reg' }
-  | { kind: 'stack' }
-  | { kind: 'fixed'; preg: PReg }
-  | { kind: 'reuse'; index: number }
-  | { kind: 'limit'; max: number };
+  | {
+      /** A register or a spill slot. */
+      kind: 'any';
+    }
+  | {
+      /** Any register of the class. */
+      kind: 'reg';
+    }
+  | {
+      /** A spill slot. */
+      kind: 'stack';
+    }
+  | {
+      /** The register `preg`. */
+      kind: 'fixed';
+      /** The fixed register. */
+      preg: PReg;
+    }
+  | {
+      /** The register of operand `index` of the same instruction. */
+      kind: 'reuse';
+      /** The reused operand's index in the operand list. */
+      index: number;
+    }
+  | {
+      /** A register with hw_enc below `max`. */
+      kind: 'limit';
+      /** A power of two. */
+      max: number;
+    };
 
-/** Raw 7-bit constraint fields. */
+/** Raw 7-bit constraint field of `any` (for `makeOperand`; the `Operand.*` factories are the checked way). */
 export const CONSTRAINT_ANY = 0;
+/** Raw constraint field of `reg`. */
 export const CONSTRAINT_REG = 1;
+/** Raw constraint field of `stack`. */
 export const CONSTRAINT_STACK = 2;
+/** Raw constraint field of `fixed(hw_enc)` (unchecked). */
 export function constraintFixed(hwEnc: number): number {
   return 0b1000000 | hwEnc;
 }
+/** Raw constraint field of `reuse(index)` (unchecked). */
 export function constraintReuse(index: number): number {
   return 0b0100000 | index;
 }
@@ -57,8 +111,10 @@ export function constraintReuse(index: number): number {
 export function constraintLimit(max: number): number {
   return 0b0010000 | (31 - Math.clz32(max));
 }
+/** The largest operand index a reuse constraint can name. */
 export const MAX_REUSE_INDEX = 31;
 
+/** Packs an operand from its fields, unchecked (internal hot paths; the `Operand.*` factories check). */
 export function makeOperand(
   v: VReg,
   constraintField: number,
@@ -113,24 +169,31 @@ export function operandFromConstraint(
   return makeOperand(v, field, kind, pos);
 }
 
+/** The index of the operand's vreg. */
 export function operandVRegIndex(op: Operand): number {
   return op & 0x1fffff;
 }
+/** The operand's register class. */
 export function operandClass(op: Operand): RegClass {
   return ((op >>> 21) & 3) as RegClass;
 }
+/** The operand's vreg. */
 export function operandVReg(op: Operand): VReg {
   return ((op & 0x1fffff) * 4 + ((op >>> 21) & 3)) as VReg;
 }
+/** Early (0) or late (1). */
 export function operandPos(op: Operand): OperandPos {
   return ((op >>> 23) & 1) as OperandPos;
 }
+/** Def (0) or use (1). */
 export function operandKind(op: Operand): OperandKind {
   return ((op >>> 24) & 1) as OperandKind;
 }
+/** True for a use. */
 export function operandIsUse(op: Operand): boolean {
   return ((op >>> 24) & 1) === 1;
 }
+/** True for a def (temps included). */
 export function operandIsDef(op: Operand): boolean {
   return ((op >>> 24) & 1) === 0;
 }
@@ -138,6 +201,7 @@ export function operandIsDef(op: Operand): boolean {
 export function operandConstraintField(op: Operand): number {
   return op >>> 25;
 }
+/** The constraint's kind, without decoding its argument. */
 export function operandConstraintKind(op: Operand): ConstraintKind {
   const f = op >>> 25;
   if (f & 0b1000000) return ConstraintKind.FixedReg;
@@ -158,6 +222,7 @@ export function operandLimit(op: Operand): number {
   return 1 << ((op >>> 25) & 15);
 }
 
+/** The decoded constraint, e.g. `{ kind: 'fixed', preg }`. */
 export function operandConstraint(op: Operand): OperandConstraint {
   switch (operandConstraintKind(op)) {
     case ConstraintKind.Any:
@@ -185,6 +250,7 @@ export function fixedNonAllocatable(p: PReg): Operand {
   );
 }
 
+/** True for an `Operand.fixedNonAllocatable` operand. */
 export function operandIsFixedNonAllocatable(op: Operand): boolean {
   return (op & 0x1fffff) === VREG_MAX_INDEX && (op >>> 31) === 1;
 }

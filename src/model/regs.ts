@@ -4,9 +4,20 @@
 
 /** Register class: 0 = int, 1 = float, 2 = vector (regalloc2's `RegClass`). */
 export type RegClass = 0 | 1 | 2;
-export const RegClass = { Int: 0, Float: 1, Vector: 2 } as const;
+/** The register classes by name: `RegClass.Int`, `RegClass.Float`, `RegClass.Vector`. */
+export const RegClass = {
+  /** Integer and pointer registers. */
+  Int: 0,
+  /** Floating-point registers (on x86-64 and AArch64 also the SIMD ones, as in Cranelift). */
+  Float: 1,
+  /** Vector registers of ISAs that keep them apart (RISC-V V). */
+  Vector: 2,
+} as const;
+/** How many register classes there are (3). */
 export const NUM_REG_CLASSES = 3;
+/** The one-letter class suffix of the text forms (`p3i`, `v2f`), by class. */
 export const REG_CLASS_SUFFIX = ['i', 'f', 'v'] as const;
+/** The class names (`Int`, `Float`, `Vector`), by class. */
 export const REG_CLASS_NAME = ['Int', 'Float', 'Vector'] as const;
 
 /**
@@ -18,10 +29,15 @@ export const REG_CLASS_NAME = ['Int', 'Float', 'Vector'] as const;
  * expected is a compile error; a plain number is accepted (so arithmetic and
  * typed arrays need no casts); at run time each is just a number.
  */
-export type PReg = number & { readonly __brand?: 'PReg' };
+export type PReg = number & {
+  /** Compile-time brand only: never present at run time. */
+  readonly __brand?: 'PReg';
+};
+/** The largest hw_enc a register can have (63). */
 export const PREG_MAX_HW_ENC = 63;
 /** Number of distinct PReg indices, including class bits. */
 export const PREG_NUM_INDEX = 256;
+/** "No register": hw_enc 63 of class Int, as in regalloc2. */
 export const PREG_INVALID = ((RegClass.Int << 6) | PREG_MAX_HW_ENC) as PReg;
 
 /**
@@ -56,14 +72,17 @@ export function isValidPReg(p: number): boolean {
 export function isValidVReg(v: number): boolean {
   return Number.isInteger(v) && v >= 0 && v < VREG_MAX_INDEX * 4 && (v & 3) !== 3;
 }
+/** The register's hardware encoding (0..63). */
 export function pregHwEnc(p: PReg): number {
   return p & 63;
 }
+/** The register's class. */
 export function pregClass(p: PReg): RegClass {
   return ((p >> 6) & 3) as RegClass;
 }
 /** Anything that names registers: a `MachineDescription`, or an object with `regName`. */
 export interface RegNamer {
+  /** The register's name, e.g. `rax`. */
   regName(p: PReg): string;
 }
 /**
@@ -87,14 +106,37 @@ export function pregToString(p: PReg, names?: RegNames): string {
 }
 
 /**
+ * `text` with every register written in the generic form (`p0i`, `p13f`)
+ * renamed after `names` (`rax`, `xmm13`): messages are written once, when
+ * the error is thrown, and read with the names of the machine at hand.
+ *
+ * ```ts
+ * nameRegisters('p0i is also clobbered', x86_64SystemV); // 'rax is also clobbered'
+ * ```
+ */
+export function nameRegisters(text: string, names: RegNames): string {
+  return text.replace(/\bp(\d{1,2})([ifv])\b/g, (whole, hwEnc: string, cls: string) => {
+    const hw = Number(hwEnc);
+    const classIndex = REG_CLASS_SUFFIX.indexOf(cls as (typeof REG_CLASS_SUFFIX)[number]);
+    return hw <= PREG_MAX_HW_ENC ? pregToString(((classIndex << 6) | hw) as PReg, names) : whole;
+  });
+}
+
+/**
  * A virtual register, packed as `index * 4 + class`. Indices are limited to
  * 21 bits (`VREG_MAX_INDEX`) so that an operand fits in one uint32; the top
  * index is reserved for fixed non-allocatable operands, as in regalloc2.
  */
 /** A virtual register (`index * 4 + class`); a branded number like `PReg`. */
-export type VReg = number & { readonly __brand?: 'VReg' };
+export type VReg = number & {
+  /** Compile-time brand only: never present at run time. */
+  readonly __brand?: 'VReg';
+};
+/** Bits of a vreg index in an operand (21). */
 export const VREG_INDEX_BITS = 21;
+/** The reserved top vreg index (2^21 - 1): vreg indices are below it. */
 export const VREG_MAX_INDEX = (1 << VREG_INDEX_BITS) - 1;
+/** "No vreg": the reserved index, class Int. */
 export const VREG_INVALID = (VREG_MAX_INDEX * 4) as VReg;
 
 /**
@@ -110,9 +152,11 @@ export function vreg(index: number, cls: RegClass): VReg {
   checkClass(cls, 'vreg');
   return (index * 4 + cls) as VReg;
 }
+/** The vreg's index (0-based, dense in a function). */
 export function vregIndex(v: VReg): number {
   return v >>> 2;
 }
+/** The vreg's class. */
 export function vregClass(v: VReg): RegClass {
   return (v & 3) as RegClass;
 }
@@ -127,6 +171,7 @@ export function vregToString(v: VReg): string {
  * bit order matches regalloc2's PRegSet order (ascending PReg index).
  */
 export class PRegSet {
+  /** The eight 32-bit words of the set (see the class comment for the layout). */
   readonly bits: Uint32Array;
 
   constructor(bits?: ArrayLike<number>) {
@@ -134,39 +179,47 @@ export class PRegSet {
     if (bits) this.bits.set(bits);
   }
 
+  /** A new empty set. */
   static empty(): PRegSet {
     return new PRegSet();
   }
 
+  /** A new set of the given registers: `PRegSet.of([preg(0, RegClass.Int), preg(1, RegClass.Int)])`. */
   static of(regs: Iterable<PReg>): PRegSet {
     const s = new PRegSet();
     for (const r of regs) s.add(r);
     return s;
   }
 
+  /** A copy of this set. */
   clone(): PRegSet {
     return new PRegSet(this.bits);
   }
 
+  /** True when `p` is in the set. */
   contains(p: PReg): boolean {
     return (this.bits[p >>> 5]! & (1 << (p & 31))) !== 0;
   }
 
+  /** Adds `p`; returns this set. */
   add(p: PReg): this {
     this.bits[p >>> 5]! |= 1 << (p & 31);
     return this;
   }
 
+  /** Removes `p`; returns this set. */
   remove(p: PReg): this {
     this.bits[p >>> 5]! &= ~(1 << (p & 31));
     return this;
   }
 
+  /** Adds every register of `o` to this set. */
   unionFrom(o: PRegSet): this {
     for (let i = 0; i < 8; i++) this.bits[i]! |= o.bits[i]!;
     return this;
   }
 
+  /** Keeps only the registers also in `o`. */
   intersectFrom(o: PRegSet): this {
     for (let i = 0; i < 8; i++) this.bits[i]! &= o.bits[i]!;
     return this;
@@ -178,12 +231,14 @@ export class PRegSet {
     return this;
   }
 
+  /** A new set of every register index not in this one. */
   invert(): PRegSet {
     const s = new PRegSet();
     for (let i = 0; i < 8; i++) s.bits[i] = ~this.bits[i]!;
     return s;
   }
 
+  /** Empties the set. */
   clear(): this {
     const b = this.bits;
     for (let i = 0; i < 8; i++) b[i] = 0;
@@ -228,17 +283,20 @@ export class PRegSet {
     return this.bits[2 * cls] === 0 && this.bits[2 * cls + 1] === 0;
   }
 
+  /** True when the set holds no register. */
   isEmpty(): boolean {
     for (let i = 0; i < 8; i++) if (this.bits[i] !== 0) return false;
     return true;
   }
 
+  /** How many registers the set holds. */
   get size(): number {
     let n = 0;
     for (let i = 0; i < 8; i++) n += popcount32(this.bits[i]!);
     return n;
   }
 
+  /** True when both sets hold the same registers. */
   equals(o: PRegSet): boolean {
     for (let i = 0; i < 8; i++) if (this.bits[i] !== o.bits[i]) return false;
     return true;
@@ -258,6 +316,7 @@ export class PRegSet {
     return out;
   }
 
+  /** Iterates the registers in ascending index order. */
   [Symbol.iterator](): Iterator<PReg> {
     return this.toArray()[Symbol.iterator]();
   }
@@ -277,6 +336,7 @@ export class PRegSet {
   }
 }
 
+/** The number of set bits of a 32-bit integer. */
 export function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);

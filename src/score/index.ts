@@ -23,6 +23,7 @@ import {
   operandIsUse,
 } from '../model/operand.js';
 
+/** The costs `score` weighs moves with. */
 export interface CostModel {
   /** A load from memory into a register (a reload). Default 4. */
   loadCost: number;
@@ -39,10 +40,12 @@ export interface CostModel {
   env?: MachineEnv;
 }
 
+/** Loads 4, stores 1, register moves 0.2. */
 export const DEFAULT_COST_MODEL: Readonly<CostModel> = Object.freeze({ loadCost: 4, storeCost: 1, moveCost: 0.2 });
 
 /** What an allocation costs, in total and by kind; counts are unweighted, costs weighted by frequency. */
 export interface ScoreDetails {
+  /** The weighted total. */
   total: number;
   /** Register → register moves. */
   regMoves: number;
@@ -54,10 +57,15 @@ export interface ScoreDetails {
   stackMoves: number;
   /** Operands given memory where a register was allowed (`any`, `reuse`). */
   memoryOperands: number;
+  /** Weighted cost of the register moves. */
   regMoveCost: number;
+  /** Weighted cost of the spills. */
   spillCost: number;
+  /** Weighted cost of the reloads. */
   reloadCost: number;
+  /** Weighted cost of the stack-to-stack moves. */
   stackMoveCost: number;
+  /** Weighted cost of the memory operands. */
   memoryOperandCost: number;
 }
 

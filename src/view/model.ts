@@ -11,7 +11,7 @@
 
 import { type Allocation, allocIsReg, allocReg, allocStack, allocToString, pointAfter, pointBefore, pointToString } from '../model/allocation.js';
 import { operandText } from '../io/text.js';
-import { allocPReg, locationCount, locationIndex } from '../model/location.js';
+import { allocPReg, locationIndex } from '../model/location.js';
 import { CFGInfo } from '../analysis/cfg.js';
 import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
 import {
@@ -137,7 +137,8 @@ function rowMiddle(r: number): number {
 }
 
 type VSet = readonly VReg[];
-type State = (VSet | undefined)[];
+/** Location index → the vregs it holds; an absent location holds nothing known. Sparse: Fastalloc gives thousands of slots. */
+type State = Map<number, VSet>;
 
 function intersect(a: VSet, b: VSet): VSet {
   if (a === b) return a;
@@ -302,12 +303,11 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   }
   for (let s = 0; s < out.numSpillslots; s++) {
     columnOf.set(locationIndex(allocStack(s)), columns.length);
-    columns.push({ name: `stack${s}`, kind: 'slot', regClass: 0, alloc: allocStack(s), allocatable: false });
+    columns.push({ name: allocName(allocStack(s)), kind: 'slot', regClass: 0, alloc: allocStack(s), allocatable: false });
   }
   const col = (a: Allocation): number => columnOf.get(locationIndex(a)) ?? -1;
 
   // Forward dataflow to block-entry states, kept to the vregs live there.
-  const numKeys = locationCount(out.numSpillslots);
   const entry: (State | null)[] = new Array<State | null>(nb).fill(null);
   // In SSA a def's vreg is nowhere before its def (block entry states keep
   // only live-in vregs), so older copies are searched for only when the
@@ -322,21 +322,20 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       if (operandIsFixedNonAllocatable(op) || !operandIsDef(op)) continue;
       const v = operandVReg(op);
       if (multipleDefs) {
-        for (let k = 0; k < numKeys; k++) {
-          const s = state[k];
-          if (s !== undefined && s.includes(v)) {
-            state[k] = s.filter((x) => x !== v);
+        for (const [k, s] of state) {
+          if (s.includes(v)) {
+            state.set(k, s.filter((x) => x !== v));
             touched?.push(k);
           }
         }
       }
       const k = locationIndex(allocs[j] ?? 0);
-      state[k] = [v];
+      state.set(k, [v]);
       touched?.push(k);
     }
     f.instClobbers(inst).forEach((p) => {
-      state[p] = undefined;
-      touched?.push(p);
+      state.delete(locationIndex(allocReg(p)));
+      touched?.push(locationIndex(allocReg(p)));
     });
   };
   const edgeState = (exit: State, b: number, succIdx: number): State => {
@@ -344,16 +343,14 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     const args = Array.from(f.branchBlockparams(b, f.blockInsns(b).end - 1, succIdx));
     const params = Array.from(f.blockParams(succ));
     const live = liveIn[succ]!;
-    const next: State = new Array<VSet | undefined>(numKeys);
-    for (let k = 0; k < numKeys; k++) {
-      const s = exit[k];
-      if (s === undefined) continue;
+    const next: State = new Map();
+    for (const [k, s] of exit) {
       const vals: VReg[] = [];
       for (const v of s) {
         if (live.has(v) && !params.includes(v)) vals.push(v);
         for (let a = 0; a < args.length; a++) if (args[a] === v && !vals.includes(params[a]!)) vals.push(params[a]!);
       }
-      next[k] = vals;
+      next.set(k, vals);
     }
     return next;
   };
@@ -363,7 +360,9 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
     for (let i = first; i < end; i++) {
       while (k < edits.length && edits[k]!.point <= pointBefore(i)) {
         const ed = edits[k]!;
-        state[locationIndex(ed.to)] = state[locationIndex(ed.from)];
+        const held = state.get(locationIndex(ed.from));
+        if (held === undefined) state.delete(locationIndex(ed.to));
+        else state.set(locationIndex(ed.to), held);
         visit?.('edit', k);
         k++;
       }
@@ -382,16 +381,22 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       for (const b of order) {
         if (!pending[b]) continue;
         pending[b] = 0;
-        const state: State = entry[b]?.slice() ?? new Array<VSet | undefined>(numKeys);
+        const state: State = new Map(entry[b] ?? []);
         runBlock(b, state);
         const succs = f.blockSuccs(b);
         for (let s = 0; s < succs.length; s++) {
           const succ = succs[s]!;
           const next = edgeState(state, b, s);
           const cur = entry[succ];
-          if (cur) for (let k = 0; k < numKeys; k++) next[k] = cur[k] === undefined || next[k] === undefined ? undefined : intersect(next[k]!, cur[k]!);
-          let changed = !cur;
-          if (cur) for (let k = 0; k < numKeys && !changed; k++) changed = !sameSet(cur[k], next[k]);
+          if (cur) {
+            for (const [k, vals] of next) {
+              const old = cur.get(k);
+              if (old === undefined) next.delete(k);
+              else next.set(k, intersect(vals, old));
+            }
+          }
+          let changed = !cur || cur.size !== next.size;
+          if (cur && !changed) for (const [k, vals] of next) if (!sameSet(cur.get(k), vals)) changed = true;
           if (changed) {
             entry[succ] = next;
             pending[succ] = 1;
@@ -431,14 +436,15 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       }
     }
     if (entry[b] === null && b !== f.entryBlock()) continue; // unreachable: nothing lives there
-    const state: State = entry[b]?.slice() ?? new Array<VSet | undefined>(numKeys);
+    const state: State = new Map(entry[b] ?? []);
     // Block params are written by the edge moves: they start at the header's middle.
     const params = new Set(Array.from(f.blockParams(b)));
-    const openAt: Map<VReg, number>[] = [];
+    /** Per location, the bars open in it: vreg → where the bar started. */
+    const openAt = new Map<number, Map<VReg, number>>();
     const open = (k: number, s: VSet | undefined, y: number): void => {
       const m = new Map<VReg, number>();
       if (s) for (const v of s) m.set(v, y);
-      openAt[k] = m;
+      openAt.set(k, m);
     };
     const close = (k: number, v: VReg, from: number, y: number): void => {
       const c = columnOf.get(k);
@@ -448,14 +454,13 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       const endY = need === undefined ? (from % 2 === 1 ? from + 1 : from) : Math.min(y, need);
       if (endY > from) bars.push(c, v, from, endY);
     };
-    for (let k = 0; k < numKeys; k++) {
-      const s = state[k];
-      if (s === undefined) continue;
-      openAt[k] = new Map();
-      for (const v of s) openAt[k]!.set(v, params.has(v) ? top + 1 : top);
+    for (const [k, s] of state) {
+      const m = new Map<VReg, number>();
+      for (const v of s) m.set(v, params.has(v) ? top + 1 : top);
+      openAt.set(k, m);
     }
     const replace = (k: number, next: VSet | undefined, y: number): void => {
-      const prev = openAt[k];
+      const prev = openAt.get(k);
       if (prev) {
         for (const [v, from] of prev) {
           if (!next || !next.includes(v)) {
@@ -466,7 +471,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         if (next) for (const v of next) if (!prev.has(v)) prev.set(v, y);
       } else open(k, next, y);
     };
-    const shadow: State = state.slice();
+    const shadow: State = new Map(state);
     const touched: number[] = [];
     runBlock(b, state, (kind, index) => {
       if (kind === 'edit') {
@@ -474,8 +479,9 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
         const row = editRow[index]!;
         const y = rowMiddle(row);
         const to = locationIndex(ed.to);
-        const held = shadow[locationIndex(ed.from)];
-        shadow[to] = held;
+        const held = shadow.get(locationIndex(ed.from));
+        if (held === undefined) shadow.delete(to);
+        else shadow.set(to, held);
         replace(to, held, y);
         const fromStack = !allocIsReg(ed.from) || stackPregs.contains(allocPReg(ed.from));
         const toStack = !allocIsReg(ed.to) || stackPregs.contains(allocPReg(ed.to));
@@ -519,17 +525,16 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       });
       // Mirror the state change of `step` on the open bars.
       for (const k of touched) {
-        if (!sameSet(shadow[k], state[k])) {
-          replace(k, state[k], y);
-          shadow[k] = state[k];
+        const now = state.get(k);
+        if (!sameSet(shadow.get(k), now)) {
+          replace(k, now, y);
+          if (now === undefined) shadow.delete(k);
+          else shadow.set(k, now);
         }
       }
       touched.length = 0;
     }, touched);
-    for (let k = 0; k < numKeys; k++) {
-      const m = openAt[k];
-      if (m) for (const [v, from] of m) close(k, v, from, bottom);
-    }
+    for (const [k, m] of openAt) for (const [v, from] of m) close(k, v, from, bottom);
   }
 
   const blocks: ViewBlock[] = [];
