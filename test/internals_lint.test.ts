@@ -10,12 +10,6 @@ import { test } from 'node:test';
 
 const root = join(import.meta.dirname, '..', 'src');
 const folders = ['ion', 'fastalloc', 'checker', 'moves'];
-// One deliberate exception these rules do not flag: Fastalloc's exclusivePos
-// decodes an operand's position, kind and reuse tag by hand, behind named
-// constants, because the operand helpers measured slower on that per-operand
-// path (see the comment there). Operand decoding elsewhere goes through
-// src/model/operand.ts; the test below keeps it the only one.
-
 /** Files another change owns for now; each entry says why it is skipped. */
 const skipped = new Map([['ion/liveness.ts', 'being reworked for speed separately; to be converted after it lands']]);
 
@@ -101,14 +95,4 @@ test('the lint catches what it is meant to catch', () => {
   for (const ok of ['const mid = (lo + hi) >>> 1;', 'new Int32Array(n + (n >>> 1))', 'new Int32Array(nv * 2)', 'pointInst(p)', 'r & 0xffff', 'halfmoves += 2 * count']) {
     assert.ok(!flagged(ok), `flagged: ${ok}`);
   }
-});
-
-test('Fastalloc decodes operands by hand only in exclusivePos', () => {
-  const text = readFileSync(join(root, 'fastalloc', 'index.ts'), 'utf8');
-  const lines = codeLines(text)
-    .map((code, i) => ({ code, line: i + 1 }))
-    .filter(({ code }) => /\bop >>> /.test(code));
-  const body = text.slice(text.indexOf('function exclusivePos('), text.indexOf('\n}\n', text.indexOf('function exclusivePos(')));
-  assert.equal(lines.length, 2, lines.map((l) => `${l.line}: ${l.code.trim()}`).join('\n'));
-  for (const { code } of lines) assert.ok(body.includes(code.trim()), `outside exclusivePos: ${code.trim()}`);
 });
