@@ -60,27 +60,13 @@ function tooManyLiveRegs(inst: number): RegAllocError {
   return new RegAllocError('TooManyLiveRegs', `inst ${inst}: too many values need registers at once`, { inst });
 }
 
-// exclusivePos decodes the operand by hand, on purpose: it runs several
-// times per operand, and written with operandPos/operandIsUse/
-// operandConstraintKind (and with the imported VREG_INVALID below), Fastalloc
-// measured about 5% more CPU time per pass on fuzzgen/ (V8 20, noisy loaded
-// machine). The layout is src/model/operand.ts's: bit 23 late, bit 24 use,
-// the constraint field from bit 25, 0b01xxxxx for reuse(k).
-const OPERAND_POS_KIND_SHIFT = 23;
-const POS_KIND_MASK = 0b11;
-const LATE_DEF = 0b01;
-const EARLY_USE = 0b10;
-const REUSE_SHIFT = 30;
-const REUSE_TAG = 0b01;
-/** A module-local copy: V8 reads an imported binding through its cell at each use. */
-const VREG_FREE = VREG_INVALID;
-
 function exclusivePos(op: Operand): number {
   // An early def or a late use holds its register in both phases, as does a
   // late reuse def; an early use only early, a late def only late.
-  const posKind = (op >>> OPERAND_POS_KIND_SHIFT) & POS_KIND_MASK;
-  if (posKind === LATE_DEF) return op >>> REUSE_SHIFT === REUSE_TAG ? BOTH : LATE_ONLY;
-  return posKind === EARLY_USE ? EARLY_ONLY : BOTH;
+  const late = operandPos(op) === LATE;
+  if (operandIsUse(op)) return late ? BOTH : EARLY_ONLY;
+  if (!late) return BOTH;
+  return operandConstraintKind(op) === ConstraintKind.Reuse ? BOTH : LATE_ONLY;
 }
 
 /** A `reg` or `limit(n)` operand: it needs some register. */
@@ -114,7 +100,7 @@ class Fastalloc {
   private rangeAlloc = new Int32Array(0);
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
-  private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_FREE);
+  private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
   readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
   private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly allocatable = new PRegSet();
@@ -202,7 +188,7 @@ class Fastalloc {
       this.lrus[c]!.copyFrom(this.lruInit[c]!);
     }
     this.scratch.set(this.dedicatedScratch);
-    this.vregInPreg.fill(VREG_FREE);
+    this.vregInPreg.fill(VREG_INVALID);
     this.editsLen = 0;
     this.numSpillslots = 0;
     this.numAnyRegOps.fill(0);
@@ -278,7 +264,7 @@ class Fastalloc {
     const avail = this.tmpSet.copyFrom(this.available[LATE]).intersectFrom(this.available[EARLY]);
     const preg = this.lrus[cls].last(avail);
     if (preg < 0) throw tooManyLiveRegs(inst);
-    if (this.vregInPreg[preg] !== VREG_FREE) this.evictVregInPreg(inst, preg, pos);
+    if (this.vregInPreg[preg] !== VREG_INVALID) this.evictVregInPreg(inst, preg, pos);
     this.scratch[cls] = preg;
     this.available[EARLY].remove(preg);
     this.available[LATE].remove(preg);
@@ -424,7 +410,7 @@ class Fastalloc {
   private freealloc(v: VReg): void {
     const idx = vregIndex(v);
     const alloc = this.vregAllocs[idx]!;
-    if (allocIsReg(alloc)) this.vregInPreg[allocPReg(alloc)] = VREG_FREE;
+    if (allocIsReg(alloc)) this.vregInPreg[allocPReg(alloc)] = VREG_INVALID;
     this.vregAllocs[idx] = ALLOC_NONE;
     this.liveVregs.remove(idx);
   }
@@ -458,7 +444,7 @@ class Fastalloc {
 
   private allocRegForOperand(inst: number, op: Operand): Allocation {
     const preg = this.selectSuitableReg(inst, op);
-    if (this.vregInPreg[preg] !== VREG_FREE) this.evictVregInPreg(inst, preg, LATE);
+    if (this.vregInPreg[preg] !== VREG_INVALID) this.evictVregInPreg(inst, preg, LATE);
     this.lrus[operandClass(op)].poke(preg);
     const pos = operandPos(op);
     this.available[pos].remove(preg);
@@ -524,7 +510,7 @@ class Fastalloc {
         if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = v;
       } else {
         if (operandIsDef(op)) this.addMove(inst, next, cur, operandClass(op), LATE);
-        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = VREG_FREE;
+        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = VREG_INVALID;
       }
     } else {
       const a = this.vregAllocs[idx]!;
@@ -719,9 +705,9 @@ class Fastalloc {
       if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
       const preg = operandFixedReg(op);
       const held = this.vregInPreg[preg]!;
-      if (held !== VREG_FREE && held !== operandVReg(op)) {
+      if (held !== VREG_INVALID && held !== operandVReg(op)) {
         this.evictVregInPreg(inst, preg, LATE);
-        this.vregInPreg[preg] = VREG_FREE;
+        this.vregInPreg[preg] = VREG_INVALID;
       }
     }
     if (anyClobber) {
@@ -729,9 +715,9 @@ class Fastalloc {
       for (let w = 0; w < 8; w++) {
         for (let b = bits[w]!; b !== 0; b &= b - 1) {
           const preg = w * 32 + 31 - Math.clz32(b & -b);
-          if (this.vregInPreg[preg] !== VREG_FREE) {
+          if (this.vregInPreg[preg] !== VREG_INVALID) {
             this.evictVregInPreg(inst, preg, LATE);
-            this.vregInPreg[preg] = VREG_FREE;
+            this.vregInPreg[preg] = VREG_INVALID;
           }
           if (this.allocatable.contains(preg)) {
             if (fixedClobbers === 0) {
@@ -806,7 +792,7 @@ class Fastalloc {
       const prev = this.vregAllocs[i]!;
       const slot = allocStack(this.getSpillslot(v));
       this.vregAllocs[i] = slot;
-      if (allocIsReg(prev)) this.vregInPreg[allocPReg(prev)] = VREG_FREE;
+      if (allocIsReg(prev)) this.vregInPreg[allocPReg(prev)] = VREG_INVALID;
       if (slot !== prev) this.addMove(first, slot, prev, vregClass(v), 0);
     }
     this.scratch.set(this.dedicatedScratch);
