@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -141,4 +141,18 @@ describe('regalloc CLI', () => {
     assert.equal(m.status, 2);
     assert.match(m.stderr, new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file or folder`));
   });
+
+  it("errors name registers after a text file's own register names (JSON keeps the generic form)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regalloc-names-'));
+    const file = join(dir, 'bad.ra');
+    const text = readFileSync(join(root, 'examples', 'call.ra'), 'utf8').replace('clobbers rcx, rdx', 'clobbers rax, rcx, rdx');
+    writeFileSync(file, text);
+    const r = cli('validate', file);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /ClobberDefConflict: .*fixed\(rax\)\): rax is also clobbered/);
+    assert.match(r.stderr, /^1 function, 1 failed$/m);
+    const j = JSON.parse(cli('validate', '--json', file).stdout);
+    assert.match(j.error.message, /p0i is also clobbered/);
+  });
 });
+

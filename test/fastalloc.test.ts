@@ -60,6 +60,24 @@ function straightLine(n: number, use: (vs: number[]) => number[], clobbers: numb
   return b.build();
 }
 
+describe('Fastalloc debug locations', () => {
+  it('a label on a vreg that is never live gives no location (as in regalloc2)', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const v0 = b.vreg(I);
+    const unused = b.vreg(I);
+    b.inst(b0, [Operand.regDef(v0)]);
+    b.ret(b0, [Operand.regUse(v0)]);
+    b.debugLabel(unused, 0, 0, 9);
+    b.debugLabel(v0, 0, 1, 8);
+    const out = allocate(b.build(), smallEnv(4), { algorithm: 'fastalloc' });
+    assert.deepEqual(
+      out.debugLocations.map((l) => l[0]),
+      [8],
+    );
+  });
+});
+
 describe('Fastalloc constraints (each output proven by the checker)', () => {
   const env = smallEnv(4);
   const run = (f: ReturnType<typeof straightLine>, e = env) => {

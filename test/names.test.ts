@@ -17,6 +17,7 @@ import {
   vreg,
   x86_64SystemV,
   aarch64Aapcs64,
+  nameRegisters,
 } from '../src/index.js';
 import { errorJson } from '../src/cli/report.js';
 import { readCorpusFile } from '../src/io/corpus.js';
@@ -87,4 +88,18 @@ test('names: error messages, places and checker errors over invalid/ hold no pac
   }
   assert.ok(errors >= 130, `${errors} errors`);
   assert.ok(checkerErrors > 0, 'some reference outputs fail our checker');
+});
+
+test('nameRegisters renames registers written in the generic form, and nothing else', () => {
+  assert.equal(
+    nameRegisters('v3i:def:late:fixed(p0i): p0i is also clobbered; p3f, p63v, stack2, v0i, p64i, xp1i', x86_64SystemV),
+    'v3i:def:late:fixed(rax): rax is also clobbered; xmm3, p63v, stack2, v0i, p64i, xp1i',
+  );
+  assert.equal(nameRegisters('p30i into p0f', aarch64Aapcs64), 'x30 into v0');
+});
+
+test('a RegAllocError described with names renames the registers in its message too', () => {
+  const e = new RegAllocError('ClobberDefConflict', 'p0i is also clobbered by the instruction', { block: 0, inst: 2, preg: preg(0, RegClass.Int) });
+  assert.equal(e.describe(x86_64SystemV), 'ClobberDefConflict at block 0, inst 2, rax: rax is also clobbered by the instruction');
+  assert.match(e.describe(), /p0i: p0i is also clobbered/);
 });

@@ -214,6 +214,21 @@ describe('validation closes the classes that got through', () => {
     allocatesRight(b.build(), smallEnv(4, { fixedStackSlots: [preg(30, I), preg(31, I)] }));
   });
 
+  it('a loop whose blocks are not in reverse postorder is valid input, allocated and proven', () => {
+    // 0 -> 1 -> 3 -> 4 -> 5 -> 2 -> 3: the latch (2) comes before the header (3) in block order.
+    // The checker once stepped through block 2 before reaching it and lost v0.
+    const b = new FunctionBuilder();
+    const blocks = [b.block(), b.block(), b.block(), b.block(), b.block(), b.block()];
+    const v = b.vreg(I);
+    b.inst(blocks[0]!, [Operand.anyDef(v)]);
+    const next = [1, 3, 3, 4, 5, 2];
+    blocks.forEach((blk, k) => {
+      if (k === 3) b.inst(blk, [Operand.anyUse(v)]);
+      b.branch(blk, [{ block: next[k]! }]);
+    });
+    allocatesRight(b.build(), smallEnv());
+  });
+
   it('clobbers that are not a register set', () => {
     const f = twoBlocks();
     const bad = overriding(f, { instClobbers: (i) => (i === 0 ? ([preg(1, I)] as unknown as PRegSet) : f.instClobbers(i)) });

@@ -10,6 +10,7 @@ import type { Algorithm, Function, MachineEnv, Output } from '../model/function.
 import { packEnv, type PackedEnv, type PackedError, packFunction, type PackedOutput, unpackError, unpackOutput } from './packed.js';
 import { WorkerPool } from './pool.js';
 
+/** Options of `allocateBatch` (and, all but `onProgress` and `inlineBelow`, of an `AllocationPool`). */
 export interface BatchOptions {
   /** `ion` (default) or `fastalloc`. */
   algorithm?: Algorithm;
@@ -27,7 +28,19 @@ export interface BatchOptions {
 }
 
 /** One function's result: its output, or the error that stopped it. */
-export type BatchResult = { ok: true; output: Output } | { ok: false; error: Error };
+export type BatchResult =
+  | {
+      /** The function was allocated. */
+      ok: true;
+      /** Its allocation. */
+      output: Output;
+    }
+  | {
+      /** The function was not allocated. */
+      ok: false;
+      /** Why: a RegAllocError for bad input, else the error the allocator threw. */
+      error: Error;
+    };
 
 /** @internal A function on its way to a worker. */
 export interface BatchTask {
@@ -93,6 +106,7 @@ export class AllocationPool {
     return packed.map((r) => (r.output ? { ok: true, output: unpackOutput(r.output) } : { ok: false, error: unpackError(r.error) }));
   }
 
+  /** Terminates the pool's worker threads; resolves once they have stopped. The pool cannot allocate after. */
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -408,6 +408,10 @@ class Checker {
       any = false;
       for (let b = 0; b < nb; b++) {
         if (!pending[b] || !this.reachable[b]) continue;
+        // A block no predecessor has reached yet is Top: stepping through it
+        // from an empty state would meet "nothing known" into its successors
+        // (a loop whose blocks are not in reverse postorder lost its values).
+        if (this.bbIn[b] === null && b !== f.entryBlock()) continue;
         pending[b] = 0;
         const state: State = this.bbIn[b]?.clone() ?? State.empty(this.numSlots);
         const where = indexState(state);

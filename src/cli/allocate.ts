@@ -1,6 +1,7 @@
 // `regalloc allocate <path...>`: allocate each function, compare with the
 // file's reference result, optionally check our output and time it.
 
+import { nameRegisters, type RegNames } from '../model/regs.js';
 import { validateFunction } from '../analysis/validate.js';
 import { pointToString } from '../model/allocation.js';
 import { allocate } from '../allocate.js';
@@ -12,7 +13,7 @@ import { checkOutput } from '../checker/index.js';
 import { formatScore, score } from '../score/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, intOption } from './command.js';
 import { displayName } from './validate.js';
-import { errorJson, errorText, report, type Reporter } from './report.js';
+import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
 import { Progress } from './progress.js';
 import { WorkerPool } from '../batch/pool.js';
 import { statSync } from 'node:fs';
@@ -72,9 +73,11 @@ export interface FileReport {
 /** Reads, validates and allocates one file, checks and compares the output: its report line. */
 export function allocateFile(path: string, opts: AllocateCommandOptions): FileReport {
   let name = displayName(path);
+  let names: RegNames | undefined;
   try {
     const c = readInputFile(path);
     name = displayName(path, c.name);
+    names = fileRegNames(c);
     validateFunction(c.func, c.env);
     const times: number[] = [];
     let out!: Output;
@@ -102,11 +105,11 @@ export function allocateFile(path: string, opts: AllocateCommandOptions): FileRe
     let text = `ok ${vs} (${out.edits.length} edits, ${out.numSpillslots} slots, score ${formatScore(cost)}, ${timeNs} ns)`;
     if (out.annotations) {
       const points = [...out.annotations.keys()].sort((a, b) => a - b);
-      for (const p of points) for (const a of out.annotations.get(p)!) text += `\n  ${pointToString(p)}: ${a}`;
+      for (const p of points) for (const a of out.annotations.get(p)!) text += `\n  ${pointToString(p)}: ${names ? nameRegisters(a, names) : a}`;
     }
     return { name, ok: true, text, fields: { file: path, comparison: vs, result } };
   } catch (e) {
-    return { name, ok: false, text: `error ${errorText(e)}`, fields: { file: path, error: errorJson(e) } };
+    return { name, ok: false, text: `error ${errorText(e, names)}`, fields: { file: path, error: errorJson(e) } };
   }
 }
 

@@ -1,11 +1,12 @@
 // `regalloc check <path...> [--algorithm A]`: validate, then prove the stored
 // reference result of algorithm A with our checker.
 
+import type { RegNames } from '../model/regs.js';
 import { validateFunction } from '../analysis/validate.js';
 import { checkOutput } from '../checker/index.js';
 import { readInputFile } from '../io/files.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
-import { errorJson, errorText, report, type Reporter } from './report.js';
+import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
 
 export const checkCommand: Command = {
@@ -23,9 +24,11 @@ export const checkCommand: Command = {
 function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: Reporter): void {
   for (const path of files) {
     let name = displayName(path);
+    let names: RegNames | undefined;
     try {
       const c = readInputFile(path);
       name = displayName(path, c.name);
+      names = fileRegNames(c);
       validateFunction(c.func, c.env);
       const ref = c.reference[algorithm];
       if (!ref) {
@@ -39,7 +42,7 @@ function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: R
       try {
         checkOutput(c.func, c.env, ref.output);
       } catch (e) {
-        report(r, name, false, `error ${errorText(e)} [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
+        report(r, name, false, `error ${errorText(e, names)} [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
           file: path,
           error: errorJson(e),
           regalloc2Checker: ref.checker,
@@ -52,7 +55,7 @@ function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: R
         regalloc2Checker: ref.checker,
       });
     } catch (e) {
-      report(r, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+      report(r, name, false, `error ${errorText(e, names)}`, { file: path, error: errorJson(e) });
     }
   }
 }

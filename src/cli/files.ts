@@ -2,6 +2,7 @@
 // recursively, sorted, for corpus JSON, plain or gzipped, and text-format
 // files), and each file read, validated and allocated for a command.
 
+import type { RegNames } from '../model/regs.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
@@ -10,7 +11,7 @@ import type { Output } from '../model/function.js';
 import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
 import { choiceOption, type OptionSpec, type OptionValues } from './command.js';
 import { type InputFile, readInputFile } from '../io/files.js';
-import { errorJson, errorText, report, type Reporter } from './report.js';
+import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
 import { displayName } from './validate.js';
 
 /** The endings of the files a folder is searched for. */
@@ -46,13 +47,15 @@ export function forEachInput(
 ): void {
   files.forEach((path, index) => {
     let name = displayName(path);
+    let names: RegNames | undefined;
     try {
       const file = readInputFile(path);
       name = displayName(path, file.name);
+      names = fileRegNames(file);
       validateFunction(file.func, file.env);
       fn(file, name, path, index);
     } catch (e) {
-      report(reporter, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+      report(reporter, name, false, `error ${errorText(e, names)}`, { file: path, error: errorJson(e) });
     }
   });
 }

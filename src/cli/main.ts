@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (cmd.takesPaths) {
-    if (!reporter.json) process.stderr.write(`${reporter.total} functions, ${reporter.failures} failed\n`);
+    if (!reporter.json) process.stderr.write(`${reporter.total} function${reporter.total === 1 ? '' : 's'}, ${reporter.failures} failed\n`);
     if (reporter.failures > 0) process.exitCode = 1;
   }
 }

@@ -3,7 +3,7 @@
 import { CheckerError } from '../checker/index.js';
 import { allocToString } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
-import { vregToString } from '../model/regs.js';
+import { nameRegisters, type PReg, pregToString, type RegNames, vregToString } from '../model/regs.js';
 
 export interface Reporter {
   json: boolean;
@@ -28,9 +28,11 @@ export function errorJson(e: unknown): Record<string, unknown> {
   return { kind: err?.name ?? 'Error', message: err?.message ?? String(e) };
 }
 
-export function errorText(e: unknown): string {
-  if (e instanceof RegAllocError) return `${e.kind}: ${e.message}`;
-  if (e instanceof CheckerError) return `CheckerError ${e.kind}: ${e.message}`;
+/** The error in one line; registers named after `names` (a text file's own names) when given. */
+export function errorText(e: unknown, names?: RegNames): string {
+  const named = (text: string) => (names ? nameRegisters(text, names) : text);
+  if (e instanceof RegAllocError) return `${e.kind}: ${named(e.message)}`;
+  if (e instanceof CheckerError) return `CheckerError ${e.kind}: ${named(e.message)}`;
   const err = e as Error;
   return `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
 }
@@ -47,4 +49,10 @@ export function report(
   if (!ok) r.failures++;
   if (r.json) process.stdout.write(JSON.stringify({ name, ok, ...fields }) + '\n');
   else process.stdout.write(`${name}: ${text}\n`);
+}
+
+/** A text file's register names as a name source (a register it does not name keeps its generic name). */
+export function fileRegNames(file: { regNames?: ReadonlyMap<PReg, string> }): RegNames | undefined {
+  const map = file.regNames;
+  return map && map.size > 0 ? (p: PReg) => map.get(p) ?? pregToString(p) : undefined;
 }

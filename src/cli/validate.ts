@@ -1,10 +1,11 @@
 // `regalloc validate <path...>`: input validation only.
 
+import type { RegNames } from '../model/regs.js';
 import { basename } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { readInputFile } from '../io/files.js';
 import type { Command } from './command.js';
-import { errorJson, errorText, report } from './report.js';
+import { errorJson, errorText, fileRegNames, report } from './report.js';
 
 export function displayName(path: string, name?: string): string {
   return name || basename(path).replace(/\.(json(\.gz)?|ra)$/, '');
@@ -19,13 +20,15 @@ export const validateCommand: Command = {
   run({ files, reporter }) {
     for (const path of files) {
       let name = displayName(path);
+      let names: RegNames | undefined;
       try {
         const c = readInputFile(path);
         name = displayName(path, c.name);
+        names = fileRegNames(c);
         validateFunction(c.func, c.env);
         report(reporter, name, true, 'ok', { file: path });
       } catch (e) {
-        report(reporter, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+        report(reporter, name, false, `error ${errorText(e, names)}`, { file: path, error: errorJson(e) });
       }
     }
   },

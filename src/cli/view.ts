@@ -7,15 +7,13 @@ import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import { checkerVerdict } from '../checker/index.js';
 import { readInputFile } from '../io/files.js';
-import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } from '../machine/index.js';
 import { type PReg, pregToString } from '../model/regs.js';
 import { renderViewHtml } from '../view/html.js';
 import { buildView } from '../view/model.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, UsageError } from './command.js';
+import { MACHINE_OPTION, machineOption } from './files.js';
 import { errorJson, errorText, report } from './report.js';
 import { displayName } from './validate.js';
-
-const MACHINES: readonly MachineDescription[] = [x86_64SystemV, aarch64Aapcs64, riscv64Lp64d];
 
 export const viewCommand: Command = {
   name: 'view',
@@ -26,11 +24,7 @@ export const viewCommand: Command = {
     'location that holds it, moves are arrows, blocks and loop depth are shaded. The page is self-contained\n' +
     '(no network). Without -o it is written to <function name>.html.',
   options: {
-    machine: {
-      type: 'string',
-      value: 'NAME',
-      help: `register names of a machine: ${MACHINES.map((m) => m.name).join(', ')} (a .ra file's own names come first)`,
-    },
+    machine: MACHINE_OPTION,
     output: { type: 'string', short: 'o', value: 'FILE', help: 'the HTML file to write' },
     algorithm: ALGORITHM_OPTION,
     reference: { type: 'boolean', help: "draw the file's stored regalloc2 result instead of allocating" },
@@ -39,8 +33,7 @@ export const viewCommand: Command = {
   run({ values, files, reporter }) {
     if (files.length !== 1) throw new UsageError(`view draws one function; ${files.length} files given`);
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
-    const machineName = values.machine === undefined ? undefined : choiceOption(values, 'machine', MACHINES.map((m) => m.name), '');
-    const machine = MACHINES.find((m) => m.name === machineName);
+    const machine = machineOption(values);
     const path = files[0]!;
     let name = displayName(path);
     try {
@@ -70,7 +63,7 @@ export const viewCommand: Command = {
       });
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      report(reporter, name, false, `error ${errorText(e)}`, { file: path, error: errorJson(e) });
+      report(reporter, name, false, `error ${errorText(e, machine)}`, { file: path, error: errorJson(e) });
     }
   },
 };

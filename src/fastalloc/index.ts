@@ -877,7 +877,10 @@ class Fastalloc {
       const idx = vregIndex(label[0]);
       const rangeStart = this.rangeStart[idx]!;
       const rangeEnd = this.rangeEnd[idx]!;
-      if (pointInst(rangeStart) <= label[1] && label[2] <= pointInst(rangeEnd) + 1) debugLocations.push([label[3], rangeStart, rangeEnd, this.rangeAlloc[idx]!]);
+      // regalloc2's invalid point decodes to instruction 2^31 - 1 (a u32
+      // shifted): an unset start passes no label, an unset end any label.
+      const startOk = rangeStart !== PP_INVALID && pointInst(rangeStart) <= label[1];
+      if (startOk && (rangeEnd === PP_INVALID || label[2] <= pointInst(rangeEnd) + 1)) debugLocations.push([label[3], rangeStart, rangeEnd, this.rangeAlloc[idx]!]);
     }
     if (debugLocations.length > 1) debugLocations.sort((a, b) => a[0] - b[0]);
     return debugLocations;

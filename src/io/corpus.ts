@@ -21,10 +21,12 @@ import { type PReg, PRegSet, pregToString, REG_CLASS_SUFFIX, type VReg, vregToSt
 import { type BlockData, InMemoryFunction, type InstData, type InstKind } from '../func/in_memory.js';
 import { parseAllocation, parseOperand, parsePReg, parseProgPoint, parseVReg } from './atoms.js';
 
+/** The format tag this module reads and writes (the files' `format` field). */
 export const CORPUS_FORMAT = 'regalloc-func/1';
 
 /** A reference allocator's result on one function (FORMAT.md's RESULT). */
 export interface ResultRecord {
+  /** Whether the allocator succeeded (FORMAT.md's `ok`). */
   ok: boolean;
   /** The allocator's error (regalloc2's Debug form, or `panic`) when `ok` is false. */
   error: string | null;
@@ -34,17 +36,29 @@ export interface ResultRecord {
   stats: Stats | null;
   /** The checker's verdict: `ok`, `n/a`, or its error text. */
   checker: string;
+  /** Median wall time of one allocation call, in nanoseconds (`time_ns`); absent when not measured. */
   timeNs?: number;
 }
 
+/** One corpus file: a function, its machine env and the reference results on it. */
 export interface CorpusFile {
+  /** The function's name, e.g. `fuzz-ion-00042` (empty when the file has none). */
   name: string;
+  /** Where the function came from, in words (empty when the file does not say). */
   origin: string;
   /** For files in `invalid/`: what is wrong. */
   defect?: string;
+  /** The function. */
   func: InMemoryFunction;
+  /** The machine env it is allocated under. */
   env: MachineEnv;
-  reference: { ion?: ResultRecord; fastalloc?: ResultRecord };
+  /** regalloc2's results on the function, by allocator (each absent when the file has none). */
+  reference: {
+    /** Ion's result. */
+    ion?: ResultRecord;
+    /** Fastalloc's result. */
+    fastalloc?: ResultRecord;
+  };
 }
 
 // ---------------------------------------------------------------- reading
@@ -188,6 +202,7 @@ function pregsByClass(x: unknown, path: string): [PRegSet, PRegSet, PRegSet] {
   return sets;
 }
 
+/** Parses a machine env from its corpus JSON form; `path` is the JSON path named in errors. */
 export function parseEnv(x: unknown, path = '$.env'): MachineEnv {
   const o = obj(x, path);
   const preferred = pregsByClass(field(o, 'preferred', path), `${path}.preferred`);
@@ -214,7 +229,12 @@ export function parseEnv(x: unknown, path = '$.env'): MachineEnv {
 const INST_KINDS: readonly string[] = ['op', 'branch', 'ret'];
 
 /** Parses a function (and its env) from the corpus JSON form. */
-export function parseFunction(x: unknown): { func: InMemoryFunction; env: MachineEnv } {
+export function parseFunction(x: unknown): {
+  /** The function. */
+  func: InMemoryFunction;
+  /** Its machine env. */
+  env: MachineEnv;
+} {
   const o = obj(x, '$');
   if ('format' in o && o.format !== CORPUS_FORMAT) {
     throw formatError('$.format', `expected "${CORPUS_FORMAT}", found ${describe(o.format)}`);
@@ -362,6 +382,7 @@ function classMap<T>(f: (cls: 0 | 1 | 2) => T): Record<string, T> {
   return { i: f(0), f: f(1), v: f(2) };
 }
 
+/** A machine env in its corpus JSON form (FORMAT.md's `env`). */
 export function envToJson(env: MachineEnv): unknown {
   return {
     fixed_stack_slots: env.fixedStackSlots.map((x) => pregToString(x)),
@@ -374,6 +395,7 @@ export function envToJson(env: MachineEnv): unknown {
   };
 }
 
+/** A function and its env in the corpus JSON form, with the `format` tag (no name, origin or reference). */
 export function functionToJson(func: InMemoryFunction, env: MachineEnv): Record<string, unknown> {
   const d = func.data;
   return {
@@ -407,6 +429,7 @@ export function allocsByInst(out: Output): string[][] {
   return lists;
 }
 
+/** A result record in its corpus JSON form (FORMAT.md's RESULT). */
 export function resultToJson(r: ResultRecord): Record<string, unknown> {
   const out = r.output;
   const j: Record<string, unknown> = {

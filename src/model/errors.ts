@@ -1,7 +1,7 @@
 // Typed errors. regalloc2's `RegAllocError` variants, plus the ones for input
 // that regalloc2 does not check (it panics or allocates wrongly instead).
 
-import { type PReg, type RegNames, type VReg, vregIndex, REG_CLASS_NAME, vregClass, vregToString, pregToString } from './regs.js';
+import { nameRegisters, type PReg, type RegNames, type VReg, vregIndex, REG_CLASS_NAME, vregClass, vregToString, pregToString } from './regs.js';
 
 /**
  * What is wrong: regalloc2's variants (`CritEdge`, `SSA`, `BB`, `Branch`,
@@ -110,7 +110,8 @@ export class RegAllocError extends Error {
     if (p.operand !== undefined) parts.push(`operand ${p.operand}`);
     if (p.vreg !== undefined) parts.push(p.vreg);
     if (this.preg !== undefined) parts.push(pregToString(this.preg, names));
-    return `${this.kind}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${this.message}`;
+    const message = names ? nameRegisters(this.message, names) : this.message;
+    return `${this.kind}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${message}`;
   }
 
   /**

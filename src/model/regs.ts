@@ -106,6 +106,23 @@ export function pregToString(p: PReg, names?: RegNames): string {
 }
 
 /**
+ * `text` with every register written in the generic form (`p0i`, `p13f`)
+ * renamed after `names` (`rax`, `xmm13`): messages are written once, when
+ * the error is thrown, and read with the names of the machine at hand.
+ *
+ * ```ts
+ * nameRegisters('p0i is also clobbered', x86_64SystemV); // 'rax is also clobbered'
+ * ```
+ */
+export function nameRegisters(text: string, names: RegNames): string {
+  return text.replace(/\bp(\d{1,2})([ifv])\b/g, (whole, hwEnc: string, cls: string) => {
+    const hw = Number(hwEnc);
+    const classIndex = REG_CLASS_SUFFIX.indexOf(cls as (typeof REG_CLASS_SUFFIX)[number]);
+    return hw <= PREG_MAX_HW_ENC ? pregToString(((classIndex << 6) | hw) as PReg, names) : whole;
+  });
+}
+
+/**
  * A virtual register, packed as `index * 4 + class`. Indices are limited to
  * 21 bits (`VREG_MAX_INDEX`) so that an operand fits in one uint32; the top
  * index is reserved for fixed non-allocatable operands, as in regalloc2.

@@ -8,17 +8,40 @@ import type { ViewModel } from './model.js';
 
 /** What the page exposes for tests and tools, as `element.regallocView`. */
 export interface MountedView {
+  /** The drawing shown. */
   readonly model: ViewModel;
   /** Redraws; returns what the frame drew. */
-  draw(): { bars: number; moves: number; marks: number; ms: number };
-  /** Page coordinates of the middle of half-row `y` in `column` (for hovering). */
-  point(column: number, y: number): { x: number; y: number };
+  draw(): {
+    /** Live-range bars drawn (those in sight). */
+    bars: number;
+    /** Move arrows drawn. */
+    moves: number;
+    /** Operand and clobber marks drawn. */
+    marks: number;
+    /** Time the frame took, in milliseconds. */
+    ms: number;
+  };
+  /** Viewport coordinates of the middle of half-row `y` in `column` (for hovering). */
+  point(
+    column: number,
+    y: number,
+  ): {
+    /** Horizontal, in CSS pixels from the viewport's left (as `MouseEvent.clientX`). */
+    x: number;
+    /** Vertical, in CSS pixels from the viewport's top (as `MouseEvent.clientY`). */
+    y: number;
+  };
   /** Scrolls so that `row` is at the top. */
   scrollToRow(row: number): void;
   /** Removes the view from its element. */
   destroy(): void;
 }
 
+/**
+ * Draws `model` in `root` (replacing its content) and keeps it drawn as it
+ * scrolls and resizes; the returned handle is also set as `root.regallocView`.
+ * Needs `VIEW_CSS` on the page.
+ */
 export function mountView(root: HTMLElement, model: ViewModel): MountedView {
   const ROW = 16;
   const COL = 18;

@@ -27,6 +27,7 @@ import {
 } from '../model/operand.js';
 import { type PReg, PRegSet, pregClass, pregToString, type RegClass, type RegNames, type VReg, vregToString } from '../model/regs.js';
 
+/** Options of `buildView`. */
 export interface ViewOptions {
   /** Register names (default `p3i`). */
   names?: RegNames;
@@ -36,12 +37,16 @@ export interface ViewOptions {
   algorithm?: string;
 }
 
+/** A column's location: a register, a register that stands for a fixed stack slot, or a spill slot. */
 export type ColumnKind = 'reg' | 'fixed-stack' | 'slot';
 
 /** One location across the page. */
 export interface ViewColumn {
+  /** The location's name, as `allocToString` gives it under `ViewOptions.names` (`p3i`, `stack4`). */
   readonly name: string;
+  /** Register, fixed stack slot or spill slot. */
   readonly kind: ColumnKind;
+  /** The register's class (0, int, for spill slots). */
   readonly regClass: RegClass;
   /** The packed `Allocation` this column stands for. */
   readonly alloc: Allocation;
@@ -49,37 +54,56 @@ export interface ViewColumn {
   readonly allocatable: boolean;
 }
 
+/** A row's line: a block header, an instruction or a move. */
 export type RowKind = 'block' | 'inst' | 'move';
 
 /** One line down the page: a block header, an instruction or one move. */
 export interface ViewRow {
+  /** Block header, instruction or move. */
   readonly kind: RowKind;
+  /** The block the row belongs to. */
   readonly block: number;
-  /** The instruction (inst rows; move rows: the instruction whose point it is at). */
+  /** The instruction (inst rows; move rows: the instruction whose point it is at; block rows: the block's first). */
   readonly inst: number;
-  /** Move rows: index into `moves`. */
+  /** Move rows: the index of its edit in the output's `edits`; -1 on other rows. */
   readonly move: number;
   /** The line's text for the left gutter. */
   readonly text: string;
 }
 
+/** One block of the function, with the rows it spans. */
 export interface ViewBlock {
+  /** The block's index. */
   readonly block: number;
   /** Row of the block's header; its instructions and moves follow up to `endRow` (exclusive). */
   readonly headerRow: number;
+  /** The row after the block's last (exclusive end of its rows). */
   readonly endRow: number;
+  /** Approximate loop nesting depth (0 outside loops), as the allocator estimates it. */
   readonly loopDepth: number;
+  /** Predecessor blocks. */
   readonly preds: readonly number[];
+  /** Successor blocks. */
   readonly succs: readonly number[];
+  /** The block's parameters, by name (`v3i`). */
   readonly params: readonly string[];
 }
 
+/**
+ * How a move crosses the register file: `reg-stack` is a spill, `stack-reg` a
+ * reload; registers that stand for fixed stack slots count as stack.
+ */
 export type MoveKind = 'reg-reg' | 'reg-stack' | 'stack-reg' | 'stack-stack';
 
+/** One move the allocator inserted (one edit), drawn as an arrow across its row. */
 export interface ViewMove {
+  /** The move's row. */
   readonly row: number;
+  /** The source's column. */
   readonly fromColumn: number;
+  /** The destination's column. */
   readonly toColumn: number;
+  /** Register to register, spill, reload or stack to stack. */
   readonly kind: MoveKind;
   /** `5:before`. */
   readonly point: string;
@@ -87,12 +111,16 @@ export interface ViewMove {
   readonly vregs: readonly string[];
 }
 
+/** A mark's symbol: a use or def (`fixed-` when constrained to a fixed register), a clobber, or a fixed non-allocatable operand. */
 export type MarkKind = 'use' | 'def' | 'fixed-use' | 'fixed-def' | 'clobber' | 'nonalloc';
 
 /** An operand (or clobber) at an instruction row in a location. */
 export interface ViewMark {
+  /** The instruction's row. */
   readonly row: number;
+  /** The location's column. */
   readonly column: number;
+  /** Which symbol. */
   readonly kind: MarkKind;
   /** Hover text: operand, constraint, vreg and where it was put. */
   readonly text: string;
@@ -105,26 +133,41 @@ export interface ViewMark {
  * block ends at the bottom of its last row.
  */
 export interface ViewModel {
+  /** The page's title (`ViewOptions.title`, default `function`). */
   readonly title: string;
+  /** The allocator's name (`ViewOptions.algorithm`; empty when not given). */
   readonly algorithm: string;
+  /** The locations across: registers, then spill slots. */
   readonly columns: readonly ViewColumn[];
+  /** The lines down: each block's header, then its instructions and moves in program order. */
   readonly rows: readonly ViewRow[];
+  /** The blocks, by index. */
   readonly blocks: readonly ViewBlock[];
   /** Per instruction, its first row (the first move before it, or itself). */
   readonly instTopRow: readonly number[];
   /** Bars, four numbers each: column, vreg (packed), top and bottom in half rows. */
   readonly bars: readonly number[];
+  /** The moves, as arrows. */
   readonly moves: readonly ViewMove[];
+  /** The operands and clobbers, as marks. */
   readonly marks: readonly ViewMark[];
+  /** Counts for the page's header. */
   readonly summary: ViewSummary;
 }
 
+/** What the drawing holds, counted. */
 export interface ViewSummary {
+  /** Instructions in the function. */
   readonly insts: number;
+  /** Blocks in the function. */
   readonly blocks: number;
+  /** Virtual registers in the function. */
   readonly vregs: number;
+  /** Spill slots the allocation uses. */
   readonly spillSlots: number;
+  /** Moves drawn, by kind. */
   readonly moves: Readonly<Record<MoveKind, number>>;
+  /** Live-range bars drawn. */
   readonly bars: number;
 }
 
