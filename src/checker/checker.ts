@@ -21,7 +21,7 @@ import {
   pointToString,
 } from '../model/allocation.js';
 import { allocPReg, allocSlot, locationAlloc, locationCount, locationIndex, pregBelowLimit } from '../model/location.js';
-import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
+import { type Edit, firstEditAtOrAfter, type Function, type MachineEnv, type Output } from '../model/function.js';
 import {
   ConstraintKind,
   type Operand,
@@ -248,7 +248,7 @@ class Checker {
     for (let b = 0; b < nb; b++) {
       const { first, end } = f.blockInsns(b);
       // Edits at or before the block's first point, up to (not after) its last instruction.
-      let editIdx = lowerBound(edits, pointBefore(first));
+      let editIdx = firstEditAtOrAfter(edits, pointBefore(first));
       const list: Item[] = [];
       for (let i = first; i < end; i++) {
         while (editIdx < edits.length && edits[editIdx]!.point <= pointBefore(i)) list.push(-editIdx++ - 1);
@@ -555,17 +555,6 @@ class Checker {
     }
     return this.errors;
   }
-}
-
-function lowerBound(edits: readonly Edit[], point: number): number {
-  let lo = 0;
-  let hi = edits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edits[mid]!.point < point) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Checks `out` against `func` and `env`; throws a `CheckerError` listing every violation. */

@@ -12,7 +12,7 @@ import type { Function, MachineEnv, Output } from '../model/function.js';
 import { checkOutput } from '../checker/index.js';
 import { formatScore, score } from '../score/index.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, intOption } from './command.js';
-import { displayName } from './validate.js';
+import { displayName } from './files.js';
 import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
 import { Progress } from './progress.js';
 import { WorkerPool } from '../batch/pool.js';

@@ -1,13 +1,10 @@
 // `regalloc check <path...> [--algorithm A]`: validate, then prove the stored
 // reference result of algorithm A with our checker.
 
-import type { RegNames } from '../model/regs.js';
-import { validateFunction } from '../analysis/validate.js';
 import { checkOutput } from '../checker/index.js';
-import { readInputFile } from '../io/files.js';
 import { ALGORITHM_OPTION, choiceOption, type Command } from './command.js';
+import { forEachInput } from './files.js';
 import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
-import { displayName } from './validate.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -22,40 +19,31 @@ export const checkCommand: Command = {
 };
 
 function runCheck(files: readonly string[], algorithm: 'ion' | 'fastalloc', r: Reporter): void {
-  for (const path of files) {
-    let name = displayName(path);
-    let names: RegNames | undefined;
+  // forEachInput reads and validates; a defect there is the function's failure line.
+  forEachInput(files, r, (c, name, path) => {
+    const ref = c.reference[algorithm];
+    if (!ref) {
+      report(r, name, false, `error: no ${algorithm} reference in the file`, { file: path, error: { kind: 'NoReference' } });
+      return;
+    }
+    if (!ref.ok) {
+      report(r, name, true, `reference is an error (${ref.error}), not checked`, { file: path, reference: ref.error, checked: false });
+      return;
+    }
     try {
-      const c = readInputFile(path);
-      name = displayName(path, c.name);
-      names = fileRegNames(c);
-      validateFunction(c.func, c.env);
-      const ref = c.reference[algorithm];
-      if (!ref) {
-        report(r, name, false, `error: no ${algorithm} reference in the file`, { file: path, error: { kind: 'NoReference' } });
-        continue;
-      }
-      if (!ref.ok) {
-        report(r, name, true, `reference is an error (${ref.error}), not checked`, { file: path, reference: ref.error, checked: false });
-        continue;
-      }
-      try {
-        checkOutput(c.func, c.env, ref.output);
-      } catch (e) {
-        report(r, name, false, `error ${errorText(e, names)} [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
-          file: path,
-          error: errorJson(e),
-          regalloc2Checker: ref.checker,
-        });
-        continue;
-      }
-      report(r, name, true, ref.checker === 'ok' ? 'ok' : `ok [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
+      checkOutput(c.func, c.env, ref.output);
+    } catch (e) {
+      report(r, name, false, `error ${errorText(e, fileRegNames(c))} [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
         file: path,
-        checked: true,
+        error: errorJson(e),
         regalloc2Checker: ref.checker,
       });
-    } catch (e) {
-      report(r, name, false, `error ${errorText(e, names)}`, { file: path, error: errorJson(e) });
+      return;
     }
-  }
+    report(r, name, true, ref.checker === 'ok' ? 'ok' : `ok [regalloc2's checker: ${ref.checker.slice(0, 60)}]`, {
+      file: path,
+      checked: true,
+      regalloc2Checker: ref.checker,
+    });
+  });
 }

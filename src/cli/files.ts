@@ -4,7 +4,7 @@
 
 import type { RegNames } from '../model/regs.js';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { validateFunction } from '../analysis/validate.js';
 import { allocate } from '../allocate.js';
 import type { Output } from '../model/function.js';
@@ -12,7 +12,6 @@ import { aarch64Aapcs64, type MachineDescription, riscv64Lp64d, x86_64SystemV } 
 import { choiceOption, type OptionSpec, type OptionValues } from './command.js';
 import { type InputFile, readInputFile } from '../io/files.js';
 import { errorJson, errorText, fileRegNames, report, type Reporter } from './report.js';
-import { displayName } from './validate.js';
 
 /** The endings of the files a folder is searched for. */
 export const INPUT_EXTENSIONS = ['.json', '.json.gz', '.ra'] as const;
@@ -34,6 +33,11 @@ export function expandPaths(paths: readonly string[]): string[] {
   };
   for (const p of paths) walk(p, true);
   return out;
+}
+
+/** A function's name for report lines: its own, else the file name without its extension. */
+export function displayName(path: string, name?: string): string {
+  return name || basename(path).replace(/\.(json(\.gz)?|ra)$/, '');
 }
 
 /**

@@ -49,7 +49,8 @@ export const fuzzCommand: Command = {
   },
 };
 
-function runFuzzCommand(v: OptionValues): void {
+/** The options both fuzzers take, checked. */
+function runOptions(v: OptionValues) {
   const alg = choiceOption(v, 'algorithm', ['ion', 'fastalloc', 'both'], 'both');
   const algorithms: FuzzAlgorithm[] = alg === 'both' ? ['ion', 'fastalloc'] : [alg];
   const size = choiceOption<FuzzSize | 'mixed'>(v, 'size', ['small', 'medium', 'large', 'mixed'], 'mixed');
@@ -58,6 +59,11 @@ function runFuzzCommand(v: OptionValues): void {
   const seconds = numberOption(v, 'seconds');
   if (cases === undefined && seconds === undefined) throw new UsageError('give --cases N or --seconds S');
   const outDir = typeof v.out === 'string' ? v.out : 'fuzz-failures';
+  return { algorithms, size, seed, cases, seconds, outDir };
+}
+
+function runFuzzCommand(v: OptionValues): void {
+  const { algorithms, size, seed, cases, seconds, outDir } = runOptions(v);
   const tty = process.stderr.isTTY;
   process.stderr.write(`fuzzing ${algorithms.join('+')} from seed ${seed}, size ${size}\n`);
   const { stats, failure } = runFuzz(
@@ -98,15 +104,8 @@ function runFuzzCommand(v: OptionValues): void {
 }
 
 function runMutateCommand(v: OptionValues): void {
-  const alg = choiceOption(v, 'algorithm', ['ion', 'fastalloc', 'both'], 'both');
-  const algorithms: FuzzAlgorithm[] = alg === 'both' ? ['ion', 'fastalloc'] : [alg];
-  const size = choiceOption<FuzzSize | 'mixed'>(v, 'size', ['small', 'medium', 'large', 'mixed'], 'mixed');
-  const seed = intOption(v, 'seed', 0, 0xffffffff) ?? (Date.now() * 7919) >>> 0;
-  const cases = intOption(v, 'cases', 1);
-  const seconds = numberOption(v, 'seconds');
+  const { algorithms, size, seed, cases, seconds, outDir } = runOptions(v);
   const caseMs = intOption(v, 'case-ms', 1) ?? 10000;
-  if (cases === undefined && seconds === undefined) throw new UsageError('give --cases N or --seconds S');
-  const outDir = typeof v.out === 'string' ? v.out : 'fuzz-failures';
   let bases;
   let from = '';
   if (typeof v.from === 'string') {

@@ -1,15 +1,8 @@
 // `regalloc validate <path...>`: input validation only.
 
-import type { RegNames } from '../model/regs.js';
-import { basename } from 'node:path';
-import { validateFunction } from '../analysis/validate.js';
-import { readInputFile } from '../io/files.js';
 import type { Command } from './command.js';
-import { errorJson, errorText, fileRegNames, report } from './report.js';
-
-export function displayName(path: string, name?: string): string {
-  return name || basename(path).replace(/\.(json(\.gz)?|ra)$/, '');
-}
+import { forEachInput } from './files.js';
+import { report } from './report.js';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -18,18 +11,7 @@ export const validateCommand: Command = {
   options: {},
   takesPaths: true,
   run({ files, reporter }) {
-    for (const path of files) {
-      let name = displayName(path);
-      let names: RegNames | undefined;
-      try {
-        const c = readInputFile(path);
-        name = displayName(path, c.name);
-        names = fileRegNames(c);
-        validateFunction(c.func, c.env);
-        report(reporter, name, true, 'ok', { file: path });
-      } catch (e) {
-        report(reporter, name, false, `error ${errorText(e, names)}`, { file: path, error: errorJson(e) });
-      }
-    }
+    // forEachInput reads and validates; a defect is reported as the function's failure line.
+    forEachInput(files, reporter, (_file, name, path) => report(reporter, name, true, 'ok', { file: path }));
   },
 };

@@ -11,9 +11,8 @@ import { type PReg, pregToString } from '../model/regs.js';
 import { renderViewHtml } from '../view/html.js';
 import { buildView } from '../view/model.js';
 import { ALGORITHM_OPTION, choiceOption, type Command, UsageError } from './command.js';
-import { MACHINE_OPTION, machineOption } from './files.js';
+import { displayName, MACHINE_OPTION, machineOption } from './files.js';
 import { errorJson, errorText, report } from './report.js';
-import { displayName } from './validate.js';
 
 export const viewCommand: Command = {
   name: 'view',

@@ -96,6 +96,18 @@ export interface Edit {
   readonly to: Allocation;
 }
 
+/** The index of the first edit at or after `point` in `edits` (sorted by point), by binary search. */
+export function firstEditAtOrAfter(edits: readonly Edit[], point: ProgPoint): number {
+  let lo = 0;
+  let hi = edits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edits[mid]!.point < point) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** `[label, from, to, allocation]`: where a labelled value lives over a range. */
 export type DebugLocation = readonly [number, ProgPoint, ProgPoint, Allocation];
 

@@ -13,7 +13,7 @@ import { type Allocation, allocIsReg, allocReg, allocStack, allocToString, point
 import { operandText } from '../io/text.js';
 import { allocPReg, locationIndex } from '../model/location.js';
 import { CFGInfo } from '../analysis/cfg.js';
-import type { Edit, Function, MachineEnv, Output } from '../model/function.js';
+import { type Edit, firstEditAtOrAfter, type Function, type MachineEnv, type Output } from '../model/function.js';
 import {
   ConstraintKind,
   type Operand,
@@ -399,7 +399,7 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
   };
   const runBlock = (b: number, state: State, visit?: (kind: 'edit' | 'inst', index: number) => void, touched?: number[]): void => {
     const { first, end } = f.blockInsns(b);
-    let k = lowerBound(edits, pointBefore(first));
+    let k = firstEditAtOrAfter(edits, pointBefore(first));
     for (let i = first; i < end; i++) {
       while (k < edits.length && edits[k]!.point <= pointBefore(i)) {
         const ed = edits[k]!;
@@ -611,17 +611,6 @@ export function buildView(f: Function, env: MachineEnv, out: Output, options: Vi
       bars: bars.length / 4,
     },
   };
-}
-
-function lowerBound(edits: readonly Edit[], point: number): number {
-  let lo = 0;
-  let hi = edits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edits[mid]!.point < point) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function branchText(f: Function, b: number, inst: number): string {
