@@ -10,6 +10,7 @@ import { makeOperand, Operand, constraintReuse } from '../src/model/operand.js';
 import { PRegSet, preg, RegClass, vreg, VREG_MAX_INDEX, vregToString } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
+import { twoBlocks } from './support/functions.js';
 
 const I = RegClass.Int;
 const F = RegClass.Float;
@@ -36,20 +37,6 @@ function expectError(
   }
   for (const m of mentions) assert.ok(caught.message.includes(m), `"${caught.message}" should mention "${m}"`);
   return caught;
-}
-
-/** entry: v0 = def; branch to exit(v0); exit(v1): ret v1 */
-function twoBlocks(): FunctionBuilder {
-  const b = new FunctionBuilder();
-  const entry = b.block();
-  const exit = b.block();
-  const v0 = b.vreg(I);
-  const v1 = b.vreg(I);
-  b.blockParam(exit, v1);
-  b.inst(entry, [Operand.regDef(v0)]);
-  b.branch(entry, [{ block: exit, args: [v0] }]);
-  b.ret(exit, [Operand.regFixedUse(v1, preg(0, I))]);
-  return b;
 }
 
 describe('validation accepts', () => {

@@ -14,6 +14,7 @@ import type { Function, MachineEnv } from '../src/model/function.js';
 import { Operand } from '../src/model/operand.js';
 import { preg, PRegSet, RegClass, vreg } from '../src/model/regs.js';
 import { smallEnv } from './support/env.js';
+import { twoBlocks } from './support/functions.js';
 
 const I = RegClass.Int;
 const V = RegClass.Vector;
@@ -50,20 +51,6 @@ function allocatesRight(f: Function, env: MachineEnv): void {
   for (const algorithm of ['ion', 'fastalloc'] as const) checkOutput(f, env, allocate(f, env, { algorithm }));
 }
 
-/** entry: v0 = def; jump exit(v0); exit(v1): ret v1 in p0. */
-function twoBlocks(): InMemoryFunction {
-  const b = new FunctionBuilder();
-  const entry = b.block();
-  const exit = b.block();
-  const v0 = b.vreg(I);
-  const v1 = b.vreg(I);
-  b.blockParam(exit, v1);
-  b.inst(entry, [Operand.regDef(v0)]);
-  b.branch(entry, [{ block: exit, args: [v0] }]);
-  b.ret(exit, [Operand.regFixedUse(v1, preg(0, I))]);
-  return b.build();
-}
-
 /** `f` with some of its `Function` methods replaced (for values InMemoryFunction cannot hold). */
 function overriding(f: Function, methods: Partial<Function>): Function {
   return Object.assign(Object.create(f) as Function, methods);
@@ -92,7 +79,7 @@ describe('validation closes the classes that got through', () => {
     b.ret(b0, [Operand.regUse(vreg(0, V))]);
     rejects(b.build(), smallEnv(), 'VRegClassMismatch', { block: 0, inst: 1, operand: 0, vreg: vreg(0, V) }, ['v0i', 'v0v']);
 
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     const asParam = withData(f, (d) => ({ blocks: [d.blocks[0]!, { ...d.blocks[1]!, params: [vreg(1, V)] }] }));
     rejects(asParam, smallEnv(), 'VRegClassMismatch', { block: 1, inst: 2, operand: 0, vreg: vreg(1, I) }, ['block 1 param 0']);
     const asArg = withData(f, (d) => ({ blocks: [{ ...d.blocks[0]!, branchArgs: [[vreg(0, V)]] }, d.blocks[1]!] }));
@@ -102,7 +89,7 @@ describe('validation closes the classes that got through', () => {
   });
 
   it('a block that ends in a return but lists successors and branch args: BB', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     // Block 1 returns, yet claims block 1 as its successor (and itself as a predecessor).
     const bad = withData(f, (d) => ({
       blocks: [d.blocks[0]!, { ...d.blocks[1]!, succs: [1], preds: [0, 1], branchArgs: [[vreg(1, I)]] }],
@@ -112,25 +99,25 @@ describe('validation closes the classes that got through', () => {
 
   it('spill-slot sizes: 0 for a used class, negative, fractional, not a power of two, huge, NaN', () => {
     for (const size of [-1, 1.5, 3, 2 ** 30, NaN]) {
-      rejects(withData(twoBlocks(), () => ({ spillslotSize: [size, 1, 2] })), smallEnv(), 'InvalidSpillslotSize', {}, ['Int']);
+      rejects(withData(twoBlocks().build(), () => ({ spillslotSize: [size, 1, 2] })), smallEnv(), 'InvalidSpillslotSize', {}, ['Int']);
     }
-    rejects(withData(twoBlocks(), () => ({ spillslotSize: [0, 1, 2] })), smallEnv(), 'InvalidSpillslotSize', {
+    rejects(withData(twoBlocks().build(), () => ({ spillslotSize: [0, 1, 2] })), smallEnv(), 'InvalidSpillslotSize', {
       block: 0,
       inst: 0,
       operand: 0,
     });
     // 0 for a class no vreg uses is fine (Cranelift gives 0 for classes it never spills).
-    allocatesRight(withData(twoBlocks(), () => ({ spillslotSize: [1, 0, 0] })), smallEnv());
+    allocatesRight(withData(twoBlocks().build(), () => ({ spillslotSize: [1, 0, 0] })), smallEnv());
   });
 
   it('edges listed twice on one side only: InvalidStructure', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     const twice = withData(f, (d) => ({ blocks: [{ ...d.blocks[0]!, succs: [1, 1], branchArgs: [[0], [0]] }, d.blocks[1]!] }));
     rejects(twice, smallEnv(), 'InvalidStructure', { block: 0 }, ['2 times', '1 times']);
   });
 
   it('values that are not indices: successors, ranges, counts', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     rejects(withData(f, (d) => ({ blocks: [{ ...d.blocks[0]!, succs: [0.5] }, d.blocks[1]!] })), smallEnv(), 'InvalidStructure', { block: 0 });
     rejects(withData(f, () => ({ numVregs: -1 })), smallEnv(), 'InvalidStructure', {});
     rejects(withData(f, () => ({ numVregs: 1.5 })), smallEnv(), 'InvalidStructure', {});
@@ -139,7 +126,7 @@ describe('validation closes the classes that got through', () => {
   });
 
   it('operands that are not operands: negative, fractional, class 3, an unused constraint encoding', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     for (const op of [-1, 0.5, 2 ** 32, (3 << 21) >>> 0, (3 << 25) >>> 0, (15 << 25) >>> 0]) {
       const bad = overriding(f, { instOperands: (i) => (i === 0 ? [op] : f.instOperands(i)) });
       rejects(bad, smallEnv(), 'InvalidOperand', { block: 0, inst: 0, operand: 0 });
@@ -147,7 +134,7 @@ describe('validation closes the classes that got through', () => {
   });
 
   it('debug labels: a backwards range, a label that is no uint32, an entry of the wrong shape', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     rejects(withData(f, () => ({ debugValueLabels: [[vreg(0, I), 2, 1, 7]] })), smallEnv(), 'InvalidDebugLabel', { inst: 2 });
     rejects(withData(f, () => ({ debugValueLabels: [[vreg(0, I), 0, 1, -7]] })), smallEnv(), 'InvalidDebugLabel', { inst: 0 });
     const shape = [[vreg(0, I), 0, 1]] as unknown as FunctionData['debugValueLabels'];
@@ -157,7 +144,7 @@ describe('validation closes the classes that got through', () => {
   });
 
   it('an env of the wrong shape: plain arrays, a bad scratch, a bad fixed stack slot', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     const env = smallEnv();
     const arrays = { ...env, preferredRegsByClass: [[preg(0, I)], [], []] } as unknown as MachineEnv;
     rejects(f, arrays, 'InvalidEnv', {}, ['preferredRegsByClass[0]', 'PRegSet']);
@@ -230,7 +217,7 @@ describe('validation closes the classes that got through', () => {
   });
 
   it('clobbers that are not a register set', () => {
-    const f = twoBlocks();
+    const f = twoBlocks().build();
     const bad = overriding(f, { instClobbers: (i) => (i === 0 ? ([preg(1, I)] as unknown as PRegSet) : f.instClobbers(i)) });
     rejects(bad, smallEnv(), 'InvalidStructure', { block: 0, inst: 0 });
   });
