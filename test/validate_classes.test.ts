@@ -181,6 +181,16 @@ describe('validation closes the classes that got through', () => {
     }
   });
 
+  it('a reused input that is a late use: InvalidReuse (Fastalloc gave the def another register; mutation fuzzer case 7350405)', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regUseAtEnd(x), Operand.regReuseDef(y, 0)]);
+    b.ret(b0, [Operand.regFixedUse(y, preg(0, I))]);
+    rejects(b.build(), smallEnv(), 'InvalidReuse', { block: 0, inst: 1, operand: 1, vreg: y }, ['late use']);
+  });
+
   it('a clobbered fixed stack slot: InvalidStructure', () => {
     const b = new FunctionBuilder();
     const b0 = b.block();

@@ -16,6 +16,7 @@ import {
   operandIsUse,
   operandLimit,
   operandPos,
+  OperandPos,
   operandReuseIndex,
   operandToString,
   operandVReg,
@@ -469,6 +470,8 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
                   ? `operand ${t} does not exist (the instruction has ${ops.length})`
                   : !operandIsUse(target) || operandIsFixedNonAllocatable(target)
                     ? `operand ${t} is not a use`
+                    : operandPos(target) !== OperandPos.Early
+                      ? `operand ${t} is a late use, but a reused input must be an early use (the def takes over its register when the instruction starts writing)`
                     : operandClass(target) !== operandClass(op)
                       ? `operand ${t} is of another class`
                       : operandConstraintKind(target) === ConstraintKind.Reuse
