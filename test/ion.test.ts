@@ -6,6 +6,7 @@ import { checkOutput } from '../src/checker/index.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { compareOutputs } from '../src/io/compare.js';
 import { readCorpusFile } from '../src/io/corpus.js';
+import { RangeCursor, RangeMap } from '../src/ion/data.js';
 import { IonEnv } from '../src/ion/env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from '../src/ion/liveness.js';
 import { mergeVregBundles } from '../src/ion/merge.js';
@@ -237,5 +238,47 @@ describe('Ion on the corpus', () => {
         path,
       );
     }
+  });
+});
+
+describe('Ion register allocation maps (RangeMap)', () => {
+  it('agrees with a plain sorted list through thousands of inserts and removals across chunk splits', () => {
+    const rng = new Rng(77);
+    const map = new RangeMap();
+    let model: [number, number, number][] = [];
+    // The first overlapping entry in order (the one `remove` takes).
+    const overlapsModel = (from: number, to: number) =>
+      model.filter(([f, t]) => f < to && from < t).sort((a, b) => a[0] - b[0])[0];
+    for (let step = 0; step < 20000; step++) {
+      const from = rng.int(0, 40000 - 1);
+      const to = from + 1 + rng.int(0, 8 - 1);
+      if (rng.int(0, 3 - 1) > 0) {
+        const expect = !overlapsModel(from, to);
+        assert.equal(map.insert(from, to, step), expect, `insert [${from}, ${to}) at step ${step}`);
+        if (expect) model.push([from, to, step]);
+      } else {
+        const hit = overlapsModel(from, to);
+        assert.equal(map.remove(from, to), hit !== undefined, `remove [${from}, ${to}) at step ${step}`);
+        if (hit) model = model.filter((e) => e !== hit);
+      }
+      if (step % 1000 === 999) {
+        model.sort((a, b) => a[0] - b[0]);
+        const seen: [number, number, number][] = [];
+        const cur = new RangeCursor();
+        for (map.seek(-1, cur); map.valid(cur); map.next(cur)) seen.push([cur.chunk.from[cur.index]!, cur.chunk.to[cur.index]!, cur.chunk.value[cur.index]!]);
+        assert.deepEqual(seen, model);
+        assert.equal(map.size, model.length);
+        // seek lands on the first entry ending after the point.
+        const point = rng.int(0, 40000 - 1);
+        map.seek(point, cur);
+        const want = model.find(([, t]) => t > point);
+        assert.deepEqual(map.valid(cur) ? cur.chunk.from[cur.index] : undefined, want?.[0]);
+        assert.equal(map.overlaps(point, point + 1), overlapsModel(point, point + 1) !== undefined);
+      }
+    }
+    assert.ok(map.chunks.length > 10, `the map split into chunks (${map.chunks.length})`);
+    map.clear();
+    assert.equal(map.size, 0);
+    assert.equal(map.overlaps(0, 1 << 30), false);
   });
 });

@@ -181,81 +181,174 @@ export class Uses {
   }
 }
 
+/** Entries one chunk of a `RangeMap` holds; a full chunk splits in two. */
+const RANGE_CHUNK = 256;
+
+/** A sorted run of a `RangeMap`'s entries, in parallel typed arrays. */
+export class RangeChunk {
+  from: Int32Array;
+  to: Int32Array;
+  value: Int32Array;
+  size = 0;
+  /** Starts small (most registers hold few ranges) and doubles up to RANGE_CHUNK. */
+  constructor(capacity = 8) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+    this.value = new Int32Array(capacity);
+  }
+  grow(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.from = grow(this.from);
+    this.to = grow(this.to);
+    this.value = grow(this.value);
+  }
+}
+
+const EMPTY_CHUNK = new RangeChunk(0);
+
+/** A position in a `RangeMap`: entry `index` of chunk number `chunkIndex`. */
+export class RangeCursor {
+  chunk: RangeChunk = EMPTY_CHUNK;
+  chunkIndex = 0;
+  index = 0;
+}
+
 /**
  * An ordered map over non-overlapping half-open ranges [from, to) of program
  * points, with regalloc2's LiveRangeKey semantics (overlapping keys compare
- * equal). Parallel sorted typed arrays: lookups by binary search (O(log n));
- * inserts and removals shift the tail with one memmove per array.
+ * equal). regalloc2 keeps these in a BTreeMap; this is its two-level cousin:
+ * sorted chunks of at most RANGE_CHUNK entries, found by binary search over
+ * the chunks' last entries, then within the chunk. Inserts and removals move
+ * at most one chunk's tail, so a register holding a million ranges costs
+ * O(log n) per operation, not the O(n) of one flat sorted array (which made a
+ * long straight-line function quadratic). Walk it with a `RangeCursor`:
+ * `seek`, then `valid` / `next`. No chunk is empty unless the map is.
  */
 export class RangeMap {
-  from = new Int32Array(8);
-  to = new Int32Array(8);
-  value = new Int32Array(8);
+  chunks: RangeChunk[] = [new RangeChunk()];
+  /** The number of entries. */
   size = 0;
 
   clear(): void {
+    this.chunks.length = 1;
+    this.chunks[0]!.size = 0;
     this.size = 0;
   }
 
-  /** Index of the first entry with `to > point` (the first that can overlap a range starting at point). */
-  lowerBound(point: number): number {
-    const to = this.to;
+  /** The number of the first chunk whose last entry ends after `point` (the last chunk when none does). */
+  private chunkAfter(point: number): number {
+    const chunks = this.chunks;
     let lo = 0;
-    let hi = this.size;
+    let hi = chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (to[mid]! <= point) lo = mid + 1;
+      const c = chunks[mid]!;
+      if (c.to[c.size - 1]! <= point) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /** Index of an entry overlapping [from, to), or -1. */
-  findOverlap(from: number, to: number): number {
-    const i = this.lowerBound(from);
-    return i < this.size && this.from[i]! < to ? i : -1;
+  /** Places `cur` at the first entry with `to > point`, the first that can overlap a range starting at `point` (or past the end). */
+  seek(point: number, cur: RangeCursor): void {
+    const chunkIndex = this.chunkAfter(point);
+    const chunk = this.chunks[chunkIndex]!;
+    cur.chunk = chunk;
+    cur.chunkIndex = chunkIndex;
+    cur.index = lowerBoundIn(chunk, point);
+  }
+
+  /** Whether `cur` is at an entry (not past the end). */
+  valid(cur: RangeCursor): boolean {
+    return cur.index < cur.chunk.size;
+  }
+
+  /** Moves `cur` to the next entry (or past the end). */
+  next(cur: RangeCursor): void {
+    if (++cur.index >= cur.chunk.size && cur.chunkIndex + 1 < this.chunks.length) {
+      cur.chunk = this.chunks[++cur.chunkIndex]!;
+      cur.index = 0;
+    }
+  }
+
+  /** Whether an entry overlaps [from, to). */
+  overlaps(from: number, to: number): boolean {
+    const chunk = this.chunks[this.chunkAfter(from)]!;
+    const i = lowerBoundIn(chunk, from);
+    return i < chunk.size && chunk.from[i]! < to;
   }
 
   /** Inserts [from, to) → value; returns false (and inserts nothing) when it overlaps an entry. */
   insert(from: number, to: number, value: number): boolean {
-    const i = this.lowerBound(from);
-    const n = this.size;
-    if (i < n && this.from[i]! < to) return false;
-    if (n === this.from.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.from = grow(this.from);
-      this.to = grow(this.to);
-      this.value = grow(this.value);
+    const chunkIndex = this.chunkAfter(from);
+    let chunk = this.chunks[chunkIndex]!;
+    let i = lowerBoundIn(chunk, from);
+    if (i < chunk.size && chunk.from[i]! < to) return false;
+    if (chunk.size === RANGE_CHUNK) {
+      // Split the full chunk in halves; the new entry goes into the one it sorts into.
+      const upper = new RangeChunk(RANGE_CHUNK);
+      const half = RANGE_CHUNK / 2;
+      upper.from.set(chunk.from.subarray(half));
+      upper.to.set(chunk.to.subarray(half));
+      upper.value.set(chunk.value.subarray(half));
+      upper.size = RANGE_CHUNK - half;
+      chunk.size = half;
+      this.chunks.splice(chunkIndex + 1, 0, upper);
+      if (i > half) {
+        chunk = upper;
+        i -= half;
+      }
     }
+    const n = chunk.size;
+    if (n === chunk.from.length) chunk.grow();
     if (i < n) {
-      this.from.copyWithin(i + 1, i, n);
-      this.to.copyWithin(i + 1, i, n);
-      this.value.copyWithin(i + 1, i, n);
+      chunk.from.copyWithin(i + 1, i, n);
+      chunk.to.copyWithin(i + 1, i, n);
+      chunk.value.copyWithin(i + 1, i, n);
     }
-    this.from[i] = from;
-    this.to[i] = to;
-    this.value[i] = value;
-    this.size = n + 1;
+    chunk.from[i] = from;
+    chunk.to[i] = to;
+    chunk.value[i] = value;
+    chunk.size = n + 1;
+    this.size++;
     return true;
   }
 
   /** Removes the entry overlapping [from, to); returns whether one was found. */
   remove(from: number, to: number): boolean {
-    const i = this.findOverlap(from, to);
-    if (i < 0) return false;
-    const n = this.size;
+    const chunkIndex = this.chunkAfter(from);
+    const chunk = this.chunks[chunkIndex]!;
+    const i = lowerBoundIn(chunk, from);
+    if (i >= chunk.size || chunk.from[i]! >= to) return false;
+    const n = chunk.size;
     if (i + 1 < n) {
-      this.from.copyWithin(i, i + 1, n);
-      this.to.copyWithin(i, i + 1, n);
-      this.value.copyWithin(i, i + 1, n);
+      chunk.from.copyWithin(i, i + 1, n);
+      chunk.to.copyWithin(i, i + 1, n);
+      chunk.value.copyWithin(i, i + 1, n);
     }
-    this.size = n - 1;
+    chunk.size = n - 1;
+    this.size--;
+    // Keep every chunk non-empty (the binary search reads each one's last entry).
+    if (chunk.size === 0 && this.chunks.length > 1) this.chunks.splice(chunkIndex, 1);
     return true;
   }
+}
+
+/** Index in `chunk` of the first entry with `to > point` (its size when none). */
+function lowerBoundIn(chunk: RangeChunk, point: number): number {
+  const to = chunk.to;
+  let lo = 0;
+  let hi = chunk.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (to[mid]! <= point) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A dense bitset over vreg indices, with union-and-report-change. */

@@ -616,7 +616,7 @@ export class GroupScratchHooks implements ScratchHooks {
     const order = this.order;
     while (this.probeIdx < this.probeLen) {
       const p = this.probe[this.probeIdx++]!;
-      if (this.ion.pregAllocations[p]!.findOverlap(this.pos, this.pos + 1) >= 0) continue;
+      if (this.ion.pregAllocations[p]!.overlaps(this.pos, this.pos + 1)) continue;
       const a = allocReg(p);
       let used = false;
       for (let k = this.start; k < this.end; k++) {

@@ -11,7 +11,7 @@ import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/op
 import { type PReg, PREG_INVALID, type RegClass } from '../model/regs.js';
 import { type BundleId, NO_ID, type RangeId, type UseId, type VRegIndex } from './ids.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, RangeCursor, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -50,6 +50,8 @@ export class ProcessScratch {
   lowestEvictSet = new IntColumn(16);
   probe: number[] = [];
   traversal = new RegTraversal();
+  /** Walks a register's allocation map. */
+  cursor = new RangeCursor();
   req: RequirementResult = { ok: true, req: 0, conflictKind: 0, conflictPoint: 0 };
   /** Set by tryToAllocate: the first conflict point or the fixed conflict's cost. */
   point = 0;
@@ -73,7 +75,8 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   let maxConflictWeight = 0;
   let firstConflict = -1;
   const bundleRanges = bundles.ranges[bundle]!;
-  let idx = map.lowerBound(ranges.from.data[bundleRanges[0]!]!);
+  const cur = scratch.cursor;
+  map.seek(ranges.from.data[bundleRanges[0]!]!, cur);
   outer: for (const lr of bundleRanges) {
     const from = ranges.from.data[lr]!;
     const to = ranges.to.data[lr]!;
@@ -82,18 +85,18 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
       // stepping, more by binary search (never a long linear scan; regalloc2
       // likewise re-seeks its BTree after 16 skips).
       let steps = 0;
-      while (idx < map.size && map.to[idx]! <= from) {
+      while (map.valid(cur) && cur.chunk.to[cur.index]! <= from) {
         if (++steps > 8) {
-          idx = map.lowerBound(from);
+          map.seek(from, cur);
           break;
         }
-        idx++;
+        map.next(cur);
       }
-      if (idx >= map.size) break outer;
-      if (map.from[idx]! >= to) break;
-      const pregRangeFrom = map.from[idx]!;
-      const pregRange = map.value[idx]! as RangeId;
-      idx++;
+      if (!map.valid(cur)) break outer;
+      if (cur.chunk.from[cur.index]! >= to) break;
+      const pregRangeFrom = cur.chunk.from[cur.index]!;
+      const pregRange = cur.chunk.value[cur.index]! as RangeId;
+      map.next(cur);
       if (pregRange !== INVALID) {
         const conflictBundle = ranges.bundleOf(pregRange);
         if (stamps[conflictBundle] !== stamp) {
@@ -524,10 +527,11 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
         for (const set of [ion.env.preferredRegsByClass[cls]!, ion.env.nonPreferredRegsByClass[cls]!]) {
           for (const p of set.toArray()) {
             const map = ion.pregAllocations[p]!;
-            for (let i = map.lowerBound(rf - 1); i < map.size; i++) {
-              if (map.to[i]! <= rf) continue;
-              if (map.from[i]! >= rt) break;
-              const lr = map.value[i]!;
+            const cur = scratch.cursor;
+            for (map.seek(rf - 1, cur); map.valid(cur); map.next(cur)) {
+              if (cur.chunk.to[cur.index]! <= rf) continue;
+              if (cur.chunk.from[cur.index]! >= rt) break;
+              const lr = cur.chunk.value[cur.index]!;
               if (lr !== INVALID) {
                 if (bundles.minimal(ranges.bundle.data[lr]!)) minAssigned++;
               } else fixedAssigned++;

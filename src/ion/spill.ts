@@ -62,7 +62,7 @@ export function allocateSpillslots(ion: IonEnv, slots: SpillSlots, numSpillslots
     const to = spillsets.rangeTo.data[spillset]!;
     for (let attempt = 0; attempt < Math.min(list.length, MAX_ATTEMPTS); attempt++) {
       const slot = list[i]!;
-      if (slots.ranges[slot]!.findOverlap(from, to) < 0) {
+      if (!slots.ranges[slot]!.overlaps(from, to)) {
         spillsets.slot.data[spillset] = slot;
         slots.ranges[slot]!.insert(from, to, spillset);
         success = true;

@@ -16,13 +16,14 @@ export interface ConformanceResult {
   differing: string[];
 }
 
-export function conformance(files: readonly string[], algorithm: 'ion' | 'fastalloc', onFile?: (name: string, ms: number) => void): ConformanceResult {
+/** With `check` false the outputs are only compared with regalloc2's (identical output is as proven as regalloc2's own): a quick run. */
+export function conformance(files: readonly string[], algorithm: 'ion' | 'fastalloc', onFile?: (name: string, ms: number) => void, check = true): ConformanceResult {
   const r: ConformanceResult = { functions: 0, comparable: 0, identical: 0, statsSame: 0, differing: [] };
   for (const path of files) {
     const c = readCorpusFile(path);
     const t0 = performance.now();
     const out = allocate(c.func, c.env, { algorithm, validateSsa: false });
-    checkOutput(c.func, c.env, out);
+    if (check) checkOutput(c.func, c.env, out);
     onFile?.(c.name, performance.now() - t0);
     r.functions++;
     const ref = c.reference[algorithm];
