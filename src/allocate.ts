@@ -1,4 +1,4 @@
-import { validateFunction } from './analysis/validate.js';
+import { validateFunction, validateIndices, validateStructure } from './analysis/validate.js';
 import { FastallocContext, runFastalloc } from './fastalloc/index.js';
 import { IonContext, runIon } from './ion/index.js';
 import { checkEnvShape } from './model/env_shape.js';
@@ -33,7 +33,15 @@ let fastallocContext = new FastallocContext();
 export function allocate(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
   const algorithm = options.algorithm ?? 'ion';
   checkEnvShape(env); // a few checks, even without validation: a malformed env is a typed error, not a crash
+  // Without validation, the block ranges, edges, counts and every index are
+  // still checked (linear, cheap next to allocating): a block range far past
+  // the function, or a vreg past num_vregs, sent Fastalloc into a loop that
+  // did not end.
   if (options.validate ?? options.validateSsa ?? true) validateFunction(func, env);
+  else {
+    validateStructure(func);
+    validateIndices(func);
+  }
   const inner = { ...options, validate: false, validateSsa: false };
   let out: Output;
   try {

@@ -132,6 +132,30 @@ describe('the allocators throw only RegAllocError', () => {
     }
   });
 
+  it('with validation off, block ranges, edges and indices are still checked (out-of-range ones sent Fastalloc into an endless loop)', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const v = b.vreg(I);
+    b.inst(b0, [Operand.regDef(v)]);
+    b.ret(b0, [Operand.regUse(v), Operand.regUse(4000 * 4)]); // a vreg past num_vregs
+    const pastVregs = b.build();
+    const { func } = spilling();
+    // A block whose range reaches far past the function's instructions.
+    const pastInsts = Object.assign(Object.create(func) as Function, {
+      blockInsns: (blk: number) => (blk === func.numBlocks() - 1 ? { first: func.blockInsns(blk).first, end: 2 ** 30 } : func.blockInsns(blk)),
+    });
+    for (const algorithm of ['ion', 'fastalloc'] as const) {
+      assert.throws(
+        () => allocate(pastVregs, smallEnv(2), { algorithm, validate: false }),
+        (e) => e instanceof RegAllocError && e.kind === 'VRegOutOfRange' && e.place.block === 0 && e.place.inst === 1 && e.place.operand === 1,
+      );
+      assert.throws(
+        () => allocate(pastInsts, smallEnv(2), { algorithm, validate: false }),
+        (e) => e instanceof RegAllocError && e.kind === 'InvalidStructure' && e.place.block === func.numBlocks() - 1,
+      );
+    }
+  });
+
   it('validateSsa, the former name of validate, still switches validation', () => {
     const b = new FunctionBuilder();
     const b0 = b.block();

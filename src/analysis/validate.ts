@@ -400,6 +400,49 @@ function checkStackUses(block: number, inst: number, ops: ArrayLike<Operand>): v
  * Returns (does not throw) the first constraint the env cannot satisfy: that
  * is reported after the SSA rules, as regalloc2 would meet it later too.
  */
+/**
+ * The indices only: every operand is an operand, every vreg named by an
+ * operand, block param or branch arg is below num_vregs with one class
+ * throughout, and no instruction has more operands than regalloc2 allows.
+ * Linear and cheap; `allocate()` runs it (after `validateStructure`) even
+ * with validation off, so no allocator indexes past its tables.
+ */
+export function validateIndices(f: Function): void {
+  const vregs = new VRegMentions(f);
+  const nb = f.numBlocks();
+  for (let b = 0; b < nb; b++) {
+    const params = f.blockParams(b);
+    for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
+    const r = f.blockInsns(b);
+    for (let i = r.first; i < r.end; i++) {
+      const ops = f.instOperands(i);
+      if (ops.length > MAX_OPERANDS_PER_INST) {
+        throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands, more than regalloc2's ${MAX_OPERANDS_PER_INST}`, {
+          block: b,
+          inst: i,
+        });
+      }
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (!Number.isInteger(op) || op < 0 || op > 0xffffffff || ((op >>> 21) & 3) === 3 || !constraintFieldValid(op)) {
+          throw new RegAllocError(
+            'InvalidOperand',
+            `block ${b} inst ${i} operand ${k}: ${String(op)} is not an operand (a uint32 with a class 0..2 and a known constraint)`,
+            { block: b, inst: i, operand: k },
+          );
+        }
+        if (!operandIsFixedNonAllocatable(op)) vregs.check(operandVReg(op), At.Operand, b, i, k);
+      }
+    }
+    const last = r.end - 1;
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) {
+      const args = f.branchBlockparams(b, last, k);
+      for (let a = 0; a < args.length; a++) vregs.check(args[a]!, At.BranchArg, b, last, a);
+    }
+  }
+}
+
 export function validateOperands(f: Function, env: MachineEnv, alloc = allocatable(env)): RegAllocError | null {
   const satisfiable = new Satisfiable(f, env, alloc);
   let unsatisfiable: RegAllocError | null = null;

@@ -326,7 +326,9 @@ export interface RegallocOptions {
   algorithm?: Algorithm;
   /**
    * Validate the input fully before allocating (default true). Off, valid
-   * input allocates identically and a little faster; invalid input may then
+   * input allocates identically and a little faster: only block ranges,
+   * edges, counts, operand encodings and vreg indices are checked (one linear
+   * pass), so no allocator indexes past its tables. Invalid input may then
    * give a wrong allocation or a RegAllocError (`Internal` for a crash inside
    * an allocator), but never another exception or a change to the caller's data.
    */
