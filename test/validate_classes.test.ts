@@ -88,6 +88,20 @@ describe('validation closes the classes that got through', () => {
     rejects(asLabel, smallEnv(), 'VRegClassMismatch', { block: 1, inst: 2, vreg: vreg(1, V) }, ['debug value label 0']);
   });
 
+  it('a branch arg of another class than its param: VRegClassMismatch (Ion gave a vector param an integer value; mutation fuzzer case 20177794)', () => {
+    // entry: v0i = def, v2v = def; jump exit(v0i); exit(v1v): ret v1v — each vreg keeps one class.
+    const b = new FunctionBuilder();
+    const entry = b.block();
+    const exit = b.block();
+    const v0 = b.vreg(I);
+    const v1 = b.vreg(V);
+    b.blockParam(exit, v1);
+    b.inst(entry, [Operand.regDef(v0)]);
+    b.branch(entry, [{ block: exit, args: [v0] }]);
+    b.ret(exit, [Operand.regUse(v1)]);
+    rejects(b.build(), smallEnv(), 'VRegClassMismatch', { block: 0, inst: 1, vreg: v0 }, ['v0i', 'v1v', "block 1's param 0"]);
+  });
+
   it('a block that ends in a return but lists successors and branch args: BB', () => {
     const f = twoBlocks().build();
     // Block 1 returns, yet claims block 1 as its successor (and itself as a predecessor).

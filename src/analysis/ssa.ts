@@ -9,7 +9,7 @@ import {
   operandIsFixedNonAllocatable,
   operandVReg,
 } from '../model/operand.js';
-import { type VReg, vregIndex, vregToString } from '../model/regs.js';
+import { REG_CLASS_NAME, type VReg, vregClass, vregIndex, vregToString } from '../model/regs.js';
 import { BLOCK_INVALID, type CFGInfo } from './cfg.js';
 
 const INST_NONE = -1;
@@ -132,6 +132,21 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
                 `block ${b}: branch inst ${i} passes ${got} args to block ${succs[k]}, which has ${want} params`,
                 { block: b, inst: i },
               );
+            }
+            // An arg moves into its param's register: both of one class.
+            // (regalloc2 does not check this; its allocators then move a
+            // value between register files, and a found input had Ion give
+            // a vector param an integer register's stale value.)
+            const args = f.branchBlockparams(b, i, k);
+            const params = f.blockParams(succs[k]!);
+            for (let a = 0; a < got; a++) {
+              if (vregClass(args[a]!) !== vregClass(params[a]!)) {
+                throw new RegAllocError(
+                  'VRegClassMismatch',
+                  `block ${b}: branch inst ${i} passes ${vregToString(args[a]!)} (class ${REG_CLASS_NAME[vregClass(args[a]!)]}) as block ${succs[k]}'s param ${a}, ${vregToString(params[a]!)} (class ${REG_CLASS_NAME[vregClass(params[a]!)]})`,
+                  { block: b, inst: i, vreg: args[a]! },
+                );
+              }
             }
           }
         }
