@@ -65,7 +65,7 @@ export class LiveRanges {
   from = new IntColumn();
   to = new IntColumn();
   /** The range's vreg index (a `VRegIndex`, not a packed VReg; NO_ID for some split-off ranges). */
-  vreg = new IntColumn();
+  vregIndex = new IntColumn();
   bundle = new IntColumn();
   weightFlags = new IntColumn();
   useStart = new IntColumn();
@@ -81,7 +81,7 @@ export class LiveRanges {
   clear(): void {
     this.from.clear();
     this.to.clear();
-    this.vreg.clear();
+    this.vregIndex.clear();
     this.bundle.clear();
     this.weightFlags.clear();
     this.useStart.clear();
@@ -93,7 +93,7 @@ export class LiveRanges {
   add(from: ProgPoint, to: ProgPoint): RangeId {
     const i = this.from.push(from) as RangeId;
     this.to.push(to);
-    this.vreg.push(INVALID);
+    this.vregIndex.push(INVALID);
     this.bundle.push(INVALID);
     this.weightFlags.push(0);
     this.useStart.push(0);
@@ -108,7 +108,7 @@ export class LiveRanges {
   }
   /** The vreg index of range `lr` (NO_ID for a range split off with no vreg). */
   vregOf(lr: RangeId): VRegIndex {
-    return this.vreg.data[lr]! as VRegIndex;
+    return this.vregIndex.data[lr]! as VRegIndex;
   }
   /** Number of uses of range `lr`. */
   useCount(lr: number): number {

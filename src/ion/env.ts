@@ -5,7 +5,7 @@ import type { Allocation, ProgPoint } from '../model/allocation.js';
 import { NUM_REG_CLASSES, type PReg, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
-import type { BundleId, RangeId } from './ids.js';
+import type { BundleId, RangeId, VRegIndex } from './ids.js';
 import { IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
 import { SparseBitSet, TrackedBitSet } from './live_sets.js';
 import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
@@ -22,8 +22,8 @@ export interface MultiFixedRegFixup {
   /** 0 initial, 1 secondary. */
   level: number;
   toPreg: PReg;
-  /** The vreg's index (a `VRegIndex`; the name stays until liveness.ts, which fills it, is converted). */
-  vreg: number;
+  /** The vreg's index. */
+  vregIndex: VRegIndex;
 }
 
 export class IonEnv {

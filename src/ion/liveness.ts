@@ -141,7 +141,7 @@ export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPo
     }
     if (to < lastFrom) {
       const range = ranges.add(from, to);
-      ranges.vreg.data[range] = vregIdx;
+      ranges.vregIndex.data[range] = vregIdx;
       list.push(range);
       return range;
     }
@@ -149,7 +149,7 @@ export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPo
     return lastRange;
   }
   const range = ranges.add(from, to);
-  ranges.vreg.data[range] = vregIdx;
+  ranges.vregIndex.data[range] = vregIdx;
   list.push(range);
   return range;
 }
@@ -277,7 +277,7 @@ export function buildLiveranges(ion: IonEnv): void {
         if (lateDefFixed.includes(preg) || clobbers.contains(preg)) {
           const pos = pointBefore(inst);
           const slot = operandSlot(k, inst);
-          ion.multiFixedRegFixups.push({ pos, fromSlot: slot, toSlot: slot, toPreg: preg, vreg: operandVRegIndex(op), level: 0 });
+          ion.multiFixedRegFixups.push({ pos, fromSlot: slot, toSlot: slot, toPreg: preg, vregIndex: operandVRegIndex(op) as VRegIndex, level: 0 });
           addLiverangeToPreg(ion, pos, pointAfter(inst), preg);
           rewrites[k] = makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0);
           rewritten.push(k);
@@ -466,7 +466,7 @@ function fixupGroup(ion: IonEnv, rangeUses: Int32Array, start: number, end: numb
     // the instruction, as regalloc2 places it, comes too late. The register
     // is then reserved over the whole instruction.
     const movePos = pointInstStart(pos);
-    ion.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: uses.slot.data[use]!, toPreg: preg, vreg: operandVRegIndex(op), level: 1 });
+    ion.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: uses.slot.data[use]!, toPreg: preg, vregIndex: operandVRegIndex(op) as VRegIndex, level: 1 });
     uses.operand.data[use] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
     extraClobbers.push([preg, movePos, pointNext(pos)]);
   }

@@ -65,7 +65,7 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   if (toRanges.length === 0) {
     for (const lr of fromRanges) {
       ranges.bundle.data[lr] = to;
-      if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vreg.data[lr]} from bundle${from} to bundle${to}`);
+      if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vregIndex.data[lr]} from bundle${from} to bundle${to}`);
     }
     bundles.ranges[to] = fromRanges;
     bundles.ranges[from] = toRanges;
@@ -74,7 +74,7 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   }
   for (const lr of fromRanges) {
     ranges.bundle.data[lr] = to;
-    if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vreg.data[lr]} from bundle${from} to bundle${to}`);
+    if (ion.annotations) ion.annotate(ranges.from.data[lr]!, ` MERGE range${lr} v${ranges.vregIndex.data[lr]} from bundle${from} to bundle${to}`);
   }
   if (fromRanges.length === 1) {
     const lr = fromRanges[0]!;
@@ -247,7 +247,7 @@ export function recomputeBundleProperties(ion: IonEnv, bundle: BundleId): void {
   // that use's minimal range ("within", not "equal": a shorter range, e.g. a
   // dead def, is minimal too; regalloc2 avoids livelock on them this way).
   // A first range without a vreg makes the bundle minimal and fixed, as in regalloc2.
-  if (ranges.vreg.data[first] === INVALID) {
+  if (ranges.vregIndex.data[first] === INVALID) {
     minimal = true;
     fixed = true;
   } else if (bundleRanges.length === 1) {

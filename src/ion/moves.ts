@@ -549,7 +549,7 @@ function insertMultiFixedRegMoves(ion: IonEnv, moves: InsertedMoves): void {
     const fromAlloc = ion.allocs[ion.instAllocOffsets[inst]! + fixup.fromSlot]!;
     const toAlloc = allocReg(fixup.toPreg);
     const prio = fixup.level === 0 ? PRIO_MULTI_FIXED_INITIAL : PRIO_MULTI_FIXED_SECONDARY;
-    moves.push(fixup.pos, prio, fromAlloc, toAlloc, makeVReg(fixup.vreg, ion.vregClass[fixup.vreg]! as RegClass));
+    moves.push(fixup.pos, prio, fromAlloc, toAlloc, makeVReg(fixup.vregIndex, ion.vregClass[fixup.vregIndex]! as RegClass));
     if (fixup.level === 1 && fixup.fromSlot === fixup.toSlot) deferred.push([inst, fixup.toSlot, toAlloc]);
     else ion.setAlloc(inst, fixup.toSlot, toAlloc);
   }

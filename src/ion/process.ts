@@ -252,7 +252,7 @@ export function splitAndRequeueBundle(ion: IonEnv, bundle: BundleId, splitAt: Pr
   if (splitAt > ranges.from.data[newList[0]!]!) {
     const orig = newList[0]!;
     const newRange = ranges.add(splitAt, ranges.to.data[orig]!);
-    ranges.vreg.data[newRange] = ranges.vreg.data[orig]!;
+    ranges.vregIndex.data[newRange] = ranges.vregIndex.data[orig]!;
     // The run of uses splits in two at the first use at or after splitAt.
     const start = ranges.useStart.data[orig]!;
     const end = ranges.useEnd.data[orig]!;
@@ -380,7 +380,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
       const newRange = ranges.add(minimalRangeStart(pos, isDef), minimalRangeEnd(pos, isDef));
       pushVregRange(ion, vreg, newRange);
       ranges.setUses(newRange, k, k + 1); // its one use, in place in the pool
-      ranges.vreg.data[newRange] = vreg;
+      ranges.vregIndex.data[newRange] = vreg;
       const minimalBundle = bundles.add();
       ranges.bundle.data[newRange] = minimalBundle;
       bundles.spillset.data[minimalBundle] = spillset;
@@ -390,7 +390,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
     }
     if (spillFrom < spillTo) {
       const spillRange = ranges.add(spillFrom, spillTo);
-      ranges.vreg.data[spillRange] = vreg;
+      ranges.vregIndex.data[spillRange] = vreg;
       ranges.bundle.data[spillRange] = spill;
       ranges.appendUses(spillRange, spillUses);
       spillUses.length = 0;
