@@ -151,6 +151,76 @@ describe('checker on hand-built outputs', () => {
   });
 });
 
+describe('checker: liveness pruning at block entries hides no error', () => {
+  const env = smallEnv(4);
+  /** b0: x = def (r0), y = def (r1), x and y spilled to slot 0 and 1; b1: `uses` in the given order, then ret. */
+  function twoValues(uses: ('x' | 'y')[]) {
+    const b = new FunctionBuilder();
+    const [b0, b1] = [b.block(), b.block()];
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regDef(y)]);
+    b.branch(b0, [{ block: b1, args: [] }]);
+    for (const u of uses) b.inst(b1, [Operand.anyUse(u === 'x' ? x : y)]);
+    b.ret(b1, []);
+    const edits: Edit[] = [
+      { point: 1, from: r(0), to: allocStack(0) },
+      { point: 3, from: r(1), to: allocStack(1) },
+    ];
+    return { fn: b.build(), edits };
+  }
+  it('a use reading a slot that holds another live value (stale across a block boundary) is still IncorrectValuesInAllocation', () => {
+    const { fn, edits } = twoValues(['y', 'x']);
+    checkOutput(fn, env, output([[r(0)], [r(1)], [], [allocStack(1)], [allocStack(0)], []], edits));
+    // y read from slot 0, which holds x, live at b1's entry (inst 4 reads it).
+    try {
+      checkOutput(fn, env, output([[r(0)], [r(1)], [], [allocStack(0)], [allocStack(0)], []], edits));
+      assert.fail('accepted');
+    } catch (e) {
+      assert.ok(e instanceof CheckerError, String(e));
+      assert.equal(e.kind, 'IncorrectValuesInAllocation');
+      assert.equal(e.errors[0]!.inst, 3);
+      assert.ok(e.message.includes('holds {v0i}, not v1i'), e.message);
+    }
+  });
+  it('a register holding only a dead value: still IncorrectValuesInAllocation, the dead value not named', () => {
+    const { fn, edits } = twoValues(['y']);
+    // x is dead at b1's entry; r0 still holds it there.
+    try {
+      checkOutput(fn, env, output([[r(0)], [r(1)], [], [r(0)], []], edits));
+      assert.fail('accepted');
+    } catch (e) {
+      assert.ok(e instanceof CheckerError, String(e));
+      assert.equal(e.kind, 'IncorrectValuesInAllocation');
+      assert.ok(e.message.includes('holds no live value, not v1i'), e.message);
+    }
+  });
+  it('a slot holding only a dead value is dropped at the block entry: UnknownValueInAllocation', () => {
+    const { fn, edits } = twoValues(['y']);
+    rejects(() => checkOutput(fn, env, output([[r(0)], [r(1)], [], [allocStack(0)], []], edits)), 'UnknownValueInAllocation', 3);
+  });
+  it('without SSA, a vreg redefined in a loop stays live at the loop head', () => {
+    // b0: v = def; b1 (loop head): use v, v = def, branch b2 or b3; b2: back to b1 (v moved r1 → r0); b3: ret use v.
+    const b = new FunctionBuilder();
+    b.allowMultipleVregDefs = true;
+    const [b0, b1, b2, b3] = [b.block(), b.block(), b.block(), b.block()];
+    const v = b.vreg(I);
+    b.inst(b0, [Operand.regDef(v)]);
+    b.branch(b0, [{ block: b1, args: [] }]);
+    b.inst(b1, [Operand.anyUse(v)]);
+    b.inst(b1, [Operand.regDef(v)]);
+    b.branch(b1, [{ block: b2, args: [] }, { block: b3, args: [] }]);
+    b.branch(b2, [{ block: b1, args: [] }]);
+    b.ret(b3, [Operand.anyUse(v)]);
+    const fn = b.build();
+    const allocs = (loopUse: Allocation) => [[r(0)], [], [loopUse], [r(1)], [], [], [r(1)]];
+    const edits: Edit[] = [{ point: 10, from: r(1), to: r(0) }];
+    checkOutput(fn, env, output(allocs(r(0)), edits));
+    // Around the loop v arrives in r0 only by the move; reading r1 is right on entry, wrong on the back edge.
+    rejects(() => checkOutput(fn, env, output(allocs(r(1)), edits)), 'UnknownValueInAllocation', 2);
+  });
+});
+
 describe('checker on the corpus references', () => {
   for (const folder of ['fuzz', 'cranelift', 'fuzzgen', 'variants']) {
     it(`accepts regalloc2's checker-clean results and rejects the others in ${folder}/`, () => {
