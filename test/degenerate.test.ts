@@ -38,10 +38,7 @@ describe('degenerate inputs, scaled down', () => {
     const env = envWith(16);
     const out = allocate(f, env, { algorithm: 'fastalloc', validate: false });
     assert.ok(out.numSpillslots >= 20_000, `${out.numSpillslots} spill slots`);
-    const cpu0 = process.cpuUsage();
-    checkOutput(f, env, out);
-    const cpu = process.cpuUsage(cpu0);
-    assert.ok(cpu.user + cpu.system < 20e6, `checking took ${(cpu.user + cpu.system) / 1e6} s of CPU`);
+    checkOutput(f, env, out); // proven; the test's time bound catches a return of the blocks × slots cost
   });
 
   it('operands past regalloc2’s limit of 65,535 on one instruction: TooManyOperands naming it', () => {
