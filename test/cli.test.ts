@@ -88,6 +88,23 @@ describe('regalloc CLI', () => {
     assert.match(r.stdout, /30 cases .* 0 failures/);
   });
 
+  it('fuzz --json prints one JSON object, plain and --mutate, and nothing on stderr', () => {
+    const r = cli('fuzz', '--algorithm', 'ion', '--cases', '25', '--seed', '7', '--size', 'small', '--json');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stderr, '');
+    const o = JSON.parse(r.stdout) as { cases: number; allocations: number; failures: number; bySize: { small: number } };
+    assert.equal(o.cases, 25);
+    assert.equal(o.failures, 0);
+    assert.equal(o.bySize.small, o.allocations);
+    const m = cli('fuzz', '--mutate', '--algorithm', 'fastalloc', '--cases', '25', '--seed', '7', '--size', 'small', '--json');
+    assert.equal(m.status, 0, m.stdout + m.stderr);
+    assert.equal(m.stderr, '');
+    const mo = JSON.parse(m.stdout) as { cases: number; skipped: number; runs: { fastalloc: number }; byKind: Record<string, { cases: number }> };
+    assert.equal(mo.cases, 25);
+    assert.equal(mo.runs.fastalloc, mo.cases - mo.skipped);
+    assert.equal(Object.values(mo.byKind).reduce((n, k) => n + k.cases, 0), mo.runs.fastalloc);
+  });
+
   it('usage errors exit with status 2', () => {
     assert.equal(cli('frobnicate', 'x').status, 2);
     assert.equal(cli('validate').status, 2);

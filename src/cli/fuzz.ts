@@ -64,8 +64,9 @@ function runOptions(v: OptionValues) {
 
 function runFuzzCommand(v: OptionValues): void {
   const { algorithms, size, seed, cases, seconds, outDir } = runOptions(v);
+  const json = v.json === true;
   const tty = process.stderr.isTTY;
-  process.stderr.write(`fuzzing ${algorithms.join('+')} from seed ${seed}, size ${size}\n`);
+  if (!json) process.stderr.write(`fuzzing ${algorithms.join('+')} from seed ${seed}, size ${size}\n`);
   const { stats, failure } = runFuzz(
     {
       algorithms,
@@ -74,18 +75,25 @@ function runFuzzCommand(v: OptionValues): void {
       seconds,
       size,
       onProgress: (s) => {
+        if (json) return; // --json: stdout carries one object, stderr stays quiet
         const line = `${s.cases} cases (${s.skipped} skipped), ${s.failures} failures, ${((s.cases * 1000) / Math.max(1, s.elapsedMs)).toFixed(0)} cases/s`;
         process.stderr.write(tty ? `\r${line}` : `${line}\n`);
       },
     },
     { allocate, check: checkOutput },
   );
-  if (tty) process.stderr.write('\n');
+  if (tty && !json) process.stderr.write('\n');
   const summary = `${stats.cases} cases (${stats.skipped} skipped; small ${stats.bySize.small}, medium ${stats.bySize.medium}, large ${stats.bySize.large}), ${stats.allocations} allocations, ${stats.insts} instructions, ${stats.failures} failures, ${(stats.elapsedMs / 1000).toFixed(1)} s`;
-  process.stdout.write(summary + '\n');
+  const reproduceOf = (f: NonNullable<typeof failure>) => `regalloc fuzz --algorithm ${f.algorithm} --seed ${f.caseSeed} --cases 1 --size ${f.size}`;
+  const base = failure ? join(outDir, `fuzz-${failure.algorithm}-${failure.caseSeed}`) : '';
+  if (json) {
+    const { cases: n, skipped, bySize, allocations, insts, failures, elapsedMs } = stats;
+    const record = { seed, algorithms, size, cases: n, skipped, bySize, allocations, insts, failures, elapsedMs };
+    const failed = failure && { algorithm: failure.algorithm, caseSeed: failure.caseSeed, error: failure.error, function: `${base}.json`, minimized: `${base}.min.json`, reproduce: reproduceOf(failure) };
+    process.stdout.write(JSON.stringify(failed ? { ...record, failure: failed } : record) + '\n');
+  } else process.stdout.write(summary + '\n');
   if (!failure) return;
   mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `fuzz-${failure.algorithm}-${failure.caseSeed}`);
   const write = (file: string, func: typeof failure.func, what: string) =>
     writeFileSync(
       file,
@@ -93,13 +101,15 @@ function runFuzzCommand(v: OptionValues): void {
     );
   write(`${base}.json`, failure.func, '');
   write(`${base}.min.json`, failure.minimized, '-min');
-  process.stdout.write(
-    `FAILED (${failure.algorithm}): ${failure.error}\n` +
-      `  function: ${base}.json (${failure.func.numInsts()} insts)\n` +
-      `  minimized: ${base}.min.json (${failure.minimized.numInsts()} insts)\n` +
-      `  reproduce: regalloc fuzz --algorithm ${failure.algorithm} --seed ${failure.caseSeed} --cases 1 --size ${failure.size}\n` +
-      `         or: regalloc allocate --algorithm ${failure.algorithm} --check ${base}.min.json\n`,
-  );
+  if (!json) {
+    process.stdout.write(
+      `FAILED (${failure.algorithm}): ${failure.error}\n` +
+        `  function: ${base}.json (${failure.func.numInsts()} insts)\n` +
+        `  minimized: ${base}.min.json (${failure.minimized.numInsts()} insts)\n` +
+        `  reproduce: ${reproduceOf(failure)}\n` +
+        `         or: regalloc allocate --algorithm ${failure.algorithm} --check ${base}.min.json\n`,
+    );
+  }
   process.exitCode = 1;
 }
 
@@ -115,8 +125,9 @@ function runMutateCommand(v: OptionValues): void {
     from = ` --from ${v.from}`;
     bases = { count: files.length, load: (i: number) => readCorpusFile(files[i]!), name: (i: number) => files[i]! };
   }
+  const json = v.json === true;
   const tty = process.stderr.isTTY;
-  process.stderr.write(`mutation fuzzing ${algorithms.join('+')} from seed ${seed}, ${bases ? `functions of ${v.from}` : `size ${size}`}\n`);
+  if (!json) process.stderr.write(`mutation fuzzing ${algorithms.join('+')} from seed ${seed}, ${bases ? `functions of ${v.from}` : `size ${size}`}\n`);
   const { stats, failure } = runMutateFuzz(
     {
       algorithms,
@@ -128,28 +139,43 @@ function runMutateCommand(v: OptionValues): void {
       validate: v['no-validate'] !== true,
       ...(bases ? { bases } : {}),
       onProgress: (s) => {
+        if (json) return;
         const line = `${s.cases} cases (${s.skipped} skipped), ${s.failures} failures, ${((s.cases * 1000) / Math.max(1, s.elapsedMs)).toFixed(0)} cases/s`;
         process.stderr.write(tty ? `\r${line}` : `${line}\n`);
       },
     },
     { allocate, check: checkOutput },
   );
-  if (tty) process.stderr.write('\n');
-  process.stdout.write(mutateSummary(stats, algorithms));
+  if (tty && !json) process.stderr.write('\n');
+  const base = failure ? join(outDir, `mutate-${failure.algorithm}-${failure.caseSeed}`) : '';
+  const reproduce = failure ? `regalloc fuzz --mutate --algorithm ${failure.algorithm} --seed ${failure.caseSeed} --cases 1${from}${bases ? '' : ` --size ${size}`}` : '';
+  if (json) {
+    const record = { seed, algorithms, size: bases ? null : size, from: bases ? v.from : null, ...stats };
+    const failed = failure && {
+      algorithm: failure.algorithm,
+      caseSeed: failure.caseSeed,
+      corruption: failure.kind,
+      error: failure.error,
+      input: `${base}.json`,
+      ...(failure.minimized ? { minimized: `${base}.min.json` } : {}),
+      reproduce,
+    };
+    process.stdout.write(JSON.stringify(failed ? { ...record, failure: failed } : record) + '\n');
+  } else process.stdout.write(mutateSummary(stats, algorithms));
   if (!failure) return;
   mkdirSync(outDir, { recursive: true });
-  const base = join(outDir, `mutate-${failure.algorithm}-${failure.caseSeed}`);
-  const reproduce = `regalloc fuzz --mutate --algorithm ${failure.algorithm} --seed ${failure.caseSeed} --cases 1${from}${bases ? '' : ` --size ${size}`}`;
   const header = { corruption: failure.kind, base: failure.base, error: failure.error, reproduce };
   const body = failure.input.form === 'json' ? failure.input.json : { in_memory: failure.input.snapshot };
   writeFileSync(`${base}.json`, JSON.stringify({ ...body, origin: JSON.stringify(header) }) + '\n');
   if (failure.minimized) writeFileSync(`${base}.min.json`, JSON.stringify({ ...failure.minimized, origin: JSON.stringify(header) }) + '\n');
-  process.stdout.write(
-    `FAILED (${failure.algorithm}, ${failure.kind}): ${failure.error}\n` +
-      `  input: ${base}.json\n` +
-      (failure.minimized ? `  minimized: ${base}.min.json\n` : '') +
-      `  reproduce: ${reproduce}\n`,
-  );
+  if (!json) {
+    process.stdout.write(
+      `FAILED (${failure.algorithm}, ${failure.kind}): ${failure.error}\n` +
+        `  input: ${base}.json\n` +
+        (failure.minimized ? `  minimized: ${base}.min.json\n` : '') +
+        `  reproduce: ${reproduce}\n`,
+    );
+  }
   process.exitCode = 1;
 }
 
