@@ -2,7 +2,11 @@
 // hw_enc (0..63) in two byte arrays. The head is the most recently used; the
 // oldest is the head's predecessor.
 
-import { type PReg, PREG_MAX_HW_ENC, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
+import * as regs from '../model/regs.js';
+import { type PReg, PRegSet, type RegClass } from '../model/regs.js';
+
+// A module constant, not the imported binding (see index.ts).
+const { PREG_MAX_HW_ENC, pregHwEnc } = regs;
 
 const NIL = 0xff;
 

@@ -1,7 +1,11 @@
 // The set of live vregs: an intrusive doubly-linked list over vreg indices in
 // typed arrays, iterated most recently inserted first.
 
-import { type VReg, vregIndex } from '../model/regs.js';
+import * as regs from '../model/regs.js';
+import type { VReg } from '../model/regs.js';
+
+// A module constant, not the imported binding (see index.ts).
+const { vregIndex } = regs;
 
 export class VRegSet {
   private next: Int32Array;
