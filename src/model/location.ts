@@ -5,16 +5,8 @@
 // eliminator and the checker. Each is a one-line function meant to be
 // inlined in hot loops; measure a change here with `npm run bench`.
 
-import * as allocation from './allocation.js';
-import type { Allocation, ProgPoint } from './allocation.js';
-import * as regs from './regs.js';
-import type { PReg } from './regs.js';
-
-// Bound as this module's own constants, not read through the imports:
-// optimized code folds a module constant to its value, but checks an
-// imported binding at each use (see src/fastalloc/index.ts).
-const { ALLOC_NONE, allocIndex, allocIsReg, allocIsStack, allocReg, allocStack, pointBefore } = allocation;
-const { PREG_MAX_HW_ENC, PREG_NUM_INDEX, pregHwEnc } = regs;
+import { type Allocation, ALLOC_NONE, allocIndex, allocIsReg, allocIsStack, allocReg, allocStack, pointBefore, type ProgPoint } from './allocation.js';
+import { type PReg, PREG_MAX_HW_ENC, PREG_NUM_INDEX, pregHwEnc } from './regs.js';
 
 // ------------------------------------------------------------ program points
 

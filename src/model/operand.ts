@@ -8,17 +8,13 @@ import {
   type RegClass,
   type RegNames,
   type VReg,
+  VREG_MAX_INDEX,
   isValidPReg,
   isValidVReg,
   pregToString,
   vregToString,
 } from './regs.js';
-import * as regs from './regs.js';
 import { RegAllocError } from './errors.js';
-
-// A module constant, not the imported binding: optimized code folds it to its
-// value in operandIsFixedNonAllocatable (see src/fastalloc/index.ts).
-const { VREG_MAX_INDEX } = regs;
 
 /** One operand of an instruction, packed in a uint32 (see the layout above); branded like `PReg`. Make one with the `Operand.*` factories. */
 export type Operand = number & {
