@@ -7,7 +7,9 @@
 // are entries too: they are loaded by URL beside the module that starts them.
 
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { constBindings } from './const_bindings.mjs';
 
 const WORKERS = ['dist/batch/worker.js'];
 
@@ -21,6 +23,8 @@ for (const [name, e] of Object.entries(pkg.exports)) {
     console.warn(`scripts/bundle.mjs: export '${name}' (${e.import}) is not under ./dist/bundle/: ` + 'point it there so that it shares classes with the other entries');
   }
 }
+// Chunk names change with their content: stale ones would pile up and ship.
+rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: [...entries, ...WORKERS],
   bundle: true,
@@ -32,6 +36,14 @@ await build({
   outbase: 'dist',
   logLevel: 'warning',
 });
+
+// esbuild writes top-level const as var; V8 folds only const (see const_bindings.mjs).
+for (const entry of readdirSync('dist/bundle', { recursive: true })) {
+  const file = join('dist/bundle', String(entry));
+  if (!file.endsWith('.js')) continue;
+  const { code, count } = constBindings(readFileSync(file, 'utf8'), file);
+  if (count > 0) writeFileSync(file, code);
+}
 
 // The `regalloc` command runs dist/cli/main.js directly (`npx regalloc`, the
 // package's "bin"); tsc writes it without the executable bit.
