@@ -14,6 +14,7 @@ import { Operand } from '../src/model/operand.js';
 import { PRegSet, preg, RegClass, vreg } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
+import { parseTextFunction } from '../src/io/text.js';
 
 const I = RegClass.Int;
 const p = (n: number) => preg(n, I);
@@ -259,5 +260,59 @@ describe('Fastalloc on the corpus', () => {
         path,
       );
     }
+  });
+});
+
+describe('Fastalloc limit(n) operands beside duplicate reg uses', () => {
+  it('a limit(8) use after eight reg uses of values in spill slots still gets a register below 8 (fuzz case 67898581, minimized)', () => {
+    // At block2's second instruction v14 and v15 come from spill slots; each
+    // duplicate reg use took a register of its own, in operand order p8, p7,
+    // ..., p0, and none below 8 was left for the limit(8) use: TooManyLiveRegs
+    // on valid input. Limited operands now go first within their position.
+    const { func, env } = parseTextFunction(`function "fuzz-67898581-min"
+preferred int p0i, p1i, p2i, p3i, p4i, p5i, p6i, p7i, p8i, p9i, p10i, p11i, p12i, p13i, p14i, p15i, p16i, p17i, p18i, p19i, p20i, p21i, p22i, p23i
+preferred float p0f, p1f, p2f, p3f, p4f, p5f, p6f, p7f, p8f, p9f, p10f, p11f, p12f, p13f, p14f, p15f, p16f, p17f, p18f, p19f, p20f, p21f, p22f, p23f
+preferred vector p0v, p1v, p2v, p3v, p4v, p5v, p6v, p7v, p8v, p9v, p10v, p11v, p12v, p13v, p14v, p15v, p16v, p17v, p18v, p19v, p20v, p21v, p22v, p23v
+non_preferred int p24i, p25i, p26i, p27i, p28i, p29i, p30i, p31i
+non_preferred float p24f, p25f, p26f, p27f, p28f, p29f, p30f, p31f
+non_preferred vector p24v, p25v, p26v, p27v, p28v, p29v, p30v, p31v
+fixed_stack p32i, p32f, p32v, p33i, p33f, p33v, p34i, p34f, p34v, p35i, p35f, p35v, p36i, p36f, p36v, p37i, p37f, p37v, p38i, p38f, p38v, p39i, p39f, p39v, p40i, p40f, p40v, p41i, p41f, p41v, p42i, p42f, p42v, p43i, p43f, p43v, p44i, p44f, p44v, p45i, p45f, p45v, p46i, p46f, p46v, p47i, p47f, p47v, p48i, p48f, p48v, p49i, p49f, p49v, p50i, p50f, p50v, p51i, p51f, p51v, p52i, p52f, p52v, p53i, p53f, p53v, p54i, p54f, p54v, p55i, p55f, p55v, p56i, p56f, p56v, p57i, p57f, p57v, p58i, p58f, p58v, p59i, p59f, p59v, p60i, p60f, p60v, p61i, p61f, p61v, p62i, p62f, p62v
+vregs 33
+
+block0:
+  op v1i = def any early
+  op v2i = def any early
+  op v6i = def any
+  branch -> block1
+
+block1:
+  branch -> block2(v2i)
+
+block2(v14i):
+  op v15i = def any early
+  op v16i = def reg early, use v14i reg, use v15i reg, use v14i reg, use v15i reg, use v15i reg, use v14i reg, use v15i reg, use v15i reg, use v14i limit(8)
+  op v17i = def reg, use v15i reg
+  op use v15i reg, use v16i reg, use v15i reg, use v14i reg, use v16i reg, use v17i reg
+  op v19i = def reg, use v17i reg, use v15i reg, use v14i reg
+  branch -> block3, block4
+
+block3:
+  op use v2i reg
+  branch -> block2(v2i)
+
+block4:
+  op use v19i any, use v16i any, use v14i any, use v6i any
+  op use v1i any, use v15i any
+  op use v17i any, use v17i limit(16)
+  branch -> block5
+
+block5:
+  op v27i = def any
+  op use v27i any
+  op v31i = def reg
+  ret
+`);
+    const out = allocate(func, env, { algorithm: 'fastalloc' });
+    checkOutput(func, env, out);
   });
 });

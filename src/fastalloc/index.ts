@@ -743,17 +743,30 @@ class Fastalloc {
         }
       }
     }
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      if (operandPos(op) !== LATE) continue;
-      if (operandIsDef(op)) this.allocDefOp(k, op, ops, block, inst);
-      else this.allocUse(k, op, inst);
+    // Late operands, then early ones, each in operand order (regalloc2's
+    // order). With a `limit(n)` operand (our extension: regalloc2's Fastalloc
+    // panics on it), the limited operands of each position go first: the
+    // others could otherwise take every register below n first (each
+    // duplicate `reg` use of a vreg takes a register of its own), leaving
+    // none for them (fuzz case 67898581: eight reg uses took p0-p7 before a
+    // limit(8) use). Instructions without one keep regalloc2's order exactly.
+    let anyLimit = false;
+    for (let k = 0; k < ops.length; k++) if (operandConstraintKind(ops[k]!) === ConstraintKind.Limit) anyLimit = true;
+    for (let pass = anyLimit ? 0 : 1; pass < 2; pass++) {
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandPos(op) !== LATE || (anyLimit && (operandConstraintKind(op) === ConstraintKind.Limit) !== (pass === 0))) continue;
+        if (operandIsDef(op)) this.allocDefOp(k, op, ops, block, inst);
+        else this.allocUse(k, op, inst);
+      }
     }
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      if (operandPos(op) !== EARLY) continue;
-      if (operandIsUse(op)) this.allocUse(k, op, inst);
-      else this.allocDefOp(k, op, ops, block, inst);
+    for (let pass = anyLimit ? 0 : 1; pass < 2; pass++) {
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
+        if (operandPos(op) !== EARLY || (anyLimit && (operandConstraintKind(op) === ConstraintKind.Limit) !== (pass === 0))) continue;
+        if (operandIsUse(op)) this.allocUse(k, op, inst);
+        else this.allocDefOp(k, op, ops, block, inst);
+      }
     }
     const base = this.instAllocOffsets[inst]!;
     for (let k = 0; k < ops.length; k++) {
