@@ -678,9 +678,11 @@ class Fastalloc {
     let fixedClobbers = 0;
     let anyFixed = false;
     let anyReuse = false;
+    let anyLimit = false;
     for (let k = 0; k < ops.length; k++) {
       const op = ops[k]!;
       const kind = operandConstraintKind(op);
+      if (kind === ConstraintKind.Limit) anyLimit = true;
       if (kind === ConstraintKind.FixedReg) anyFixed = true;
       else if (kind === ConstraintKind.Reuse) {
         anyReuse = true;
@@ -750,8 +752,6 @@ class Fastalloc {
     // duplicate `reg` use of a vreg takes a register of its own), leaving
     // none for them (fuzz case 67898581: eight reg uses took p0-p7 before a
     // limit(8) use). Instructions without one keep regalloc2's order exactly.
-    let anyLimit = false;
-    for (let k = 0; k < ops.length; k++) if (operandConstraintKind(ops[k]!) === ConstraintKind.Limit) anyLimit = true;
     for (let pass = anyLimit ? 0 : 1; pass < 2; pass++) {
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
