@@ -400,6 +400,26 @@ function checkStackUses(block: number, inst: number, ops: ArrayLike<Operand>): v
  * Returns (does not throw) the first constraint the env cannot satisfy: that
  * is reported after the SSA rules, as regalloc2 would meet it later too.
  */
+/** An instruction's operand count within regalloc2's limit, and each operand a valid encoding. */
+function checkOperandEncodings(b: number, i: number, ops: ArrayLike<Operand>): void {
+  if (ops.length > MAX_OPERANDS_PER_INST) {
+    throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands, more than regalloc2's ${MAX_OPERANDS_PER_INST}`, {
+      block: b,
+      inst: i,
+    });
+  }
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k]!;
+    if (!Number.isInteger(op) || op < 0 || op > 0xffffffff || ((op >>> 21) & 3) === 3 || !constraintFieldValid(op)) {
+      throw new RegAllocError(
+        'InvalidOperand',
+        `block ${b} inst ${i} operand ${k}: ${String(op)} is not an operand (a uint32 with a class 0..2 and a known constraint)`,
+        { block: b, inst: i, operand: k },
+      );
+    }
+  }
+}
+
 /**
  * The indices only: every operand is an operand, every vreg named by an
  * operand, block param or branch arg is below num_vregs with one class
@@ -416,21 +436,9 @@ export function validateIndices(f: Function): void {
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
-      if (ops.length > MAX_OPERANDS_PER_INST) {
-        throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands, more than regalloc2's ${MAX_OPERANDS_PER_INST}`, {
-          block: b,
-          inst: i,
-        });
-      }
+      checkOperandEncodings(b, i, ops);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
-        if (!Number.isInteger(op) || op < 0 || op > 0xffffffff || ((op >>> 21) & 3) === 3 || !constraintFieldValid(op)) {
-          throw new RegAllocError(
-            'InvalidOperand',
-            `block ${b} inst ${i} operand ${k}: ${String(op)} is not an operand (a uint32 with a class 0..2 and a known constraint)`,
-            { block: b, inst: i, operand: k },
-          );
-        }
         if (!operandIsFixedNonAllocatable(op)) vregs.check(operandVReg(op), At.Operand, b, i, k);
       }
     }
@@ -456,22 +464,7 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
-      if (ops.length > MAX_OPERANDS_PER_INST) {
-        throw new RegAllocError('TooManyOperands', `inst ${i} (block ${b}) has ${ops.length} operands, more than regalloc2's ${MAX_OPERANDS_PER_INST}`, {
-          block: b,
-          inst: i,
-        });
-      }
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k]!;
-        if (!Number.isInteger(op) || op < 0 || op > 0xffffffff || ((op >>> 21) & 3) === 3 || !constraintFieldValid(op)) {
-          throw new RegAllocError(
-            'InvalidOperand',
-            `block ${b} inst ${i} operand ${k}: ${String(op)} is not an operand (a uint32 with a class 0..2 and a known constraint)`,
-            { block: b, inst: i, operand: k },
-          );
-        }
-      }
+      checkOperandEncodings(b, i, ops);
       const clobbers = f.instClobbers(i);
       if (!isRegSet(clobbers)) {
         throw new RegAllocError('InvalidStructure', `block ${b} inst ${i}: its clobbers are not a PRegSet`, { block: b, inst: i });
