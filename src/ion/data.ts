@@ -240,7 +240,7 @@ export class RangeMap {
   }
 
   /** The number of the first chunk whose last entry ends after `point` (the last chunk when none does). */
-  private chunkAfter(point: number): number {
+  chunkAfter(point: number): number {
     const chunks = this.chunks;
     let lo = 0;
     let hi = chunks.length - 1;
@@ -339,7 +339,7 @@ export class RangeMap {
 }
 
 /** Index in `chunk` of the first entry with `to > point` (its size when none). */
-function lowerBoundIn(chunk: RangeChunk, point: number): number {
+export function lowerBoundIn(chunk: RangeChunk, point: number): number {
   const to = chunk.to;
   let lo = 0;
   let hi = chunk.size;

@@ -11,7 +11,7 @@ import { ConstraintKind, operandConstraintKind, operandIsDef } from '../model/op
 import { type PReg, PREG_INVALID, type RegClass } from '../model/regs.js';
 import { type BundleId, NO_ID, type RangeId, type UseId, type VRegIndex } from './ids.js';
 import { MAX_SPLITS_PER_SPILLSET } from './bundles.js';
-import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, RangeCursor, spillWeightFromConstraint, weightFromBits } from './data.js';
+import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, lowerBoundIn, RangeCursor, spillWeightFromConstraint, weightFromBits } from './data.js';
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
@@ -75,34 +75,67 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   let maxConflictWeight = 0;
   let firstConflict = -1;
   const bundleRanges = bundles.ranges[bundle]!;
-  const cur = scratch.cursor;
-  map.seek(ranges.from.data[bundleRanges[0]!]!, cur);
-  outer: for (const lr of bundleRanges) {
-    const from = ranges.from.data[lr]!;
-    const to = ranges.to.data[lr]!;
+  const rangeFrom = ranges.from.data;
+  const rangeTo = ranges.to.data;
+  const rangeBundle = ranges.bundle.data;
+  // The register map's cursor, held in locals (chunk number, its arrays and
+  // size, entry index) so the probe loop reads no object fields.
+  const chunks = map.chunks;
+  const lastChunk = chunks.length - 1;
+  let chunkIndex = map.chunkAfter(rangeFrom[bundleRanges[0]!]!);
+  let chunk = chunks[chunkIndex]!;
+  let chunkFrom = chunk.from;
+  let chunkTo = chunk.to;
+  let chunkValue = chunk.value;
+  let chunkSize = chunk.size;
+  let index = lowerBoundIn(chunk, rangeFrom[bundleRanges[0]!]!);
+  outer: for (let k = 0; k < bundleRanges.length; k++) {
+    const lr = bundleRanges[k]!;
+    const from = rangeFrom[lr]!;
+    const to = rangeTo[lr]!;
     for (;;) {
       // Skip register entries entirely before this range: a few by
       // stepping, more by binary search (never a long linear scan; regalloc2
       // likewise re-seeks its BTree after 16 skips).
       let steps = 0;
-      while (map.valid(cur) && cur.chunk.to[cur.index]! <= from) {
+      while (index < chunkSize && chunkTo[index]! <= from) {
         if (++steps > 8) {
-          map.seek(from, cur);
+          chunkIndex = map.chunkAfter(from);
+          chunk = chunks[chunkIndex]!;
+          chunkFrom = chunk.from;
+          chunkTo = chunk.to;
+          chunkValue = chunk.value;
+          chunkSize = chunk.size;
+          index = lowerBoundIn(chunk, from);
           break;
         }
-        map.next(cur);
+        if (++index >= chunkSize && chunkIndex < lastChunk) {
+          chunk = chunks[++chunkIndex]!;
+          chunkFrom = chunk.from;
+          chunkTo = chunk.to;
+          chunkValue = chunk.value;
+          chunkSize = chunk.size;
+          index = 0;
+        }
       }
-      if (!map.valid(cur)) break outer;
-      if (cur.chunk.from[cur.index]! >= to) break;
-      const pregRangeFrom = cur.chunk.from[cur.index]!;
-      const pregRange = cur.chunk.value[cur.index]! as RangeId;
-      map.next(cur);
+      if (index >= chunkSize) break outer;
+      const pregRangeFrom = chunkFrom[index]!;
+      if (pregRangeFrom >= to) break;
+      const pregRange = chunkValue[index]! as RangeId;
+      if (++index >= chunkSize && chunkIndex < lastChunk) {
+        chunk = chunks[++chunkIndex]!;
+        chunkFrom = chunk.from;
+        chunkTo = chunk.to;
+        chunkValue = chunk.value;
+        chunkSize = chunk.size;
+        index = 0;
+      }
       if (pregRange !== INVALID) {
-        const conflictBundle = ranges.bundleOf(pregRange);
+        const conflictBundle = rangeBundle[pregRange]!;
         if (stamps[conflictBundle] !== stamp) {
           stamps[conflictBundle] = stamp;
           scratch.conflicts.push(conflictBundle);
-          maxConflictWeight = Math.max(maxConflictWeight, bundles.spillWeight(conflictBundle));
+          maxConflictWeight = Math.max(maxConflictWeight, bundles.spillWeight(conflictBundle as BundleId));
           // Already dearer than the best evict or split found: this
           // register cannot win, stop probing it (regalloc2's ConflictHighCost).
           if (maxCost >= 0 && maxConflictWeight > maxCost) return RESULT_CONFLICT_HIGH_COST;
@@ -123,7 +156,10 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
     return RESULT_CONFLICT;
   }
   bundles.allocation.data[bundle] = allocReg(preg);
-  for (const lr of bundleRanges) map.insert(ranges.from.data[lr]!, ranges.to.data[lr]!, lr);
+  for (let k = 0; k < bundleRanges.length; k++) {
+    const lr = bundleRanges[k]!;
+    map.insert(rangeFrom[lr]!, rangeTo[lr]!, lr);
+  }
   return RESULT_ALLOCATED;
 }
 
