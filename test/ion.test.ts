@@ -185,6 +185,7 @@ describe('Ion register traversal', () => {
     const env = fuzzMachineEnv(false);
     const rng = new Rng(3);
     const it = new RegTraversal();
+    it.setEnv(env);
     for (let t = 0; t < 5000; t++) {
       const cls = rng.int(0, 2) as 0 | 1 | 2;
       const fixed = rng.chance(0.2) ? (cls << 6) | rng.int(0, 62) : PREG_INVALID;
@@ -194,7 +195,7 @@ describe('Ion register traversal', () => {
       const eager: number[] = [];
       const n = regTraversal(env, cls, fixed, hint, offset, limit, eager);
       const lazy: number[] = [];
-      it.init(env, cls, fixed, hint, offset, limit);
+      it.init(cls, fixed, hint, offset, limit);
       for (let r = it.next(); r >= 0; r = it.next()) lazy.push(r);
       assert.deepEqual(lazy, eager.slice(0, n));
       if (fixed !== PREG_INVALID) assert.deepEqual(lazy, [fixed]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IntColumn, UintColumn, withRoom } from '../src/util/int_buffers.js';
+import { IntColumn, resultInt32s, resultUint32s, UintColumn, withRoom } from '../src/util/int_buffers.js';
 
 test('withRoom keeps a buffer that fits and grows one that does not, contents and type kept', () => {
   const a = Int32Array.from([1, -2, 3]);
@@ -74,5 +74,31 @@ test('stable key sort: packed numeric path and comparator fallback agree, ties i
     // A bound within 53 bits takes the packed path; a huge one the comparator fallback.
     assert.deepEqual(Array.from(sorter.sort(keys, n, 21e9).subarray(0, n)), want, `packed, round ${round}`);
     assert.deepEqual(Array.from(sorter.sort(keys, n, 2 ** 52).subarray(0, n)), want, `fallback, round ${round}`);
+  }
+});
+
+test('result arrays are zeroed, of the asked length and type, and never share an entry', () => {
+  // Sizes around the in-heap bound, slab-carved ones, and one larger than a slab share.
+  const sizes = [0, 1, 16, 17, 100, 3000, 5000, 20000, 17, 250];
+  for (const make of [resultInt32s, resultUint32s]) {
+    const arrays = [];
+    for (let round = 0; round < 40; round++) {
+      for (const n of sizes) {
+        const a = make(n);
+        assert.equal(a.length, n);
+        assert.ok(a.every((x) => x === 0), 'zeroed');
+        a.fill(round + 1);
+        arrays.push(a);
+      }
+    }
+    // Every array still holds what was written to it: no two overlap.
+    let k = 0;
+    for (let round = 0; round < 40; round++) {
+      for (const n of sizes) {
+        const a = arrays[k++]!;
+        assert.ok(a.every((x) => x === round + 1), `array ${k - 1} (length ${n}) overwritten`);
+      }
+    }
+    assert.ok(make(0) instanceof (make === resultInt32s ? Int32Array : Uint32Array));
   }
 });

@@ -21,7 +21,7 @@ import { ConstraintKind, type Operand } from '../model/operand.js';
 import * as regs from '../model/regs.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
-import { withRoom } from '../util/int_buffers.js';
+import { resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -208,7 +208,7 @@ class Fastalloc {
     let maxOps = 0;
     let total = 0;
     const ni = f.numInsts();
-    const offsets = new Uint32Array(ni);
+    const offsets = resultUint32s(ni);
     for (let i = 0; i < ni; i++) {
       const n = f.instOperands(i).length;
       offsets[i] = total;
@@ -216,7 +216,7 @@ class Fastalloc {
       if (n > maxOps) maxOps = n;
     }
     this.instAllocOffsets = offsets;
-    this.allocs = new Int32Array(total); // all ALLOC_NONE (0)
+    this.allocs = resultInt32s(total); // all ALLOC_NONE (0)
     if (this.reusedInputToReuseOp.length < maxOps) this.reusedInputToReuseOp = new Int32Array(maxOps * 2).fill(NO_REUSE);
     const nv = f.numVregs();
     if (this.vregAllocs.length < nv) {
@@ -882,7 +882,7 @@ class Fastalloc {
   private packEdits(): Int32Array {
     const edits = this.edits;
     const n = this.editsLen;
-    const packed = new Int32Array(n);
+    const packed = resultInt32s(n);
     for (let i = n - 3, k = 0; i >= 0; i -= 3, k += 3) {
       packed[k] = edits[i]!;
       packed[k + 1] = edits[i + 1]!;

@@ -36,7 +36,7 @@ export class Bundles {
   }
 
   clear(): void {
-    this.ranges.length = 0;
+    if (this.ranges.length !== 0) this.ranges.length = 0;
     this.spillset.clear();
     this.allocation.clear();
     this.prio.clear();

@@ -234,7 +234,9 @@ export class RangeMap {
   size = 0;
 
   clear(): void {
-    this.chunks.length = 1;
+    // Most of a context's 256 maps stay empty run after run: leave those
+    // alone (setting an array's length is a runtime call, not a store).
+    if (this.chunks.length !== 1) this.chunks.length = 1;
     this.chunks[0]!.size = 0;
     this.size = 0;
   }

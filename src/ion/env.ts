@@ -12,6 +12,7 @@ import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './
 import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
+import { resultInt32s, resultUint32s } from '../util/int_buffers.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
@@ -41,6 +42,15 @@ export class IonEnv {
   readonly uses = new Uses();
   /** Per vreg: its live ranges, in order of position once liveness is built. */
   vregRanges: RangeId[][] = [];
+  /**
+   * The vregs whose range list went from empty to non-empty this run, and the
+   * registers whose map did: `reset` clears only these. A Cranelift function
+   * numbers its vregs from about 200 and uses few, and the context has 256
+   * register maps: clearing every list and map cost more than allocating a
+   * small function.
+   */
+  readonly vregsWithRanges = new IntColumn(64);
+  readonly pregsWithRanges = new IntColumn(64);
   /** Per vreg: its class, or -1 when never seen. */
   vregClass = new Int8Array(0);
   /** Per vreg: the block it is a param of, or -1. */
@@ -106,38 +116,46 @@ export class IonEnv {
     this.uses.clear();
     const vr = this.vregRanges;
     // A fresh empty list is cheaper than truncating (which frees the storage anyway).
-    for (let i = 0; i < Math.min(vr.length, nv); i++) if (vr[i]!.length !== 0) vr[i] = [];
+    const used = this.vregsWithRanges;
+    for (let k = 0; k < used.length; k++) {
+      const v = used.data[k]!;
+      if (v < vr.length && vr[v]!.length !== 0) vr[v] = [];
+    }
+    used.clear();
     while (vr.length < nv) vr.push([]);
-    vr.length = nv;
+    if (vr.length !== nv) vr.length = nv;
     if (this.vregClass.length < nv) {
       this.vregClass = new Int8Array(nv * 2);
       this.vregBlockparam = new Int32Array(nv * 2);
     }
     this.vregClass.fill(-1, 0, nv);
     this.vregBlockparam.fill(-1, 0, nv);
-    for (const m of this.pregAllocations) m.clear();
+    const usedPregs = this.pregsWithRanges;
+    for (let k = 0; k < usedPregs.length; k++) this.pregAllocations[usedPregs.data[k]!]!.clear();
+    usedPregs.clear();
+    this.processScratch.traversal.setEnv(env);
     this.pregIsStack.fill(0);
     for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
     }
-    this.multiFixedRegFixups.length = 0;
+    if (this.multiFixedRegFixups.length !== 0) this.multiFixedRegFixups.length = 0;
     this.blockparamOuts.clear();
     this.blockparamIns.clear();
     this.bundles.clear();
     this.spillsets.clear();
     this.queue.clear();
-    this.spilledBundles.length = 0;
+    if (this.spilledBundles.length !== 0) this.spilledBundles.length = 0;
     let total = 0;
     const ni = f.numInsts();
-    const offsets = new Uint32Array(ni);
+    const offsets = resultUint32s(ni);
     for (let i = 0; i < ni; i++) {
       offsets[i] = total;
       total += f.instOperands(i).length;
     }
     this.instAllocOffsets = offsets;
-    this.allocs = new Int32Array(total);
+    this.allocs = resultInt32s(total);
   }
 
   annotate(point: number, text: string): void {

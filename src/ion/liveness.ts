@@ -129,6 +129,7 @@ export function computeLiveness(ion: IonEnv): void {
 export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPoint, to: ProgPoint): RangeId {
   const list = ion.vregRanges[vregIdx]!;
   const ranges = ion.ranges;
+  if (list.length === 0) ion.vregsWithRanges.push(vregIdx);
   if (list.length > 0) {
     const lastRange = list[list.length - 1]!;
     const lastFrom = ranges.from.data[lastRange]!;
@@ -171,7 +172,9 @@ function insertUse(ion: IonEnv, range: RangeId, operand: Operand, pos: ProgPoint
 
 /** Reserves `preg` over [from, to): no bundle may take it there. */
 function addLiverangeToPreg(ion: IonEnv, from: ProgPoint, to: ProgPoint, preg: PReg): void {
-  ion.pregAllocations[preg]!.insert(from, to, INVALID);
+  const map = ion.pregAllocations[preg]!;
+  if (map.size === 0) ion.pregsWithRanges.push(preg);
+  map.insert(from, to, INVALID);
 }
 
 /**
@@ -255,8 +258,8 @@ export function buildLiveranges(ion: IonEnv): void {
         }
       }
       for (const k of rewritten) rewrites[k] = undefined;
-      rewritten.length = 0;
-      lateDefFixed.length = 0;
+      if (rewritten.length !== 0) rewritten.length = 0;
+      if (lateDefFixed.length !== 0) lateDefFixed.length = 0;
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         if (operandConstraintKind(op) === ConstraintKind.FixedReg && operandPos(op) === 1 && operandIsDef(op)) {
@@ -347,8 +350,9 @@ export function buildLiveranges(ion: IonEnv): void {
   // Ranges and uses were built backwards.
   // Most lists hold one range: a builtin reverse() call per vreg cost more than the swaps.
   const vregRanges = ion.vregRanges;
-  for (let v = 0; v < vregRanges.length; v++) {
-    const list = vregRanges[v]!;
+  const withRanges = ion.vregsWithRanges;
+  for (let k = 0; k < withRanges.length; k++) {
+    const list = vregRanges[withRanges.data[k]!]!;
     for (let i = 0, j = list.length - 1; i < j; i++, j--) {
       const swap = list[i]!;
       list[i] = list[j]!;
@@ -388,7 +392,7 @@ export function fixupMultiFixedVregs(ion: IonEnv): void {
         groupStart = groupEnd;
       }
       for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(ion, from, to, preg);
-      extraClobbers.length = 0;
+      if (extraClobbers.length !== 0) extraClobbers.length = 0;
     }
   }
 }

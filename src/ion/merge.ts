@@ -98,7 +98,7 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
       else toRanges[w--] = fromRanges[b--]!;
     }
   }
-  fromRanges.length = 0;
+  if (fromRanges.length !== 0) fromRanges.length = 0;
   const fromSpillset = bundles.spillset.data[from]!;
   const toSpillset = bundles.spillset.data[to]!;
   if (fromSpillset !== toSpillset) {

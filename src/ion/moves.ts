@@ -19,7 +19,7 @@ import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
-import { withRoom } from '../util/int_buffers.js';
+import { resultInt32s, withRoom } from '../util/int_buffers.js';
 
 // Move priorities at one program point, in regalloc2's order.
 const PRIO_IN_EDGE = 0;
@@ -554,7 +554,7 @@ function insertMultiFixedRegMoves(ion: IonEnv, moves: InsertedMoves): void {
     else ion.setAlloc(inst, fixup.toSlot, toAlloc);
   }
   for (const [inst, slot, alloc] of deferred) ion.setAlloc(inst, slot, alloc);
-  ion.multiFixedRegFixups.length = 0;
+  if (ion.multiFixedRegFixups.length !== 0) ion.multiFixedRegFixups.length = 0;
 }
 
 /**
@@ -719,7 +719,8 @@ export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveC
     }
   }
   ion.stats.edits_count = edits.length / 3;
-  const packed = edits.data.slice(0, edits.length);
+  const packed = resultInt32s(edits.length);
+  for (let k = 0; k < packed.length; k++) packed[k] = edits.data[k]!;
   if (ion.annotations) for (let k = 0; k < packed.length; k += 3) ion.annotate(packed[k]!, `move ${allocToString(packed[k + 1]!)} -> ${allocToString(packed[k + 2]!)}`);
   return packed;
 }

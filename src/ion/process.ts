@@ -156,6 +156,7 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
     return RESULT_CONFLICT;
   }
   bundles.allocation.data[bundle] = allocReg(preg);
+  if (map.size === 0) ion.pregsWithRanges.push(preg);
   for (let k = 0; k < bundleRanges.length; k++) {
     const lr = bundleRanges[k]!;
     map.insert(rangeFrom[lr]!, rangeTo[lr]!, lr);
@@ -202,7 +203,10 @@ function getOrCreateSpillBundle(ion: IonEnv, bundle: BundleId, create: boolean):
 
 /** Adds a live range to its vreg's list (kept unsorted until moves sort them). */
 function pushVregRange(ion: IonEnv, vregIdx: VRegIndex, lr: RangeId): void {
-  if (vregIdx !== NO_ID) ion.vregRanges[vregIdx]!.push(lr);
+  if (vregIdx === NO_ID) return;
+  const list = ion.vregRanges[vregIdx]!;
+  if (list.length === 0) ion.vregsWithRanges.push(vregIdx);
+  list.push(lr);
 }
 
 /**
@@ -429,7 +433,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
       ranges.vregIndex.data[spillRange] = vreg;
       ranges.bundle.data[spillRange] = spill;
       ranges.appendUses(spillRange, spillUses);
-      spillUses.length = 0;
+      if (spillUses.length !== 0) spillUses.length = 0;
       pushVregRange(ion, vreg, spillRange);
       if (spillStartsDef) ranges.setFlag(spillRange, LR_STARTS_AT_DEF);
       bundles.ranges[spill]!.push(spillRange);
@@ -507,7 +511,7 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
     const scanOffset = pointInst(ranges.from.data[bundles.ranges[bundle]![0]!]!) + bundle;
     ion.stats.process_bundle_reg_probe_start_any++;
     const limit = bundles.limit.data[bundle]!;
-    const traversal = scratch.traversal.init(ion.env, cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
+    const traversal = scratch.traversal.init(cls, fixed, hint, scanOffset, limit === INVALID ? -1 : limit);
     let allocated = false;
     for (let preg = traversal.next(); preg >= 0; preg = traversal.next()) {
       ion.stats.process_bundle_reg_probes_any++;

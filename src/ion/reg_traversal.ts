@@ -5,7 +5,7 @@
 
 import type { MachineEnv } from '../model/function.js';
 import { PREG_NO_LIMIT, pregBelowLimit } from '../model/location.js';
-import { PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, type PRegSet, type RegClass } from '../model/regs.js';
+import { NUM_REG_CLASSES, PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, type PRegSet, type RegClass } from '../model/regs.js';
 
 /** Register lists of env sets, cached by set (and checked against its bits). */
 const listCache = new WeakMap<PRegSet, { bits: Uint32Array; list: number[] }>();
@@ -67,19 +67,30 @@ export class RegTraversal {
   private lim = PREG_NO_LIMIT;
   private k = 0;
   private lists: number[][] = [[], []];
+  /** The env's lists by class: preferred at 2 * class, non-preferred at 2 * class + 1 (see `setEnv`). */
+  private envLists: number[][] = [];
   /** Which list (0 preferred, 1 non-preferred), which pass (0: hw >= k, 1: the rest), index. */
   private which = 0;
   private pass = 0;
   private i = 0;
 
-  init(env: MachineEnv, cls: RegClass, fixed: number, hint: number, offset: number, limit: number): this {
+  /** Looks up the register lists of `env` once per run, not once per probed bundle. */
+  setEnv(env: MachineEnv): void {
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
+      this.envLists[2 * c] = regList(env.preferredRegsByClass[c]!);
+      this.envLists[2 * c + 1] = regList(env.nonPreferredRegsByClass[c]!);
+    }
+  }
+
+  /** Starts the probe order of a bundle of class `cls` (under the env given to `setEnv`). */
+  init(cls: RegClass, fixed: number, hint: number, offset: number, limit: number): this {
     this.fixed = fixed;
     this.hint = hint;
     this.useHint = hint !== PREG_INVALID && fixed === PREG_INVALID;
     this.lim = limit < 0 ? PREG_NO_LIMIT : limit;
     this.k = offset % PREG_MAX_HW_ENC;
-    this.lists[0] = regList(env.preferredRegsByClass[cls]!);
-    this.lists[1] = regList(env.nonPreferredRegsByClass[cls]!);
+    this.lists[0] = this.envLists[2 * cls]!;
+    this.lists[1] = this.envLists[2 * cls + 1]!;
     this.which = 0;
     this.pass = 0;
     this.i = 0;

@@ -29,7 +29,7 @@ export function tryAllocatingRegsForSpilledBundles(ion: IonEnv): void {
     let success = false;
     ion.stats.spill_bundle_reg_probes++;
     const limit = bundles.limit.data[bundle]!;
-    const traversal = scratch.traversal.init(ion.env, cls, PREG_INVALID, hint, bundle, limit === INVALID ? -1 : limit);
+    const traversal = scratch.traversal.init(cls, PREG_INVALID, hint, bundle, limit === INVALID ? -1 : limit);
     for (let preg = traversal.next(); preg >= 0; preg = traversal.next()) {
       if (tryToAllocateBundleToReg(ion, bundle, preg, -1, scratch) === 0) {
         ion.stats.spill_bundle_reg_success++;
