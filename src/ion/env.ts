@@ -51,6 +51,14 @@ export class IonEnv {
    */
   readonly vregsWithRanges = new IntColumn(64);
   readonly pregsWithRanges = new IntColumn(64);
+  /**
+   * Once liveness is built, the first `numVregsWithRanges` entries of
+   * `vregsWithRanges` are those vregs in ascending order: the stages that
+   * walk every vreg in order (as regalloc2 does) walk these instead, since
+   * no vreg gains its first range later. Entries past them are re-listings
+   * by later stages, for `reset` only.
+   */
+  numVregsWithRanges = 0;
   /** Per vreg: its class, or -1 when never seen. */
   vregClass = new Int8Array(0);
   /** Per vreg: the block it is a param of, or -1. */
@@ -122,6 +130,7 @@ export class IonEnv {
       if (v < vr.length && vr[v]!.length !== 0) vr[v] = [];
     }
     used.clear();
+    this.numVregsWithRanges = 0;
     while (vr.length < nv) vr.push([]);
     if (vr.length !== nv) vr.length = nv;
     if (this.vregClass.length < nv) {

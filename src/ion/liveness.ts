@@ -351,6 +351,8 @@ export function buildLiveranges(ion: IonEnv): void {
   // Most lists hold one range: a builtin reverse() call per vreg cost more than the swaps.
   const vregRanges = ion.vregRanges;
   const withRanges = ion.vregsWithRanges;
+  withRanges.data.subarray(0, withRanges.length).sort();
+  ion.numVregsWithRanges = withRanges.length;
   for (let k = 0; k < withRanges.length; k++) {
     const list = vregRanges[withRanges.data[k]!]!;
     for (let i = 0, j = list.length - 1; i < j; i++, j--) {
@@ -380,8 +382,9 @@ export function fixupMultiFixedVregs(ion: IonEnv): void {
   const uses = ion.uses;
   // (register, from, to) reservations, added once the range's uses are all seen.
   const extraClobbers: [PReg, ProgPoint, ProgPoint][] = [];
-  for (let vregIdx = 0; vregIdx < ion.vregRanges.length; vregIdx++) {
-    for (const range of ion.vregRanges[vregIdx]!) {
+  const withRanges = ion.vregsWithRanges.data;
+  for (let k = 0; k < ion.numVregsWithRanges; k++) {
+    for (const range of ion.vregRanges[withRanges[k]!]!) {
       const rangeUses = ranges.usePool.data;
       const end = ranges.useEnd.data[range]!;
       let groupStart = ranges.useStart.data[range]!;

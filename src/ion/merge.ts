@@ -120,7 +120,9 @@ export function mergeVregBundles(ion: IonEnv): void {
   const ranges = ion.ranges;
   const uses = ion.uses;
   const f = ion.f;
-  for (let vreg = 0; vreg < ion.vregRanges.length; vreg++) {
+  const withRanges = ion.vregsWithRanges.data;
+  for (let k = 0; k < ion.numVregsWithRanges; k++) {
+    const vreg = withRanges[k]!;
     const list = ion.vregRanges[vreg]!;
     if (list.length === 0) continue;
     const bundle = bundles.add();

@@ -215,8 +215,9 @@ export function applyAllocationsAndInsertMoves(ion: IonEnv, moveContext: MoveCon
 function sortVregRanges(ion: IonEnv): void {
   const ranges = ion.ranges;
   const byStart = (a: number, b: number) => ranges.from.data[a]! - ranges.from.data[b]!;
-  for (let v = 0; v < ion.vregRanges.length; v++) {
-    const list = ion.vregRanges[v]!;
+  const withRanges = ion.vregsWithRanges.data;
+  for (let k = 0; k < ion.numVregsWithRanges; k++) {
+    const list = ion.vregRanges[withRanges[k]!]!;
     if (list.length < 2) continue;
     let sorted = true;
     for (let k = 1; k < list.length && sorted; k++) if (ranges.from.data[list[k - 1]!]! > ranges.from.data[list[k]!]!) sorted = false;
@@ -253,7 +254,10 @@ function walkVregRanges(ion: IonEnv, moveContext: MoveContext, moves: InsertedMo
   // The walk of block-param in-records restarts, for each range, where the
   // previous range's walk started (several ranges may cover one block entry).
   let bpInIdx = 0;
-  for (let vregIdx = 0 as VRegIndex; vregIdx < ion.vregRanges.length; vregIdx++) {
+  // Only vregs with ranges: for one without, the walk below does nothing.
+  const withRanges = ion.vregsWithRanges.data;
+  for (let k = 0; k < ion.numVregsWithRanges; k++) {
+    const vregIdx = withRanges[k]! as VRegIndex;
     if (ion.vregClass[vregIdx] === -1) continue;
     const vreg = makeVReg(vregIdx, ion.vregClass[vregIdx]! as RegClass);
     walk.stamp = walk.stampBase + vregIdx + 1;
