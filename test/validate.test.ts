@@ -56,6 +56,27 @@ describe('validation accepts', () => {
   }
 });
 
+describe('validation keeps nothing from one call to the next (its per-vreg tables are reused)', () => {
+  // v0 an int defined and used; then v0 a float; then v0 used but never defined.
+  const build = (cls: RegClass, define: boolean) => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const v = b.vreg(cls);
+    for (let k = 0; k < 40; k++) b.vreg(I); // more vregs than an in-heap typed array holds
+    if (define) b.inst(b0, [Operand.regDef(v)]);
+    b.ret(b0, [Operand.regUse(v)]);
+    return b.build();
+  };
+  it('a vreg index of another class in the next function, a def the next function lacks, and after an error', () => {
+    for (let round = 0; round < 3; round++) {
+      validateFunction(build(I, true), smallEnv());
+      validateFunction(build(F, true), smallEnv());
+      expectError(() => validateFunction(build(I, false), smallEnv()), 'SSA', { block: 0, vreg: vreg(0, I) }, ['never defined']);
+      expectError(() => validateFunction(build(F, false), smallEnv()), 'SSA', { block: 0, vreg: vreg(0, F) });
+    }
+  });
+});
+
 describe('validation rejects invalid/ with typed errors', () => {
   it('every file, with regalloc2’s variant where it gave one', () => {
     let rejected = 0;

@@ -23,11 +23,41 @@ function ssaError(v: VReg, inst: number, block: number, why: string): RegAllocEr
 /** Throws `SSA`, `BB` or `Branch` as regalloc2's `validate_ssa` does, in the same order. */
 export function validateSsa(f: Function, cfg: CFGInfo): void {
   const nv = f.numVregs();
+  // The per-vreg tables are views of buffers kept across calls: V8 gives each
+  // new typed array of more than 64 bytes an ArrayBuffer of its own, and on a
+  // small function with a few hundred vregs those cost more than the checks.
+  // (A call made while another is running, which nothing does, gets its own.)
+  const reuse = !scratchBusy && Number.isInteger(nv) && nv >= 0;
+  if (reuse && scratchDefinedIn.length < nv) {
+    const capacity = Math.max(nv, scratchDefinedIn.length * 2);
+    scratchDefinedIn = new Uint32Array(capacity);
+    scratchDefInst = new Int32Array(capacity);
+    scratchLocalStamp = new Uint32Array(capacity);
+  }
+  // Views of exactly nv entries: a vreg index past num_vregs reads undefined.
+  const definedIn = reuse ? scratchDefinedIn.subarray(0, nv) : new Uint32Array(nv);
+  const defInst = reuse ? scratchDefInst.subarray(0, nv) : new Int32Array(nv);
+  const localStamp = reuse ? scratchLocalStamp.subarray(0, nv) : new Uint32Array(nv);
+  scratchBusy = true;
+  try {
+    checkDefsAndUses(f, cfg, definedIn, defInst, localStamp);
+  } finally {
+    if (reuse) scratchBusy = false;
+  }
+}
+
+let scratchDefinedIn = new Uint32Array(0);
+let scratchDefInst = new Int32Array(0);
+let scratchLocalStamp = new Uint32Array(0);
+let scratchBusy = false;
+
+function checkDefsAndUses(f: Function, cfg: CFGInfo, definedIn: Uint32Array, defInst: Int32Array, localStamp: Uint32Array): void {
+  const nv = f.numVregs();
   const nb = f.numBlocks();
-  const definedIn = new Uint32Array(nv).fill(BLOCK_INVALID);
+  definedIn.fill(BLOCK_INVALID);
   // One def per vreg, even within one instruction and even when the function
   // allows multiple vreg defs (regalloc2's SSA check ignores that flag too).
-  const defInst = new Int32Array(nv).fill(INST_NONE);
+  defInst.fill(INST_NONE);
   let b = 0;
   const def = (v: VReg, inst: number) => {
     const idx = vregIndex(v);
@@ -53,7 +83,7 @@ export function validateSsa(f: Function, cfg: CFGInfo): void {
   }
 
   // Vregs defined so far in the current block: those whose stamp is the block's (b + 1).
-  const localStamp = new Uint32Array(nv);
+  localStamp.fill(0);
   const local = {
     has: (v: VReg) => localStamp[vregIndex(v)] === stamp,
     add: (v: VReg) => {

@@ -239,6 +239,12 @@ function countOf(list: ArrayLike<number>, x: number): number {
 type Place = { block?: number; inst?: number; operand?: number };
 
 const CLASS_UNSEEN = 255;
+let mentionsClassOf = new Uint8Array(0);
+let mentionsSeenAt = new Uint8Array(0);
+let mentionsSeenBlock = new Int32Array(0);
+let mentionsSeenInst = new Int32Array(0);
+let mentionsSeenIndex = new Int32Array(0);
+let mentionsBusy = false;
 /** A debug label's block: the one holding its first instruction, looked up only for an error. */
 const LABEL_BLOCK = -2;
 
@@ -261,13 +267,40 @@ class VRegMentions {
   private readonly seenBlock: Int32Array;
   private readonly seenInst: Int32Array;
   private readonly seenIndex: Int32Array;
+  /** Whether this instance holds the shared tables (see `release`). */
+  private readonly shared: boolean;
+  /**
+   * The tables are views of buffers kept across calls, like validateSsa's:
+   * fresh typed arrays per call cost more than checking a small function.
+   * Only `classOf` needs clearing; the others are written before being read.
+   * Call `release` when done (an instance made while another holds the
+   * buffers, which nothing does, gets its own).
+   */
   constructor(private readonly f: Function) {
     const nv = f.numVregs();
-    this.classOf = new Uint8Array(nv).fill(CLASS_UNSEEN);
-    this.seenAt = new Uint8Array(nv);
-    this.seenBlock = new Int32Array(nv);
-    this.seenInst = new Int32Array(nv);
-    this.seenIndex = new Int32Array(nv);
+    this.shared = !mentionsBusy && Number.isInteger(nv) && nv >= 0;
+    if (this.shared) {
+      if (mentionsClassOf.length < nv) {
+        const capacity = Math.max(nv, mentionsClassOf.length * 2);
+        mentionsClassOf = new Uint8Array(capacity);
+        mentionsSeenAt = new Uint8Array(capacity);
+        mentionsSeenBlock = new Int32Array(capacity);
+        mentionsSeenInst = new Int32Array(capacity);
+        mentionsSeenIndex = new Int32Array(capacity);
+      }
+      mentionsBusy = true;
+    }
+    this.classOf = this.shared ? mentionsClassOf.subarray(0, nv) : new Uint8Array(nv);
+    this.classOf.fill(CLASS_UNSEEN);
+    this.seenAt = this.shared ? mentionsSeenAt.subarray(0, nv) : new Uint8Array(nv);
+    this.seenBlock = this.shared ? mentionsSeenBlock.subarray(0, nv) : new Int32Array(nv);
+    this.seenInst = this.shared ? mentionsSeenInst.subarray(0, nv) : new Int32Array(nv);
+    this.seenIndex = this.shared ? mentionsSeenIndex.subarray(0, nv) : new Int32Array(nv);
+  }
+
+  /** Gives the shared tables back. */
+  release(): void {
+    if (this.shared) mentionsBusy = false;
   }
 
   /** `v` mentioned at `at` in `block` (`inst`, and `index`: the param, operand, arg or label number). */
@@ -429,6 +462,14 @@ function checkOperandEncodings(b: number, i: number, ops: ArrayLike<Operand>): v
  */
 export function validateIndices(f: Function): void {
   const vregs = new VRegMentions(f);
+  try {
+    checkIndices(f, vregs);
+  } finally {
+    vregs.release();
+  }
+}
+
+function checkIndices(f: Function, vregs: VRegMentions): void {
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
     const params = f.blockParams(b);
@@ -452,12 +493,20 @@ export function validateIndices(f: Function): void {
 }
 
 export function validateOperands(f: Function, env: MachineEnv, alloc = allocatable(env)): RegAllocError | null {
+  const vregs = new VRegMentions(f);
+  try {
+    return checkOperands(f, env, alloc, vregs);
+  } finally {
+    vregs.release();
+  }
+}
+
+function checkOperands(f: Function, env: MachineEnv, alloc: PRegSet, vregs: VRegMentions): RegAllocError | null {
   const satisfiable = new Satisfiable(f, env, alloc);
   let unsatisfiable: RegAllocError | null = null;
   const fixedOk = alloc.clone();
   for (const p of env.fixedStackSlots) fixedOk.add(p);
   const nb = f.numBlocks();
-  const vregs = new VRegMentions(f);
   for (let b = 0; b < nb; b++) {
     const params = f.blockParams(b);
     for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
@@ -493,8 +542,6 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
         if (unsatisfiable === null) unsatisfiable = satisfiable.check(b, i, k, op);
         const kind = operandConstraintKind(op);
         if (kind !== ConstraintKind.Reuse && kind !== ConstraintKind.FixedReg) continue;
-        const place = { block: b, inst: i, operand: k };
-        const where = operandWhere(b, i, k, op);
         switch (kind) {
           case ConstraintKind.Reuse: {
             const t = operandReuseIndex(op);
@@ -522,7 +569,7 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
                               ? `operand ${t} is ${constraintToString(target)}, which a reused input cannot be (the def's register would have to meet it: unsupported, as in regalloc2)`
                               : undefined;
             if (why !== undefined) {
-              throw new RegAllocError('InvalidReuse', `${where}: reuse(${t}): ${why}`, { ...place, vreg: v });
+              throw new RegAllocError('InvalidReuse', `${operandWhere(b, i, k, op)}: reuse(${t}): ${why}`, { block: b, inst: i, operand: k, vreg: v });
             }
             break;
           }
@@ -531,15 +578,15 @@ export function validateOperands(f: Function, env: MachineEnv, alloc = allocatab
             if (!fixedOk.contains(p)) {
               throw new RegAllocError(
                 'InvalidFixedReg',
-                `${where}: ${pregToString(p)} is neither allocatable nor a fixed stack slot in the env`,
-                { ...place, vreg: v },
+                `${operandWhere(b, i, k, op)}: ${pregToString(p)} is neither allocatable nor a fixed stack slot in the env`,
+                { block: b, inst: i, operand: k, vreg: v },
               );
             }
             if (clobbers.contains(p) && (operandIsDef(op) || operandPos(op) === 1)) {
               throw new RegAllocError(
                 'ClobberDefConflict',
-                `${where}: ${pregToString(p)} is also clobbered by the instruction`,
-                { ...place, vreg: v },
+                `${operandWhere(b, i, k, op)}: ${pregToString(p)} is also clobbered by the instruction`,
+                { block: b, inst: i, operand: k, vreg: v },
               );
             }
             break;
