@@ -17,6 +17,10 @@ const MAX_SPILLSLOTS = 1 << 24;
 let ionContext = new IonContext();
 let fastallocContext = new FastallocContext();
 
+/** The options `allocate` passes on to an allocator, made once rather than per call. */
+const NO_OPTIONS: RegallocOptions = Object.freeze({ validate: false, validateSsa: false });
+const ANNOTATE: RegallocOptions = Object.freeze({ validate: false, validateSsa: false, annotate: true });
+
 /**
  * Allocates registers for `func` under `env`. Ion (the default) is the
  * backtracking allocator that gives the best code; Fastalloc is a single
@@ -42,7 +46,8 @@ export function allocate(func: Function, env: MachineEnv, options: RegallocOptio
     validateStructure(func);
     validateIndices(func);
   }
-  const inner = { ...options, validate: false, validateSsa: false };
+  // The allocators read only `annotate` (and their own SSA flag, off here).
+  const inner = options.annotate ? ANNOTATE : NO_OPTIONS;
   let out: Output;
   try {
     out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner, fastallocContext) : runIon(func, env, inner, ionContext);

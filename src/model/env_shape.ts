@@ -28,18 +28,21 @@ export function checkEnvShape(env: MachineEnv): void {
   for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
     const sets: unknown = env[field];
     if (!Array.isArray(sets) || sets.length !== 3) throw shapeError(`${field} must be an array of 3 PRegSets, got ${what(sets)}`);
-    sets.forEach((s: unknown, c) => {
+    for (let c = 0; c < 3; c++) {
+      const s: unknown = sets[c];
       if (!(s instanceof PRegSet)) throw shapeError(`${field}[${c}] is ${what(s)}, not a PRegSet (make one with PRegSet.of([...]))`);
-    });
+    }
   }
   const scratch: unknown = env.scratchByClass;
   if (!Array.isArray(scratch) || scratch.length !== 3) throw shapeError(`scratchByClass must be an array of 3 entries (a PReg or null), got ${what(scratch)}`);
-  scratch.forEach((p: unknown, c) => {
+  for (let c = 0; c < 3; c++) {
+    const p: unknown = scratch[c];
     if (p !== null && !(typeof p === 'number' && isValidPReg(p))) throw shapeError(`scratchByClass[${c}] is ${what(p)}, not a PReg or null`);
-  });
+  }
   const slots: unknown = env.fixedStackSlots;
   if (!Array.isArray(slots)) throw shapeError(`fixedStackSlots must be an array of PRegs, got ${what(slots)}`);
-  slots.forEach((p: unknown, k) => {
+  for (let k = 0; k < slots.length; k++) {
+    const p: unknown = slots[k];
     if (!(typeof p === 'number' && isValidPReg(p))) throw shapeError(`fixedStackSlots[${k}] is ${what(p)}, not a PReg`);
-  });
+  }
 }
