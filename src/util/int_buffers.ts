@@ -50,35 +50,41 @@ const IN_HEAP_ENTRIES = 16;
 /** Bytes per slab; a request of more than a quarter slab gets its own buffer. */
 const SLAB_BYTES = 1 << 16;
 
-const EMPTY_INT32 = new Int32Array(0);
-const EMPTY_UINT32 = new Uint32Array(0);
-let int32Slab = new Int32Array(SLAB_BYTES >>> 2);
-let int32Used = 0;
-let uint32Slab = new Uint32Array(SLAB_BYTES >>> 2);
-let uint32Used = 0;
+/**
+ * Zeroed result arrays of one type: the shared empty one, one of V8's
+ * in-heap arrays, or a view carved from the current slab. The first slab is
+ * made on first use, not at import.
+ */
+class ResultArrays<A extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>> {
+  private readonly empty: A;
+  private slab: A;
+  private used = 0;
+  constructor(private readonly make: (n: number) => A) {
+    this.empty = make(0);
+    this.slab = this.empty;
+  }
+  take(n: number): A {
+    if (n === 0) return this.empty;
+    if (n <= IN_HEAP_ENTRIES || n > SLAB_BYTES >>> 4) return this.make(n);
+    if (this.used + n > this.slab.length) {
+      this.slab = this.make(SLAB_BYTES >>> 2);
+      this.used = 0;
+    }
+    const view = this.slab.subarray(this.used, this.used + n) as A;
+    this.used += n;
+    return view;
+  }
+}
+
+const int32Results = new ResultArrays((n) => new Int32Array(n));
+const uint32Results = new ResultArrays((n) => new Uint32Array(n));
 
 /** A zeroed Int32Array of `n` entries for a result (its own or a view of a shared slab). */
 export function resultInt32s(n: number): Int32Array<ArrayBuffer> {
-  if (n === 0) return EMPTY_INT32;
-  if (n <= IN_HEAP_ENTRIES || n > SLAB_BYTES >>> 4) return new Int32Array(n);
-  if (int32Used + n > int32Slab.length) {
-    int32Slab = new Int32Array(SLAB_BYTES >>> 2);
-    int32Used = 0;
-  }
-  const view = int32Slab.subarray(int32Used, int32Used + n);
-  int32Used += n;
-  return view;
+  return int32Results.take(n);
 }
 
 /** A zeroed Uint32Array of `n` entries for a result (its own or a view of a shared slab). */
 export function resultUint32s(n: number): Uint32Array<ArrayBuffer> {
-  if (n === 0) return EMPTY_UINT32;
-  if (n <= IN_HEAP_ENTRIES || n > SLAB_BYTES >>> 4) return new Uint32Array(n);
-  if (uint32Used + n > uint32Slab.length) {
-    uint32Slab = new Uint32Array(SLAB_BYTES >>> 2);
-    uint32Used = 0;
-  }
-  const view = uint32Slab.subarray(uint32Used, uint32Used + n);
-  uint32Used += n;
-  return view;
+  return uint32Results.take(n);
 }
