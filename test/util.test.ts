@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IntColumn, resultInt32s, resultUint32s, UintColumn, withRoom } from '../src/util/int_buffers.js';
+import { IntColumn, resultInt32s, resultUint32s, ScratchTables, UintColumn, withRoom } from '../src/util/int_buffers.js';
 
 test('withRoom keeps a buffer that fits and grows one that does not, contents and type kept', () => {
   const a = Int32Array.from([1, -2, 3]);
@@ -101,4 +101,25 @@ test('result arrays are zeroed, of the asked length and type, and never share an
     }
     assert.ok(make(0) instanceof (make === resultInt32s ? Int32Array : Uint32Array));
   }
+});
+
+test('scratch tables: kept across borrows, grown on demand, and fresh ones for a second borrower', () => {
+  const pool = new ScratchTables(2);
+  const first = pool.borrow(10);
+  assert.equal(first.length, 2);
+  assert.ok(first.every((t) => t.length >= 10));
+  first[0]![3] = 7;
+  const nested = pool.borrow(5); // while the first are out
+  assert.notEqual(nested, first);
+  assert.ok(nested.every((t) => t.length === 5 && t.every((x) => x === 0)));
+  pool.giveBack(nested); // does not free the kept ones
+  assert.notEqual(pool.borrow(1), first);
+  pool.giveBack(first);
+  const again = pool.borrow(4);
+  assert.equal(again, first);
+  assert.equal(again[0]![3], 7, 'contents are left for the borrower to fill');
+  pool.giveBack(again);
+  const grown = pool.borrow(100);
+  assert.ok(grown[0]!.length >= 100 && grown[1]!.length >= 100);
+  pool.giveBack(grown);
 });

@@ -361,6 +361,38 @@ describe('each RegAllocError variant from a hand-built function', () => {
     expectError(() => validateFunction(new InMemoryFunction(broken), c.env), 'InvalidStructure', { block: 0 }, ['block 0']);
   });
 
+  it('InvalidStructure: edge lists that agree in every count but not in their blocks', () => {
+    // 0 -> 1, 2; 1 -> 3; 2 -> 3; but block 3 names 1 twice as its predecessor.
+    const inst = (op: 'op' | 'branch' | 'ret') => ({ op, operands: [], clobbers: new PRegSet() });
+    const block = (first: number, preds: number[], succs: number[]) => ({
+      first,
+      end: first + 1,
+      preds,
+      succs,
+      params: [],
+      branchArgs: succs.map(() => []),
+    });
+    const data = (preds3: number[]) => ({
+      entry: 0,
+      numVregs: 0,
+      blocks: [block(0, [], [1, 2]), block(1, [0], [3]), block(2, [0], [3]), block(3, preds3, [])],
+      insts: [inst('branch'), inst('branch'), inst('branch'), inst('ret')],
+      spillslotSize: [1, 1, 1] as [number, number, number],
+      multiSpillslotNamedByLastSlot: false,
+      allowMultipleVregDefs: false,
+      debugValueLabels: [],
+    });
+    validateFunction(new InMemoryFunction(data([1, 2])), smallEnv());
+    expectError(() => validateFunction(new InMemoryFunction(data([1, 1])), smallEnv()), 'InvalidStructure', { block: 3 }, [
+      'block 3 lists 1 as a predecessor 2 times, but 1 lists 3 as a successor 1 times',
+    ]);
+    expectError(() => validateFunction(new InMemoryFunction(data([1])), smallEnv()), 'InvalidStructure', { block: 2 }, [
+      'block 2 lists 3 as a successor 1 times',
+    ]);
+    // And the tables it borrowed are whole again for the next function.
+    validateFunction(new InMemoryFunction(data([2, 1])), smallEnv());
+  });
+
   it('Format: the JSON path of a mistyped value', () => {
     const json = jsonFunction(['v0i:def:late:reg']) as { blocks: { insts: unknown[] }[] };
     json.blocks[0]!.insts[1] = 'two';

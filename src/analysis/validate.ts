@@ -20,6 +20,7 @@ import {
   operandReuseIndex,
   operandToString,
   operandVReg,
+  operandVRegIndex,
   constraintToString,
 } from '../model/operand.js';
 import {
@@ -37,6 +38,7 @@ import {
 } from '../model/regs.js';
 import { CFGInfo } from './cfg.js';
 import { validateSsa } from './ssa.js';
+import { ScratchTables } from '../util/int_buffers.js';
 
 /** regalloc2 numbers operands with 16 bits. */
 export const MAX_OPERANDS_PER_INST = 0xffff;
@@ -182,9 +184,10 @@ export function validateStructure(f: Function): void {
   }
   if (expect !== ni) throw structureError(`blocks cover ${expect} instructions, the function has ${ni}`);
   // Every edge must be listed once as a successor and once as a predecessor
-  // (as multisets: compared sorted, linear in the edges up to the sort).
+  // (as multisets), and a block ending in a return has no successors.
   let numSuccEdges = 0;
   let numPredEdges = 0;
+  let returnWithSuccs = -1;
   for (let b = 0; b < nb; b++) {
     const succs = f.blockSuccs(b);
     const preds = f.blockPreds(b);
@@ -196,38 +199,90 @@ export function validateStructure(f: Function): void {
     }
     numSuccEdges += succs.length;
     numPredEdges += preds.length;
+    if (returnWithSuccs === -1 && succs.length > 0 && f.isRet(f.blockInsns(b).end - 1)) returnWithSuccs = b;
   }
-  const bySuccs = new Float64Array(numSuccEdges);
-  const byPreds = new Float64Array(numPredEdges);
-  for (let b = 0, i = 0, j = 0; b < nb; b++) {
+  const tables = edgeTables.borrow(Math.max(nb + 1, numSuccEdges));
+  try {
+    if (numSuccEdges !== numPredEdges || !edgesAgree(f, nb, tables[0]!, tables[1]!, tables[2]!)) throw edgeMismatch(f, nb);
+  } finally {
+    edgeTables.giveBack(tables);
+  }
+  if (returnWithSuccs !== -1) {
+    const b = returnWithSuccs;
+    const last = f.blockInsns(b).end - 1;
+    throw new RegAllocError('BB', `block ${b} ends in a return (inst ${last}) but lists ${f.blockSuccs(b).length} successors`, {
+      block: b,
+      inst: last,
+    });
+  }
+}
+
+/** Per-block offsets, edge sources and counts for `edgesAgree`. */
+const edgeTables = new ScratchTables(3);
+
+/**
+ * Whether each block's predecessor list holds, as a multiset, exactly the
+ * blocks that list it as a successor (the lists' total lengths being equal
+ * and every index valid). Linear: the successor lists are bucketed by target
+ * (`start` the offsets, `sources` the buckets), then each bucket is counted
+ * up in `count` and the predecessor list counted down, which never goes below
+ * zero and so leaves `count` all zeros for the next block.
+ */
+function edgesAgree(f: Function, nb: number, start: Int32Array, sources: Int32Array, count: Int32Array): boolean {
+  start.fill(0, 0, nb + 1);
+  for (let b = 0; b < nb; b++) {
     const succs = f.blockSuccs(b);
-    for (let k = 0; k < succs.length; k++) bySuccs[i++] = b * nb + succs[k]!;
-    const preds = f.blockPreds(b);
-    for (let k = 0; k < preds.length; k++) byPreds[j++] = preds[k]! * nb + b;
+    for (let k = 0; k < succs.length; k++) start[succs[k]! + 1]++;
   }
-  bySuccs.sort();
-  byPreds.sort();
-  for (let k = 0; k < Math.max(numSuccEdges, numPredEdges); k++) {
-    const s = k < numSuccEdges ? bySuccs[k]! : Infinity;
-    const p = k < numPredEdges ? byPreds[k]! : Infinity;
+  for (let s = 0; s < nb; s++) {
+    if (start[s + 1] !== f.blockPreds(s).length) return false;
+    start[s + 1] += start[s]!;
+  }
+  count.fill(0, 0, nb);
+  for (let b = 0; b < nb; b++) {
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) {
+      const s = succs[k]!;
+      sources[start[s]! + count[s]!++] = b;
+    }
+  }
+  count.fill(0, 0, nb);
+  for (let s = 0; s < nb; s++) {
+    for (let k = start[s]!; k < start[s + 1]!; k++) count[sources[k]!]++;
+    const preds = f.blockPreds(s);
+    for (let k = 0; k < preds.length; k++) if (--count[preds[k]!]! < 0) return false;
+  }
+  return true;
+}
+
+/** The error for successor and predecessor lists that disagree: the first differing edge, in sorted order. */
+function edgeMismatch(f: Function, nb: number): RegAllocError {
+  const key = (from: number, to: number) => from * nb + to;
+  const bySuccs: number[] = [];
+  const byPreds: number[] = [];
+  for (let b = 0; b < nb; b++) {
+    const succs = f.blockSuccs(b);
+    for (let k = 0; k < succs.length; k++) bySuccs.push(key(b, succs[k]!));
+    const preds = f.blockPreds(b);
+    for (let k = 0; k < preds.length; k++) byPreds.push(key(preds[k]!, b));
+  }
+  bySuccs.sort((x, y) => x - y);
+  byPreds.sort((x, y) => x - y);
+  for (let k = 0; k < Math.max(bySuccs.length, byPreds.length); k++) {
+    const s = bySuccs[k] ?? Infinity;
+    const p = byPreds[k] ?? Infinity;
     if (s === p) continue;
     const edge = Math.min(s, p);
     const from = Math.floor(edge / nb);
     const to = edge - from * nb;
-    throw structureError(
+    return structureError(
       s < p
         ? `block ${from} lists ${to} as a successor ${countOf(f.blockSuccs(from), to)} times, but ${to} lists ${from} as a predecessor ${countOf(f.blockPreds(to), from)} times`
         : `block ${to} lists ${from} as a predecessor ${countOf(f.blockPreds(to), from)} times, but ${from} lists ${to} as a successor ${countOf(f.blockSuccs(from), to)} times`,
       { block: s < p ? from : to },
     );
   }
-  for (let b = 0; b < nb; b++) {
-    const last = f.blockInsns(b).end - 1;
-    const n = f.blockSuccs(b).length;
-    if (n > 0 && f.isRet(last)) {
-      throw new RegAllocError('BB', `block ${b} ends in a return (inst ${last}) but lists ${n} successors`, { block: b, inst: last });
-    }
-  }
+  return structureError('the successor and predecessor lists changed while being read');
 }
 
 function countOf(list: ArrayLike<number>, x: number): number {
@@ -238,13 +293,7 @@ function countOf(list: ArrayLike<number>, x: number): number {
 
 type Place = { block?: number; inst?: number; operand?: number };
 
-const CLASS_UNSEEN = 255;
-let mentionsClassOf = new Uint8Array(0);
-let mentionsSeenAt = new Uint8Array(0);
-let mentionsSeenBlock = new Int32Array(0);
-let mentionsSeenInst = new Int32Array(0);
-let mentionsSeenIndex = new Int32Array(0);
-let mentionsBusy = false;
+const CLASS_UNSEEN = -1;
 /** A debug label's block: the one holding its first instruction, looked up only for an error. */
 const LABEL_BLOCK = -2;
 
@@ -256,51 +305,51 @@ const enum At {
   DebugLabel,
 }
 
+/** VRegMentions' per-vreg tables: class, and where first seen (kind, block, inst, index). */
+const mentionTables = new ScratchTables(5);
+
 /**
  * Checks every vreg mention: an integer, a real class, an index below
  * num_vregs, and one class per index throughout the function. The first
  * mention of each index is kept as numbers, for the message of a mismatch.
+ * The tables are borrowed (see `ScratchTables`) and indexed only below
+ * num_vregs; call `release` when done.
  */
 class VRegMentions {
-  private readonly classOf: Uint8Array;
-  private readonly seenAt: Uint8Array;
+  private readonly numVregs: number;
+  private readonly tables: readonly Int32Array[];
+  private readonly classOf: Int32Array;
+  private readonly seenAt: Int32Array;
   private readonly seenBlock: Int32Array;
   private readonly seenInst: Int32Array;
   private readonly seenIndex: Int32Array;
-  /** Whether this instance holds the shared tables (see `release`). */
-  private readonly shared: boolean;
-  /**
-   * The tables are views of buffers kept across calls, like validateSsa's:
-   * fresh typed arrays per call cost more than checking a small function.
-   * Only `classOf` needs clearing; the others are written before being read.
-   * Call `release` when done (an instance made while another holds the
-   * buffers, which nothing does, gets its own).
-   */
+
   constructor(private readonly f: Function) {
     const nv = f.numVregs();
-    this.shared = !mentionsBusy && Number.isInteger(nv) && nv >= 0;
-    if (this.shared) {
-      if (mentionsClassOf.length < nv) {
-        const capacity = Math.max(nv, mentionsClassOf.length * 2);
-        mentionsClassOf = new Uint8Array(capacity);
-        mentionsSeenAt = new Uint8Array(capacity);
-        mentionsSeenBlock = new Int32Array(capacity);
-        mentionsSeenInst = new Int32Array(capacity);
-        mentionsSeenIndex = new Int32Array(capacity);
-      }
-      mentionsBusy = true;
-    }
-    this.classOf = this.shared ? mentionsClassOf.subarray(0, nv) : new Uint8Array(nv);
-    this.classOf.fill(CLASS_UNSEEN);
-    this.seenAt = this.shared ? mentionsSeenAt.subarray(0, nv) : new Uint8Array(nv);
-    this.seenBlock = this.shared ? mentionsSeenBlock.subarray(0, nv) : new Int32Array(nv);
-    this.seenInst = this.shared ? mentionsSeenInst.subarray(0, nv) : new Int32Array(nv);
-    this.seenIndex = this.shared ? mentionsSeenIndex.subarray(0, nv) : new Int32Array(nv);
+    this.numVregs = Number.isInteger(nv) && nv >= 0 ? nv : 0;
+    this.tables = mentionTables.borrow(this.numVregs);
+    [this.classOf, this.seenAt, this.seenBlock, this.seenInst, this.seenIndex] = this.tables as [
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+    ];
+    // Only the class needs clearing: the others are written before being read.
+    this.classOf.fill(CLASS_UNSEEN, 0, this.numVregs);
   }
 
-  /** Gives the shared tables back. */
+  /** Gives the tables back. */
   release(): void {
-    if (this.shared) mentionsBusy = false;
+    mentionTables.giveBack(this.tables);
+  }
+
+  /** Operand `index` of `inst` in `block` (its encoding checked already): the common case, a vreg seen before with this class, is decided here. */
+  checkOperand(op: Operand, block: number, inst: number, index: number): void {
+    if (operandIsFixedNonAllocatable(op)) return;
+    const idx = operandVRegIndex(op);
+    if (idx < this.numVregs && this.classOf[idx] === operandClass(op)) return;
+    this.check(operandVReg(op), At.Operand, block, inst, index);
   }
 
   /** `v` mentioned at `at` in `block` (`inst`, and `index`: the param, operand, arg or label number). */
@@ -310,7 +359,7 @@ class VRegMentions {
       throw new RegAllocError('InvalidOperand', `${this.where(at, block, inst, index)}: ${String(v)} is not a vreg (index * 4 + class 0..2)`, this.place(at, block, inst, index));
     }
     const idx = vregIndex(v);
-    if (idx >= f.numVregs()) {
+    if (idx >= this.numVregs) {
       throw new RegAllocError(
         'VRegOutOfRange',
         `${this.where(at, block, inst, index)}: ${vregToString(v)} is not below num_vregs (${f.numVregs()})`,
@@ -478,10 +527,7 @@ function checkIndices(f: Function, vregs: VRegMentions): void {
     for (let i = r.first; i < r.end; i++) {
       const ops = f.instOperands(i);
       checkOperandEncodings(b, i, ops);
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k]!;
-        if (!operandIsFixedNonAllocatable(op)) vregs.check(operandVReg(op), At.Operand, b, i, k);
-      }
+      for (let k = 0; k < ops.length; k++) vregs.checkOperand(ops[k]!, b, i, k);
     }
     const last = r.end - 1;
     const succs = f.blockSuccs(b);

@@ -88,3 +88,37 @@ export function resultInt32s(n: number): Int32Array<ArrayBuffer> {
 export function resultUint32s(n: number): Uint32Array<ArrayBuffer> {
   return uint32Results.take(n);
 }
+
+/**
+ * Int32 scratch tables kept across calls and lent to one caller at a time
+ * (validation's per-block and per-vreg tables: fresh typed arrays per call,
+ * each with its own ArrayBuffer, cost more than checking a small function).
+ * `borrow(n)` returns `count` tables of at least `n` entries, holding
+ * whatever the last borrower left; a borrower that comes while they are out
+ * (a `Function` method calling back into validation) gets fresh ones.
+ * `giveBack` with the same list returns them.
+ */
+export class ScratchTables {
+  private kept: Int32Array[];
+  private lent = false;
+  constructor(private readonly count: number) {
+    this.kept = [];
+    for (let k = 0; k < count; k++) this.kept.push(new Int32Array(0));
+  }
+  borrow(n: number): readonly Int32Array[] {
+    if (this.lent) {
+      const fresh: Int32Array[] = [];
+      for (let k = 0; k < this.count; k++) fresh.push(new Int32Array(n));
+      return fresh;
+    }
+    if (this.kept[0]!.length < n) {
+      const capacity = Math.max(n, this.kept[0]!.length * 2);
+      for (let k = 0; k < this.count; k++) this.kept[k] = new Int32Array(capacity);
+    }
+    this.lent = true;
+    return this.kept;
+  }
+  giveBack(tables: readonly Int32Array[]): void {
+    if (tables === this.kept) this.lent = false;
+  }
+}
