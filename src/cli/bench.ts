@@ -8,6 +8,7 @@
 // the first folder is the only cold one.
 
 import { readInputFile } from '../io/files.js';
+import { envToJson } from '../io/corpus.js';
 import { FastallocContext } from '../fastalloc/index.js';
 import { IonContext } from '../ion/index.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from '../model/function.js';
@@ -75,13 +76,24 @@ export const benchCommand: Command = {
 /** Loads each path's functions (a folder or a file is one group), keeping those with a successful reference. */
 function loadGroups(paths: readonly string[], algorithm: 'ion' | 'fastalloc'): Map<string, BenchFunction[]> {
   const groups = new Map<string, BenchFunction[]>();
+  // A compiler describes its machine once and hands the same env to every
+  // function; each corpus file carries its own copy. Equal envs are shared,
+  // so the stream measures allocation rather than re-reading an env per call.
+  const envs = new Map<string, MachineEnv>();
+  const shared = (env: MachineEnv): MachineEnv => {
+    const key = JSON.stringify(envToJson(env));
+    const known = envs.get(key);
+    if (known !== undefined) return known;
+    envs.set(key, env);
+    return env;
+  };
   for (const path of paths) {
     const list: BenchFunction[] = [];
     for (const file of expandPaths([path])) {
       const c = readInputFile(file);
       const ref = c.reference[algorithm];
       if (!ref?.ok || ref.timeNs === undefined) continue;
-      list.push({ name: c.name, func: c.func, env: c.env, insts: c.func.numInsts(), nativeNs: ref.timeNs });
+      list.push({ name: c.name, func: c.func, env: shared(c.env), insts: c.func.numInsts(), nativeNs: ref.timeNs });
     }
     if (list.length === 0) throw new UsageError(`${path}: no function with a successful ${algorithm} reference`);
     groups.set(path, list);
