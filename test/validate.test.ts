@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CFGInfo } from '../src/analysis/cfg.js';
+import { validateSsa } from '../src/analysis/ssa.js';
 import { validateFunction } from '../src/analysis/validate.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { InMemoryFunction } from '../src/func/in_memory.js';
@@ -74,6 +76,22 @@ describe('validation keeps nothing from one call to the next (its per-vreg table
       expectError(() => validateFunction(build(I, false), smallEnv()), 'SSA', { block: 0, vreg: vreg(0, I) }, ['never defined']);
       expectError(() => validateFunction(build(F, false), smallEnv()), 'SSA', { block: 0, vreg: vreg(0, F) });
     }
+  });
+});
+
+describe('validateSsa on its own (exported) with a vreg past num_vregs', () => {
+  it('reports an SSA error instead of reading its tables past the function', () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const v = b.vreg(I);
+    b.inst(b0, [Operand.regDef(v)]);
+    b.ret(b0, [Operand.regUse(v)]);
+    const good = b.build();
+    validateFunction(good, smallEnv()); // leaves v0 defined in block 0 in the kept tables
+    // Only the use, in a function that claims no vregs: stale tables would let it pass.
+    const data = good.data;
+    const useOnly = new InMemoryFunction({ ...data, numVregs: 0, insts: [{ ...data.insts[0]!, operands: [] }, data.insts[1]!] });
+    expectError(() => validateSsa(useOnly, CFGInfo.compute(useOnly)), 'SSA', { vreg: vreg(0, I) }, ['never defined']);
   });
 });
 

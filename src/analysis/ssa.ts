@@ -10,7 +10,8 @@ import {
   operandVReg,
 } from '../model/operand.js';
 import { REG_CLASS_NAME, type VReg, vregClass, vregIndex, vregToString } from '../model/regs.js';
-import { BLOCK_INVALID, type CFGInfo } from './cfg.js';
+import type { CFGInfo } from './cfg.js';
+import { ScratchTables } from '../util/int_buffers.js';
 
 const INST_NONE = -1;
 
@@ -22,47 +23,36 @@ function ssaError(v: VReg, inst: number, block: number, why: string): RegAllocEr
 
 /** Throws `SSA`, `BB` or `Branch` as regalloc2's `validate_ssa` does, in the same order. */
 export function validateSsa(f: Function, cfg: CFGInfo): void {
-  const nv = f.numVregs();
-  // The per-vreg tables are views of buffers kept across calls: V8 gives each
-  // new typed array of more than 64 bytes an ArrayBuffer of its own, and on a
-  // small function with a few hundred vregs those cost more than the checks.
-  // (A call made while another is running, which nothing does, gets its own.)
-  const reuse = !scratchBusy && Number.isInteger(nv) && nv >= 0;
-  if (reuse && scratchDefinedIn.length < nv) {
-    const capacity = Math.max(nv, scratchDefinedIn.length * 2);
-    scratchDefinedIn = new Uint32Array(capacity);
-    scratchDefInst = new Int32Array(capacity);
-    scratchLocalStamp = new Uint32Array(capacity);
-  }
-  // Views of exactly nv entries: a vreg index past num_vregs reads undefined.
-  const definedIn = reuse ? scratchDefinedIn.subarray(0, nv) : new Uint32Array(nv);
-  const defInst = reuse ? scratchDefInst.subarray(0, nv) : new Int32Array(nv);
-  const localStamp = reuse ? scratchLocalStamp.subarray(0, nv) : new Uint32Array(nv);
-  scratchBusy = true;
+  const numVregs = f.numVregs();
+  const nv = Number.isInteger(numVregs) && numVregs >= 0 ? numVregs : 0;
+  const tables = ssaTables.borrow(nv);
   try {
-    checkDefsAndUses(f, cfg, definedIn, defInst, localStamp);
+    checkDefsAndUses(f, cfg, nv, tables[0]!, tables[1]!, tables[2]!);
   } finally {
-    if (reuse) scratchBusy = false;
+    ssaTables.giveBack(tables);
   }
 }
 
-let scratchDefinedIn = new Uint32Array(0);
-let scratchDefInst = new Int32Array(0);
-let scratchLocalStamp = new Uint32Array(0);
-let scratchBusy = false;
+/**
+ * Per vreg: the block of its def, the instruction of its def, and the stamp
+ * of the block that defined it locally (see `ScratchTables`: kept across
+ * calls, indexed only below num_vregs).
+ */
+const ssaTables = new ScratchTables(3);
+/** `definedIn` of a vreg not (yet) defined. */
+const NOT_DEFINED = -1;
 
-function checkDefsAndUses(f: Function, cfg: CFGInfo, definedIn: Uint32Array, defInst: Int32Array, localStamp: Uint32Array): void {
-  const nv = f.numVregs();
+function checkDefsAndUses(f: Function, cfg: CFGInfo, nv: number, definedIn: Int32Array, defInst: Int32Array, localStamp: Int32Array): void {
   const nb = f.numBlocks();
-  definedIn.fill(BLOCK_INVALID);
+  definedIn.fill(NOT_DEFINED, 0, nv);
   // One def per vreg, even within one instruction and even when the function
   // allows multiple vreg defs (regalloc2's SSA check ignores that flag too).
-  defInst.fill(INST_NONE);
+  defInst.fill(INST_NONE, 0, nv);
   let b = 0;
   const def = (v: VReg, inst: number) => {
     const idx = vregIndex(v);
     if (idx >= nv) throw ssaError(v, inst, b, `vreg index is not below num_vregs (${nv})`);
-    if (definedIn[idx] !== BLOCK_INVALID) {
+    if (definedIn[idx] !== NOT_DEFINED) {
       const first = defInst[idx] === inst && inst !== INST_NONE ? 'by the same instruction' : `first in block ${definedIn[idx]}`;
       throw ssaError(v, inst, b, `defined more than once (${first})`);
     }
@@ -82,8 +72,13 @@ function checkDefsAndUses(f: Function, cfg: CFGInfo, definedIn: Uint32Array, def
     }
   }
 
+  // The block of v's def (none for an index past num_vregs).
+  const defBlock = (v: VReg) => {
+    const idx = vregIndex(v);
+    return idx < nv ? definedIn[idx]! : NOT_DEFINED;
+  };
   // Vregs defined so far in the current block: those whose stamp is the block's (b + 1).
-  localStamp.fill(0);
+  localStamp.fill(0, 0, nv);
   const local = {
     has: (v: VReg) => localStamp[vregIndex(v)] === stamp,
     add: (v: VReg) => {
@@ -102,14 +97,13 @@ function checkDefsAndUses(f: Function, cfg: CFGInfo, definedIn: Uint32Array, def
         const op = ops[k]!;
         if (operandIsFixedNonAllocatable(op) || operandIsDef(op)) continue;
         const v = operandVReg(op);
-        const db = definedIn[vregIndex(v)];
+        const db = defBlock(v);
         const ok =
-          db !== undefined &&
-          db !== BLOCK_INVALID &&
+          db !== NOT_DEFINED &&
           (db === b ? local.has(v) : cfg.dominates(db, b));
         if (!ok) {
           const why =
-            db === undefined || db === BLOCK_INVALID
+            db === NOT_DEFINED
               ? 'used but never defined'
               : db === b
                 ? 'used before its def in the same block'
@@ -131,8 +125,8 @@ function checkDefsAndUses(f: Function, cfg: CFGInfo, definedIn: Uint32Array, def
       const args = f.branchBlockparams(b, last, k);
       for (let a = 0; a < args.length; a++) {
         const v = args[a]!;
-        const db = definedIn[vregIndex(v)];
-        const ok = db !== undefined && db !== BLOCK_INVALID && (db === b ? local.has(v) : cfg.dominates(db, b));
+        const db = defBlock(v);
+        const ok = db !== NOT_DEFINED && (db === b ? local.has(v) : cfg.dominates(db, b));
         if (!ok) {
           throw ssaError(v, last, b, `passed to block ${succs[k]} but not defined on every path to the branch`);
         }
