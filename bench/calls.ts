@@ -1,9 +1,12 @@
-// `npx tsx bench/calls.ts [--algorithm ion|fastalloc] [--calls N] [--check] <file|dir>...`:
+// `npx tsx bench/calls.ts [--algorithm ion|fastalloc] [--calls N] [--check] [--warmup] <file|dir>...`:
 // each function allocated N times in a row (default 3) in this process, one
 // line per function with every call's time, the last call's ratio to native
 // `time_ns` and the peak RSS so far. The scale check of issue 11: on
 // wasm-large/ the third call should stay within 1.5x native, flat with size.
-// --check also runs our checker on the last output and times it.
+// --check also runs our checker on the last output and times it. --warmup
+// first allocates every function once, untimed, so that the JIT has settled
+// before the first function is timed (otherwise the first few functions'
+// third calls still run partly unoptimized code).
 
 import { parseArgs } from 'node:util';
 import { checkOutput } from '../src/checker/index.js';
@@ -17,6 +20,7 @@ const { values, positionals } = parseArgs({
     algorithm: { type: 'string', default: 'ion' },
     calls: { type: 'string', default: '3' },
     check: { type: 'boolean', default: false },
+    warmup: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -28,6 +32,12 @@ const ratios: number[] = [];
 const cpuRatios: number[] = [];
 let worst = { ratio: 0, name: '' };
 let worstCpu = { ratio: 0, name: '' };
+if (values.warmup) {
+  for (const file of expandPaths(positionals)) {
+    const c = readCorpusFile(file);
+    if (c.reference[algorithm]?.ok) ctx.run(c.func, c.env);
+  }
+}
 for (const file of expandPaths(positionals)) {
   const c = readCorpusFile(file);
   const ref = c.reference[algorithm];

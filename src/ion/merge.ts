@@ -46,16 +46,32 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   // meet this way) — regalloc2's rule.
   const fromFixedDef = bundles.fixedDef(from);
   const toFixedDef = bundles.fixedDef(to);
+  // A sweep over both lists in start order; each step moves past one range,
+  // so only that side's bounds are read again.
+  const starts = ranges.from.data;
+  const ends = ranges.to.data;
+  const numFrom = fromRanges.length;
+  const numTo = toRanges.length;
   let i = 0;
   let j = 0;
   let count = 0;
-  while (i < fromRanges.length && j < toRanges.length) {
-    if (++count > 200) return false; // regalloc2 bounds the merge's cost
-    const fromStart = ranges.from.data[fromRanges[i]!]!;
-    const toStart = ranges.from.data[toRanges[j]!]!;
-    if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= ranges.to.data[toRanges[j]!]!) j++;
-    else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= ranges.to.data[fromRanges[i]!]!) i++;
-    else return false;
+  if (numFrom !== 0 && numTo !== 0) {
+    let fromStart = starts[fromRanges[0]!]!;
+    let fromEnd = ends[fromRanges[0]!]!;
+    let toStart = starts[toRanges[0]!]!;
+    let toEnd = ends[toRanges[0]!]!;
+    for (;;) {
+      if (++count > 200) return false; // regalloc2 bounds the merge's cost
+      if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= toEnd) {
+        if (++j === numTo) break;
+        toStart = starts[toRanges[j]!]!;
+        toEnd = ends[toRanges[j]!]!;
+      } else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= fromEnd) {
+        if (++i === numFrom) break;
+        fromStart = starts[fromRanges[i]!]!;
+        fromEnd = ends[fromRanges[i]!]!;
+      } else return false;
+    }
   }
   // Only constrained bundles can disagree on where they must live.
   if (bundles.stack(from) || bundles.fixed(from) || bundles.limit.data[from] !== INVALID || bundles.stack(to) || bundles.fixed(to) || bundles.limit.data[to] !== INVALID) {
