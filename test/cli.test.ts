@@ -171,5 +171,30 @@ describe('regalloc CLI', () => {
     const j = JSON.parse(cli('validate', '--json', file).stdout);
     assert.match(j.error.message, /p0i is also clobbered/);
   });
-});
 
+  it('bench --stream prints one line per pass and a summary; --first times the first two calls', () => {
+    // A few functions of two machines (two envs, shared by the loader).
+    const dir = mkdtempSync(join(tmpdir(), 'regalloc-bench-'));
+    const files = corpusFiles('cranelift');
+    const some = [...files.slice(0, 6), ...files.slice(-6)];
+    for (const f of some) writeFileSync(join(dir, f.split('/').pop()!), readFileSync(f));
+    for (const algorithm of ['ion', 'fastalloc']) {
+      const r = cli('bench', '--stream', '--json', '--passes', '3', '--algorithm', algorithm, dir);
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.kind), ['pass', 'pass', 'pass', 'summary']);
+      const summary = lines[3];
+      assert.equal(summary.functions, some.length);
+      assert.equal(summary.algorithm, algorithm);
+      assert.ok(summary.nativeNs > 0 && summary.pass1Ns > 0 && summary.bestWarmNs > 0);
+      assert.equal(summary.pass1Ratio, summary.pass1Ns / summary.nativeNs);
+      assert.equal(summary.bestWarmNs, lines[2].ns); // the only pass of 3+
+    }
+    const first = JSON.parse(cli('bench', '--first', '--json', some[0]!).stdout);
+    assert.equal(first.kind, 'first');
+    assert.ok(first.firstNs > 0 && first.secondNs > 0 && first.insts > 0);
+    const both = cli('bench', '--stream', '--first', dir);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /exactly one of --stream and --first/);
+  });
+});
