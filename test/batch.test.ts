@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { allocateBatch, AllocationPool, type BatchResult } from '../src/batch/index.js';
-import { PackedFunction, packFunction } from '../src/batch/packed.js';
+import { chunkFunction, chunkLength, OutputChunkWriter, PackedFunction, packFunction, packFunctionChunk, unpackOutputChunk } from '../src/batch/packed.js';
 import { FastallocContext } from '../src/fastalloc/index.js';
 import { readCorpusFile } from '../src/io/corpus.js';
 import { IonContext } from '../src/ion/index.js';
@@ -72,6 +72,40 @@ test('a packed function answers every question as the original', () => {
   }
   assert.deepEqual(p.debugValueLabels(), f.debugValueLabels());
   for (let c = 0; c < 3; c++) assert.equal(p.spillslotSize(c as 0), f.spillslotSize(c as 0));
+});
+
+test('a chunk of functions and its chunk of outputs round-trip, an error in their midst', () => {
+  const cs = corpusFiles('fuzz').slice(0, 3).map((f) => readCorpusFile(f));
+  const chunk = packFunctionChunk(cs.map((c) => c.func), [2, 0, 1]);
+  assert.equal(chunkLength(chunk), 3);
+  const ctx = new IonContext();
+  const writer = new OutputChunkWriter(4);
+  const expected: (Output | Error)[] = [];
+  for (let k = 0; k < 3; k++) {
+    const { func, env } = chunkFunction(chunk, k);
+    assert.equal(env, [2, 0, 1][k]);
+    assert.equal(func.numInsts(), cs[k]!.func.numInsts());
+    const out = ctx.run(func, cs[k]!.env);
+    writer.addOutput(out);
+    expected.push(out);
+    if (k === 0) {
+      const e = new RegAllocError('SSA', 'v1i is defined twice', { block: 1, inst: 4, vreg: 4 });
+      writer.addError(e);
+      expected.push(e);
+    }
+  }
+  const back = unpackOutputChunk(writer.finish());
+  assert.equal(back.length, 4);
+  for (let k = 0; k < 4; k++) {
+    const a = back[k]!;
+    const b = expected[k]!;
+    if (b instanceof RegAllocError) {
+      assert.ok(a instanceof RegAllocError);
+      assert.equal(a.kind, b.kind);
+      assert.deepEqual(a.place, b.place);
+    } else sameOutput(a as Output, b as Output, `output ${k}`);
+  }
+  assert.throws(() => new OutputChunkWriter(2).finish(), /holds 0 results, expected 2/);
 });
 
 for (const algorithm of ['ion', 'fastalloc'] as const) {

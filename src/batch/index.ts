@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { allocate } from '../allocate.js';
 import type { Algorithm, Function, MachineEnv, Output } from '../model/function.js';
-import { packEnv, type PackedEnv, type PackedError, packFunction, type PackedOutput, unpackError, unpackOutput } from './packed.js';
+import { packEnv, type PackedEnv, packFunctionChunk, type PackedOutputChunk, unpackOutputChunk } from './packed.js';
 import { WorkerPool } from './pool.js';
 
 /** Options of `allocateBatch` (and, all but `onProgress` and `inlineBelow`, of an `AllocationPool`). */
@@ -19,8 +19,11 @@ export interface BatchOptions {
   /** Validate each function first (default true, as `allocate`); a bad one gets its RegAllocError. */
   validate?: boolean;
   /**
-   * Below this many instructions in all, the batch runs on this thread:
-   * starting threads would cost more than it saves (default 20,000).
+   * Below this many instructions in all, the batch runs on this thread
+   * (default 1,000,000). Threads started for one call each warm up their own
+   * JIT: on a 2-core machine such a pool lost to this thread on 670,000
+   * instructions of real programs, and won only once warm (see
+   * `AllocationPool`, which keeps its threads for batch after batch).
    */
   inlineBelow?: number;
   /** Called as outputs arrive: how many of the functions are done. */
@@ -42,13 +45,14 @@ export type BatchResult =
       error: Error;
     };
 
-/** @internal A function on its way to a worker. */
+/** @internal Functions on their way to a worker: a chunk from `packFunctionChunk`. */
 export interface BatchTask {
-  func: Int32Array;
-  env: number;
+  funcs: Int32Array;
+  /** Its instructions (plus a little per function): the cost that orders dispatch. */
+  insts: number;
 }
-/** @internal */
-export type BatchTaskResult = { output: PackedOutput; error?: undefined } | { error: PackedError; output?: undefined };
+/** @internal The chunk's outputs and errors. */
+export type BatchTaskResult = PackedOutputChunk;
 /** @internal */
 export interface BatchWorkerData {
   algorithm: Algorithm;
@@ -56,10 +60,10 @@ export interface BatchWorkerData {
   envs: PackedEnv[];
 }
 
-/** Below this many instructions in all, starting threads costs more than it saves. */
-const MIN_PARALLEL_INSTS = 20_000;
-/** Instructions per message to a worker. */
-const CHUNK_INSTS = 4_000;
+/** Below this many instructions in all, threads started for one call cost more than they save. */
+const MIN_PARALLEL_INSTS = 1_000_000;
+/** Instructions per message to a worker (a function larger than this goes alone). */
+const CHUNK_INSTS = 2_000;
 
 function workerScript(): URL {
   // Under a TypeScript loader (tests) this module is .ts, in dist/ .js.
@@ -95,15 +99,31 @@ export class AllocationPool {
     functions: readonly Function[],
     opts: { envIndex?: ArrayLike<number>; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<BatchResult[]> {
-    const tasks: BatchTask[] = functions.map((f, i) => ({ func: packFunction(f), env: opts.envIndex?.[i] ?? 0 }));
-    const total = tasks.length;
-    const packed = await this.pool.run(tasks, {
-      weight: (t) => t.func[0]! + 8,
-      chunkWeight: CHUNK_INSTS,
-      transfer: (t) => [t.func.buffer as ArrayBuffer],
-      onProgress: opts.onProgress && ((done) => opts.onProgress!(done, total)),
+    // Chunks of about CHUNK_INSTS instructions, each packed into one buffer.
+    const tasks: BatchTask[] = [];
+    const chunkStart: number[] = [];
+    for (let i = 0; i < functions.length; ) {
+      const start = i;
+      let insts = 0;
+      do insts += functions[i++]!.numInsts() + 8;
+      while (i < functions.length && insts < CHUNK_INSTS);
+      const envs = new Int32Array(i - start);
+      for (let k = start; k < i; k++) envs[k - start] = opts.envIndex?.[k] ?? 0;
+      tasks.push({ funcs: packFunctionChunk(functions.slice(start, i), envs), insts });
+      chunkStart.push(start);
+    }
+    chunkStart.push(functions.length);
+    const total = functions.length;
+    const chunks = await this.pool.run(tasks, {
+      transfer: (t) => [t.funcs.buffer as ArrayBuffer],
+      cost: (t) => t.insts,
+      onResults: opts.onProgress && ((start, results) => opts.onProgress!(chunkStart[start + results.length]!, total)),
     });
-    return packed.map((r) => (r.output ? { ok: true, output: unpackOutput(r.output) } : { ok: false, error: unpackError(r.error) }));
+    const results: BatchResult[] = [];
+    for (const chunk of chunks) {
+      for (const r of unpackOutputChunk(chunk)) results.push(r instanceof Error ? { ok: false, error: r } : { ok: true, output: r });
+    }
+    return results;
   }
 
   /** Terminates the pool's worker threads; resolves once they have stopped. The pool cannot allocate after. */

@@ -2,8 +2,8 @@
 // worker thread as transferable buffers: a function is one Int32Array of
 // sections (counts, per-block lists in compressed rows, operands, shared
 // clobber sets, labels), read on the other side by a `Function` over views of
-// that buffer, with no per-instruction objects. An output travels as its
-// typed arrays; an error as its kind, message and place.
+// that buffer, with no per-instruction objects. Outputs travel back packed
+// the same way; an error as its kind, message and place.
 
 import type { Block, DebugLocation, Function, Inst, InstRange, MachineEnv, Output, Stats } from '../model/function.js';
 import { emptyStats, outputWithPackedEdits, STATS_FIELDS } from '../model/function.js';
@@ -33,17 +33,24 @@ export function packFunction(func: Function): Int32Array {
   }
   let operandTotal = 0;
   for (let i = 0; i < ni; i++) operandTotal += func.instOperands(i).length;
-  // Equal clobber sets are stored once.
-  const setIndex = new Map<string, number>();
+  // Equal clobber sets are stored once. Most instructions share one set
+  // object (the empty one, or a call's), so sets are looked up by object
+  // first and by contents only for an object not seen yet.
+  const byObject = new Map<PRegSet, number>();
+  const byContents = new Map<string, number>();
   const sets: PRegSet[] = [];
   const instSet = new Int32Array(ni);
   for (let i = 0; i < ni; i++) {
     const c = func.instClobbers(i);
-    const key = c.bits.join(',');
-    let k = setIndex.get(key);
+    let k = byObject.get(c);
     if (k === undefined) {
-      setIndex.set(key, (k = sets.length));
-      sets.push(c);
+      const key = c.bits.join(',');
+      k = byContents.get(key);
+      if (k === undefined) {
+        byContents.set(key, (k = sets.length));
+        sets.push(c);
+      }
+      byObject.set(c, k);
     }
     instSet[i] = k;
   }
@@ -259,51 +266,6 @@ export function unpackEnv(p: PackedEnv): MachineEnv {
   };
 }
 
-/** An output as fresh typed arrays (safe to transfer) and numbers. */
-export interface PackedOutput {
-  numSpillslots: number;
-  allocs: Int32Array;
-  instAllocOffsets: Uint32Array;
-  packedEdits: Int32Array;
-  /** (label, from, to, allocation) quadruples. */
-  debugLocations: Int32Array;
-  stats: Float64Array;
-}
-
-export function packOutput(out: Output): PackedOutput {
-  let edits = out.packedEdits;
-  if (edits === undefined) {
-    edits = new Int32Array(out.edits.length * 3);
-    out.edits.forEach((e, k) => edits!.set([e.point, e.from, e.to], k * 3));
-  } else edits = edits.slice();
-  const debug = new Int32Array(out.debugLocations.length * 4);
-  out.debugLocations.forEach((l, k) => debug.set(l, k * 4));
-  const stats = new Float64Array(STATS_FIELDS.length);
-  STATS_FIELDS.forEach((f, k) => (stats[k] = out.stats[f]));
-  return {
-    numSpillslots: out.numSpillslots,
-    allocs: out.allocs.slice(),
-    instAllocOffsets: out.instAllocOffsets.slice(),
-    packedEdits: edits,
-    debugLocations: debug,
-    stats,
-  };
-}
-
-/** The buffers of a packed output, for the transfer list. */
-export function outputBuffers(p: PackedOutput): ArrayBuffer[] {
-  return [p.allocs.buffer, p.instAllocOffsets.buffer, p.packedEdits.buffer, p.debugLocations.buffer, p.stats.buffer] as ArrayBuffer[];
-}
-
-export function unpackOutput(p: PackedOutput): Output {
-  const debugLocations: DebugLocation[] = [];
-  const d = p.debugLocations;
-  for (let k = 0; k < d.length; k += 4) debugLocations.push([d[k]!, d[k + 1]!, d[k + 2]!, d[k + 3]!]);
-  const stats: Stats = emptyStats();
-  STATS_FIELDS.forEach((f, k) => (stats[f] = p.stats[k]!));
-  return outputWithPackedEdits({ numSpillslots: p.numSpillslots, allocs: p.allocs, instAllocOffsets: p.instAllocOffsets, debugLocations, stats }, p.packedEdits);
-}
-
 /** An error as plain data. */
 export interface PackedError {
   name: string;
@@ -329,4 +291,156 @@ export function unpackError(p: PackedError): Error {
   const err = new Error(p.message);
   err.name = p.name;
   return err;
+}
+
+// A chunk: many functions in one buffer, and their outputs in one buffer
+// back. One message and one transferred buffer each way per chunk, not per
+// function: on small functions, a message and its per-function typed arrays
+// cost more than allocating the function.
+
+/** Functions packed into one Int32Array: [n, env × n, start × (n + 1), packed functions]. */
+export function packFunctionChunk(funcs: readonly Function[], envs: ArrayLike<number>): Int32Array {
+  const n = funcs.length;
+  const packed = funcs.map((f) => packFunction(f));
+  let size = 1 + n + n + 1;
+  for (const p of packed) size += p.length;
+  const d = new Int32Array(size);
+  d[0] = n;
+  let at = 1 + n + n + 1;
+  for (let k = 0; k < n; k++) {
+    d[1 + k] = envs[k]!;
+    d[1 + n + k] = at;
+    d.set(packed[k]!, at);
+    at += packed[k]!.length;
+  }
+  d[1 + n + n] = at;
+  return d;
+}
+
+/** The number of functions in a chunk. */
+export function chunkLength(d: Int32Array): number {
+  return d[0]!;
+}
+
+/** Function `k` of a chunk and the index of its env. */
+export function chunkFunction(d: Int32Array, k: number): { func: PackedFunction; env: number } {
+  const n = d[0]!;
+  return { func: new PackedFunction(d.subarray(d[1 + n + k]!, d[1 + n + k + 1]!)), env: d[1 + k]! };
+}
+
+/** The outputs (or errors) of a chunk's functions, in order. */
+export interface PackedOutputChunk {
+  /** Per function: [ok 1 / failed 0, spill slots, #allocs, #offsets, #edit ints, #debug ints], then those arrays. */
+  ints: Int32Array;
+  /** Per function, its STATS_FIELDS (zeros for a failed one). */
+  stats: Float64Array;
+  /** The errors, by function index within the chunk. */
+  errors: (PackedError | null)[];
+}
+
+const RECORD_HEADER = 6;
+
+/** Collects a chunk's outputs into one growing buffer. */
+export class OutputChunkWriter {
+  private ints = new Int32Array(1024);
+  private length = 0;
+  private readonly stats: Float64Array;
+  private readonly errors: (PackedError | null)[] = [];
+  private count = 0;
+
+  constructor(private readonly n: number) {
+    this.stats = new Float64Array(n * STATS_FIELDS.length);
+  }
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.ints.length) return;
+    const grown = new Int32Array(Math.max(this.length + extra, this.ints.length * 2));
+    grown.set(this.ints.subarray(0, this.length));
+    this.ints = grown;
+  }
+
+  addOutput(out: Output): void {
+    const edits = out.packedEdits;
+    const numEditInts = edits === undefined ? out.edits.length * 3 : edits.length;
+    const numDebugInts = out.debugLocations.length * 4;
+    this.room(RECORD_HEADER + out.allocs.length + out.instAllocOffsets.length + numEditInts + numDebugInts);
+    const d = this.ints;
+    let at = this.length;
+    d[at++] = 1;
+    d[at++] = out.numSpillslots;
+    d[at++] = out.allocs.length;
+    d[at++] = out.instAllocOffsets.length;
+    d[at++] = numEditInts;
+    d[at++] = numDebugInts;
+    d.set(out.allocs, at);
+    at += out.allocs.length;
+    for (let k = 0; k < out.instAllocOffsets.length; k++) d[at++] = out.instAllocOffsets[k]! | 0;
+    if (edits !== undefined) {
+      d.set(edits, at);
+      at += edits.length;
+    } else {
+      for (const e of out.edits) {
+        d[at++] = e.point;
+        d[at++] = e.from;
+        d[at++] = e.to;
+      }
+    }
+    for (const l of out.debugLocations) {
+      d[at++] = l[0];
+      d[at++] = l[1];
+      d[at++] = l[2];
+      d[at++] = l[3];
+    }
+    this.length = at;
+    const base = this.count * STATS_FIELDS.length;
+    for (let k = 0; k < STATS_FIELDS.length; k++) this.stats[base + k] = out.stats[STATS_FIELDS[k]!];
+    this.errors.push(null);
+    this.count++;
+  }
+
+  addError(e: unknown): void {
+    this.room(RECORD_HEADER);
+    this.ints.fill(0, this.length, this.length + RECORD_HEADER);
+    this.length += RECORD_HEADER;
+    this.errors.push(packError(e));
+    this.count++;
+  }
+
+  /** The chunk's outputs; the buffers are the caller's to transfer. */
+  finish(): PackedOutputChunk {
+    if (this.count !== this.n) throw new Error(`an output chunk holds ${this.count} results, expected ${this.n}`);
+    return { ints: this.ints.slice(0, this.length), stats: this.stats, errors: this.errors };
+  }
+}
+
+/** The outputs of a chunk back as Outputs (views of its buffer) or Errors, in order. */
+export function unpackOutputChunk(chunk: PackedOutputChunk): (Output | Error)[] {
+  const d = chunk.ints;
+  const words = new Uint32Array(d.buffer, d.byteOffset, d.length);
+  const out: (Output | Error)[] = [];
+  let at = 0;
+  for (let k = 0; k < chunk.errors.length; k++) {
+    const error = chunk.errors[k];
+    if (error) {
+      out.push(unpackError(error));
+      at += RECORD_HEADER;
+      continue;
+    }
+    const numSpillslots = d[at + 1]!;
+    const numAllocs = d[at + 2]!;
+    const numOffsets = d[at + 3]!;
+    const numEdits = d[at + 4]!;
+    const numDebug = d[at + 5]!;
+    at += RECORD_HEADER;
+    const allocs = d.subarray(at, (at += numAllocs));
+    const instAllocOffsets = words.subarray(at, (at += numOffsets));
+    const packedEdits = d.subarray(at, (at += numEdits));
+    const debugLocations: DebugLocation[] = [];
+    for (let j = 0; j < numDebug; j += 4, at += 4) debugLocations.push([d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!]);
+    const stats: Stats = emptyStats();
+    const base = k * STATS_FIELDS.length;
+    for (let f = 0; f < STATS_FIELDS.length; f++) stats[STATS_FIELDS[f]!] = chunk.stats[base + f]!;
+    out.push(outputWithPackedEdits({ numSpillslots, allocs, instAllocOffsets, debugLocations, stats }, packedEdits));
+  }
+  return out;
 }

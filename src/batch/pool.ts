@@ -60,6 +60,12 @@ export class WorkerPool<T, R> {
       weight?: (t: T) => number;
       chunkWeight?: number;
       transfer?: (t: T) => ArrayBuffer[];
+      /**
+       * A task's expected cost: with it, the costliest chunks go out first
+       * (results still come back in task order), so that a large task at the
+       * end of the list does not keep one worker busy while the others idle.
+       */
+      cost?: (t: T) => number;
       onProgress?: (done: number) => void;
       /** Hears the results in task order, each run as soon as every earlier result is known. */
       onResults?: (start: number, results: R[]) => void;
@@ -76,6 +82,11 @@ export class WorkerPool<T, R> {
       while (i < tasks.length && w < chunkWeight);
       chunks.push({ start, tasks: tasks.slice(start, i) });
     }
+    const order = chunks.map((_, k) => k);
+    if (opts.cost) {
+      const cost = chunks.map((c) => c.tasks.reduce((a, t) => a + opts.cost!(t), 0));
+      order.sort((a, b) => cost[b]! - cost[a]! || a - b);
+    }
     const results = new Array<R>(tasks.length);
     const have = new Uint8Array(tasks.length);
     let flushed = 0;
@@ -86,7 +97,7 @@ export class WorkerPool<T, R> {
       let failed = false;
       const send = (worker: Worker) => {
         if (next >= chunks.length) return;
-        const chunk = chunks[next++]!;
+        const chunk = chunks[order[next++]!]!;
         const transfer = opts.transfer ? chunk.tasks.flatMap(opts.transfer) : [];
         worker.postMessage(chunk, transfer);
       };
