@@ -20,6 +20,9 @@ for (const id of profile.samples) {
   self.set(key, (self.get(key) ?? 0) + 1);
 }
 const total = profile.samples.length;
-for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(n))) {
-  process.stdout.write(`${((100 * hits) / total).toFixed(1).padStart(5)}%  ${key}\n`);
-}
+// One write: a reader that stops early (`| head`) then gets no broken pipe mid-list.
+const lines = [...self]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(n))
+  .map(([key, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)}%  ${key}\n`);
+process.stdout.write(lines.join(''));
