@@ -15,6 +15,12 @@ import type { Function, MachineEnv, Output } from '../src/model/function.js';
 import { RegAllocError } from '../src/model/errors.js';
 import { validateFunction } from '../src/analysis/validate.js';
 import { corpusFiles } from './support/corpus.js';
+import { smallEnv } from './support/env.js';
+import { FunctionBuilder } from '../src/func/builder.js';
+import { InMemoryFunction } from '../src/func/in_memory.js';
+import { Operand } from '../src/model/operand.js';
+import { RegClass } from '../src/model/regs.js';
+import { allocate } from '../src/allocate.js';
 
 function sameOutput(a: Output, b: Output, what: string): void {
   assert.equal(a.numSpillslots, b.numSpillslots, `${what}: spill slots`);
@@ -202,4 +208,59 @@ test('regalloc allocate --jobs 2: the lines of a single-threaded run, in file or
   assert.equal(b.length, files.length);
   assert.deepEqual(b, a);
   assert.equal(b.filter((l) => l.includes('"ok":false')).length, 3);
+});
+
+test('workers run what allocate() runs, validation off too: index checks, and a fresh context after a run that threw', async () => {
+  const env = smallEnv(2);
+  // Three values live into one instruction that needs them all in registers: two exist.
+  const tooMany = () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const vs = Array.from({ length: 3 }, () => b.vreg(RegClass.Int));
+    for (const v of vs) b.inst(b0, [Operand.regDef(v)]);
+    b.inst(b0, vs.map((v) => Operand.regUse(v)));
+    b.ret(b0);
+    return b.build();
+  };
+  const good = () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const x = b.vreg(RegClass.Int);
+    const y = b.vreg(RegClass.Int);
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regDef(y), Operand.regUse(x)]);
+    b.ret(b0, [Operand.regUse(y), Operand.regUse(x)]);
+    return b.build();
+  };
+  // A use of a vreg past num_vregs: without the index pass, an allocator reads past its tables.
+  const g = good();
+  const pastEnd = new InMemoryFunction({ ...g.data, numVregs: 1 });
+  const funcs = [tooMany(), good(), pastEnd, good()];
+  for (const algorithm of ['ion', 'fastalloc'] as const) {
+    const expected = funcs.map((f) => {
+      try {
+        return allocate(f, env, { algorithm, validate: false });
+      } catch (e) {
+        return e as Error;
+      }
+    });
+    assert.ok(expected[0] instanceof RegAllocError && expected[0].kind === 'TooManyLiveRegs');
+    assert.ok(expected[2] instanceof RegAllocError && expected[2].kind === 'VRegOutOfRange');
+    const pool = new AllocationPool(env, { algorithm, workers: 1, validate: false });
+    try {
+      const results = await pool.allocate(funcs);
+      results.forEach((r, i) => {
+        const want = expected[i]!;
+        if (want instanceof Error) {
+          assert.ok(!r.ok && r.error instanceof RegAllocError, `${algorithm} function ${i}: an error`);
+          assert.equal((r.error as RegAllocError).kind, (want as RegAllocError).kind);
+        } else {
+          assert.ok(r.ok, `${algorithm} function ${i}: ${r.ok ? '' : r.error.message}`);
+          sameOutput(r.output, want, `${algorithm} function ${i}`);
+        }
+      });
+    } finally {
+      await pool.close();
+    }
+  }
 });

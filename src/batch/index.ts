@@ -149,7 +149,7 @@ export async function allocateBatch(functions: readonly Function[], env: Machine
     const results: BatchResult[] = [];
     for (const f of functions) {
       try {
-        results.push({ ok: true, output: allocate(f, env, { algorithm, validateSsa: validate }) });
+        results.push({ ok: true, output: allocate(f, env, { algorithm, validate }) });
       } catch (e) {
         results.push({ ok: false, error: e as Error });
       }

@@ -1,19 +1,19 @@
-// The allocation worker of `allocateBatch`: one allocator context for the
-// worker's life; a chunk of packed functions in, their outputs (or errors)
-// back in one packed chunk.
+// The allocation worker of `allocateBatch`: a chunk of packed functions in,
+// their outputs (or errors) back in one packed chunk. Each function goes
+// through `allocate()`, as on the calling thread: the same checks (the
+// structure and index pass even with validation off), the same errors, and
+// a fresh context after a run that threw.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { FastallocContext } from '../fastalloc/index.js';
-import { IonContext } from '../ion/index.js';
+import { allocate } from '../allocate.js';
 import type { MachineEnv } from '../model/function.js';
 import type { ChunkMessage, ChunkResult } from './pool.js';
 import { chunkFunction, chunkLength, OutputChunkWriter, type PackedEnv, unpackEnv } from './packed.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './index.js';
-import { validateFunction } from '../analysis/validate.js';
 
 const data = workerData as BatchWorkerData;
-const ctx = data.algorithm === 'fastalloc' ? new FastallocContext() : new IonContext();
 const envs: MachineEnv[] = data.envs.map((e: PackedEnv) => unpackEnv(e));
+const options = { algorithm: data.algorithm, validate: data.validate };
 
 parentPort!.on('message', (msg: ChunkMessage<BatchTask>) => {
   const results: BatchTaskResult[] = [];
@@ -23,10 +23,8 @@ parentPort!.on('message', (msg: ChunkMessage<BatchTask>) => {
     const writer = new OutputChunkWriter(n);
     for (let k = 0; k < n; k++) {
       try {
-        const { func, env: envIndex } = chunkFunction(task.funcs, k);
-        const env = envs[envIndex]!;
-        if (data.validate) validateFunction(func, env);
-        writer.addOutput(ctx.run(func, env));
+        const { func, env } = chunkFunction(task.funcs, k);
+        writer.addOutput(allocate(func, envs[env]!, options));
       } catch (e) {
         writer.addError(e);
       }
