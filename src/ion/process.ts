@@ -96,9 +96,20 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
     for (;;) {
       // Skip register entries entirely before this range: a few by
       // stepping, more by binary search (never a long linear scan; regalloc2
-      // likewise re-seeks its BTree after 16 skips).
+      // likewise re-seeks its BTree after 16 skips). Stepping past a
+      // chunk's last entry moves on to the next chunk here, at the top, for
+      // both kinds of step (the skip below and the read further down).
       let steps = 0;
-      while (index < chunkSize && chunkTo[index]! <= from) {
+      for (;;) {
+        if (index >= chunkSize && chunkIndex < lastChunk) {
+          chunk = chunks[++chunkIndex]!;
+          chunkFrom = chunk.from;
+          chunkTo = chunk.to;
+          chunkValue = chunk.value;
+          chunkSize = chunk.size;
+          index = 0;
+        }
+        if (index >= chunkSize || chunkTo[index]! > from) break;
         if (++steps > 8) {
           chunkIndex = map.chunkAfter(from);
           chunk = chunks[chunkIndex]!;
@@ -109,27 +120,12 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
           index = lowerBoundIn(chunk, from);
           break;
         }
-        if (++index >= chunkSize && chunkIndex < lastChunk) {
-          chunk = chunks[++chunkIndex]!;
-          chunkFrom = chunk.from;
-          chunkTo = chunk.to;
-          chunkValue = chunk.value;
-          chunkSize = chunk.size;
-          index = 0;
-        }
+        index++;
       }
       if (index >= chunkSize) break outer;
       const pregRangeFrom = chunkFrom[index]!;
       if (pregRangeFrom >= to) break;
-      const pregRange = chunkValue[index]! as RangeId;
-      if (++index >= chunkSize && chunkIndex < lastChunk) {
-        chunk = chunks[++chunkIndex]!;
-        chunkFrom = chunk.from;
-        chunkTo = chunk.to;
-        chunkValue = chunk.value;
-        chunkSize = chunk.size;
-        index = 0;
-      }
+      const pregRange = chunkValue[index++]! as RangeId;
       if (pregRange !== INVALID) {
         const conflictBundle = rangeBundle[pregRange]!;
         if (stamps[conflictBundle] !== stamp) {
