@@ -7,6 +7,7 @@ import type { PReg, RegClass } from '../model/regs.js';
 import { IntColumn, INVALID } from './data.js';
 import type { BundleId, RangeId, SpillSetId } from './ids.js';
 import { withRoom } from '../util/int_buffers.js';
+import { clearArray } from '../util/arrays.js';
 
 export const BUNDLE_MAX_SPILL_WEIGHT = (1 << 28) - 1;
 export const MINIMAL_FIXED_BUNDLE_SPILL_WEIGHT = BUNDLE_MAX_SPILL_WEIGHT;
@@ -36,7 +37,7 @@ export class Bundles {
   }
 
   clear(): void {
-    if (this.ranges.length !== 0) this.ranges.length = 0;
+    clearArray(this.ranges);
     this.spillset.clear();
     this.allocation.clear();
     this.prio.clear();

@@ -13,6 +13,7 @@ import { ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 import { resultInt32s, resultUint32s } from '../util/int_buffers.js';
+import { clearArray } from '../util/arrays.js';
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
@@ -149,13 +150,13 @@ export class IonEnv {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
     }
-    if (this.multiFixedRegFixups.length !== 0) this.multiFixedRegFixups.length = 0;
+    clearArray(this.multiFixedRegFixups);
     this.blockparamOuts.clear();
     this.blockparamIns.clear();
     this.bundles.clear();
     this.spillsets.clear();
     this.queue.clear();
-    if (this.spilledBundles.length !== 0) this.spilledBundles.length = 0;
+    clearArray(this.spilledBundles);
     let total = 0;
     const ni = f.numInsts();
     const offsets = resultUint32s(ni);

@@ -30,6 +30,7 @@ import type { IonEnv } from './env.js';
 import type { RangeId, VRegIndex } from './ids.js';
 import { withRoom } from '../util/int_buffers.js';
 import { unionInto } from './live_sets.js';
+import { clearArray } from '../util/arrays.js';
 
 const MAX_SLOT = 0xffff;
 
@@ -258,8 +259,8 @@ export function buildLiveranges(ion: IonEnv): void {
         }
       }
       for (const k of rewritten) rewrites[k] = undefined;
-      if (rewritten.length !== 0) rewritten.length = 0;
-      if (lateDefFixed.length !== 0) lateDefFixed.length = 0;
+      clearArray(rewritten);
+      clearArray(lateDefFixed);
       for (let k = 0; k < ops.length; k++) {
         const op = ops[k]!;
         if (operandConstraintKind(op) === ConstraintKind.FixedReg && operandPos(op) === 1 && operandIsDef(op)) {
@@ -395,7 +396,7 @@ export function fixupMultiFixedVregs(ion: IonEnv): void {
         groupStart = groupEnd;
       }
       for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(ion, from, to, preg);
-      if (extraClobbers.length !== 0) extraClobbers.length = 0;
+      clearArray(extraClobbers);
     }
   }
 }

@@ -16,6 +16,7 @@ import {
 import { f32ToU32, INVALID } from './data.js';
 import type { IonEnv } from './env.js';
 import { mergeBundleRequirements, REQ_CONFLICT } from './requirement.js';
+import { clearArray } from '../util/arrays.js';
 
 function mergeBundleProperties(ion: IonEnv, from: BundleId, to: BundleId): void {
   const bundles = ion.bundles;
@@ -114,7 +115,7 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
       else toRanges[w--] = fromRanges[b--]!;
     }
   }
-  if (fromRanges.length !== 0) fromRanges.length = 0;
+  clearArray(fromRanges);
   const fromSpillset = bundles.spillset.data[from]!;
   const toSpillset = bundles.spillset.data[to]!;
   if (fromSpillset !== toSpillset) {

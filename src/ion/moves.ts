@@ -20,6 +20,7 @@ import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
 import { resultInt32s, withRoom } from '../util/int_buffers.js';
+import { clearArray } from '../util/arrays.js';
 
 // Move priorities at one program point, in regalloc2's order.
 const PRIO_IN_EDGE = 0;
@@ -558,7 +559,7 @@ function insertMultiFixedRegMoves(ion: IonEnv, moves: InsertedMoves): void {
     else ion.setAlloc(inst, fixup.toSlot, toAlloc);
   }
   for (const [inst, slot, alloc] of deferred) ion.setAlloc(inst, slot, alloc);
-  if (ion.multiFixedRegFixups.length !== 0) ion.multiFixedRegFixups.length = 0;
+  clearArray(ion.multiFixedRegFixups);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   reqPayload,
   type RequirementResult,
 } from './requirement.js';
+import { clearArray } from '../util/arrays.js';
 
 /** Bundle field of a range dropped by splitIntoMinimalBundles, until its vreg's list is filtered. */
 const REMOVED_RANGE = -2;
@@ -429,7 +430,7 @@ export function splitIntoMinimalBundles(ion: IonEnv, bundle: BundleId, hint: PRe
       ranges.vregIndex.data[spillRange] = vreg;
       ranges.bundle.data[spillRange] = spill;
       ranges.appendUses(spillRange, spillUses);
-      if (spillUses.length !== 0) spillUses.length = 0;
+      clearArray(spillUses);
       pushVregRange(ion, vreg, spillRange);
       if (spillStartsDef) ranges.setFlag(spillRange, LR_STARTS_AT_DEF);
       bundles.ranges[spill]!.push(spillRange);
