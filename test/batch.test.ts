@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { allocateBatch, AllocationPool, type BatchResult } from '../src/batch/index.js';
+import { chunkStarts } from '../src/batch/pool.js';
 import { chunkFunction, chunkLength, OutputChunkWriter, PackedFunction, packFunction, packFunctionChunk, unpackOutputChunk } from '../src/batch/packed.js';
 import { FastallocContext } from '../src/fastalloc/index.js';
 import { readCorpusFile } from '../src/io/corpus.js';
@@ -78,6 +79,14 @@ test('a packed function answers every question as the original', () => {
   }
   assert.deepEqual(p.debugValueLabels(), f.debugValueLabels());
   for (let c = 0; c < 3; c++) assert.equal(p.spillslotSize(c as 0), f.spillslotSize(c as 0));
+});
+
+test('chunkStarts: runs in order that reach the limit, a heavy item alone, the last run lighter', () => {
+  const w = [3, 1, 1, 5, 1];
+  assert.deepEqual(chunkStarts(w.length, (i) => w[i]!, 4), [0, 2, 4, 5]);
+  assert.deepEqual(chunkStarts(3, () => 10, 4), [0, 1, 2, 3]);
+  assert.deepEqual(chunkStarts(4, () => 1, 1), [0, 1, 2, 3, 4]);
+  assert.deepEqual(chunkStarts(0, () => 1, 4), [0]);
 });
 
 test('a chunk of functions and its chunk of outputs round-trip, an error in their midst', () => {

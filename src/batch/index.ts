@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { allocate } from '../allocate.js';
 import type { Algorithm, Function, MachineEnv, Output } from '../model/function.js';
 import { packEnv, type PackedEnv, packFunctionChunk, type PackedOutputChunk, unpackOutputChunk } from './packed.js';
-import { WorkerPool } from './pool.js';
+import { chunkStarts, WorkerPool } from './pool.js';
 
 /** Options of `allocateBatch` (and, all but `onProgress` and `inlineBelow`, of an `AllocationPool`). */
 export interface BatchOptions {
@@ -100,19 +100,20 @@ export class AllocationPool {
     opts: { envIndex?: ArrayLike<number>; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<BatchResult[]> {
     // Chunks of about CHUNK_INSTS instructions, each packed into one buffer.
+    const weights = functions.map((f) => f.numInsts() + 8);
+    const chunkStart = chunkStarts(functions.length, (i) => weights[i]!, CHUNK_INSTS);
     const tasks: BatchTask[] = [];
-    const chunkStart: number[] = [];
-    for (let i = 0; i < functions.length; ) {
-      const start = i;
+    for (let c = 0; c + 1 < chunkStart.length; c++) {
+      const start = chunkStart[c]!;
+      const end = chunkStart[c + 1]!;
       let insts = 0;
-      do insts += functions[i++]!.numInsts() + 8;
-      while (i < functions.length && insts < CHUNK_INSTS);
-      const envs = new Int32Array(i - start);
-      for (let k = start; k < i; k++) envs[k - start] = opts.envIndex?.[k] ?? 0;
-      tasks.push({ funcs: packFunctionChunk(functions.slice(start, i), envs), insts });
-      chunkStart.push(start);
+      const envs = new Int32Array(end - start);
+      for (let k = start; k < end; k++) {
+        insts += weights[k]!;
+        envs[k - start] = opts.envIndex?.[k] ?? 0;
+      }
+      tasks.push({ funcs: packFunctionChunk(functions.slice(start, end), envs), insts });
     }
-    chunkStart.push(functions.length);
     const total = functions.length;
     const chunks = await this.pool.run(tasks, {
       transfer: (t) => [t.funcs.buffer as ArrayBuffer],

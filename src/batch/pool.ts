@@ -36,6 +36,23 @@ function startWorker(script: URL, workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/**
+ * Splits `n` items, in order, into runs that each weigh at least `limit` (by
+ * `weight(i)`; the last run may weigh less, and an item that weighs more goes
+ * alone): the start of each run, then `n`.
+ */
+export function chunkStarts(n: number, weight: (i: number) => number, limit: number): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < n; ) {
+    starts.push(i);
+    let w = 0;
+    do w += weight(i++);
+    while (i < n && w < limit);
+  }
+  starts.push(n);
+  return starts;
+}
+
 export class WorkerPool<T, R> {
   private readonly workers: Worker[] = [];
   private closed = false;
@@ -73,15 +90,9 @@ export class WorkerPool<T, R> {
   ): Promise<R[]> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     const weight = opts.weight ?? (() => 1);
-    const chunkWeight = opts.chunkWeight ?? 1;
+    const starts = chunkStarts(tasks.length, (i) => weight(tasks[i]!), opts.chunkWeight ?? 1);
     const chunks: ChunkMessage<T>[] = [];
-    for (let i = 0; i < tasks.length; ) {
-      const start = i;
-      let w = 0;
-      do w += weight(tasks[i++]!);
-      while (i < tasks.length && w < chunkWeight);
-      chunks.push({ start, tasks: tasks.slice(start, i) });
-    }
+    for (let k = 0; k + 1 < starts.length; k++) chunks.push({ start: starts[k]!, tasks: tasks.slice(starts[k], starts[k + 1]) });
     const order = chunks.map((_, k) => k);
     if (opts.cost) {
       const cost = chunks.map((c) => c.tasks.reduce((a, t) => a + opts.cost!(t), 0));
