@@ -72,10 +72,37 @@ export class InMemoryFunction implements Function {
    * in cache. Read-only: callers must not modify what instClobbers returns.
    */
   private readonly clobbers: PRegSet[];
+  // The block lists and scalars copied out of `data`: producers make arrays of
+  // different elements kinds (`[]`, `new Array(n)`, `map`), and the allocators'
+  // reads of them would see every kind. Copies made here all have one.
+  private readonly instCount: number;
+  private readonly vregCount: number;
+  private readonly preds: Block[][];
+  private readonly succs: Block[][];
+  private readonly params: VReg[][];
+  private readonly branchArgs: VReg[][][];
+  private readonly labels: (readonly [VReg, number, number, number])[];
 
   constructor(data: FunctionData) {
     this.data = data;
     const n = data.insts.length;
+    this.instCount = n;
+    this.vregCount = data.numVregs;
+    const blocks = data.blocks;
+    this.ranges = emptyObjectList();
+    this.preds = emptyObjectList();
+    this.succs = emptyObjectList();
+    this.params = emptyObjectList();
+    this.branchArgs = emptyObjectList();
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k]!;
+      this.ranges.push({ first: b.first as Inst, end: b.end as Inst });
+      this.preds.push(packedCopy(b.preds as readonly Block[]));
+      this.succs.push(packedCopy(b.succs as readonly Block[]));
+      this.params.push(packedCopy(b.params));
+      this.branchArgs.push(objectListCopy(b.branchArgs.map((l) => packedCopy(l))));
+    }
+    this.labels = objectListCopy(data.debugValueLabels);
     this.instKind = new Uint8Array(n);
     let total = 0;
     for (let i = 0; i < n; i++) {
@@ -84,31 +111,30 @@ export class InMemoryFunction implements Function {
       total += data.insts[i]!.operands.length;
     }
     const pool = new Uint32Array(total);
-    this.operands = new Array<OperandArray>(n);
+    this.operands = emptyObjectList();
     let at = 0;
     for (let i = 0; i < n; i++) {
       const ops = data.insts[i]!.operands;
       pool.set(ops, at);
-      this.operands[i] = pool.subarray(at, at + ops.length) as OperandArray;
+      this.operands.push(pool.subarray(at, at + ops.length) as OperandArray);
       at += ops.length;
     }
-    this.ranges = data.blocks.map((b) => ({ first: b.first as Inst, end: b.end as Inst }));
     const distinct = new Map<string, PRegSet>();
-    this.clobbers = new Array<PRegSet>(n);
+    this.clobbers = emptyObjectList();
     for (let i = 0; i < n; i++) {
       const set = data.insts[i]!.clobbers;
       const key = set.bits.join(',');
       let shared = distinct.get(key);
       if (shared === undefined) distinct.set(key, (shared = set.clone()));
-      this.clobbers[i] = shared;
+      this.clobbers.push(shared);
     }
   }
 
   numInsts(): number {
-    return this.data.insts.length;
+    return this.instCount;
   }
   numBlocks(): number {
-    return this.data.blocks.length;
+    return this.ranges.length;
   }
   entryBlock(): Block {
     return this.data.entry as Block;
@@ -117,13 +143,13 @@ export class InMemoryFunction implements Function {
     return this.ranges[block]!;
   }
   blockSuccs(block: number): readonly Block[] {
-    return this.data.blocks[block]!.succs as readonly Block[];
+    return this.succs[block]!;
   }
   blockPreds(block: number): readonly Block[] {
-    return this.data.blocks[block]!.preds as readonly Block[];
+    return this.preds[block]!;
   }
   blockParams(block: number): readonly VReg[] {
-    return this.data.blocks[block]!.params;
+    return this.params[block]!;
   }
   isRet(inst: number): boolean {
     return this.instKind[inst] === 2;
@@ -132,7 +158,7 @@ export class InMemoryFunction implements Function {
     return this.instKind[inst] === 1;
   }
   branchBlockparams(block: number, _inst: number, succIdx: number): readonly VReg[] {
-    return this.data.blocks[block]!.branchArgs[succIdx] ?? NO_ARGS;
+    return this.branchArgs[block]![succIdx] ?? NO_ARGS;
   }
   instOperands(inst: number): OperandArray {
     return this.operands[inst]!;
@@ -141,10 +167,10 @@ export class InMemoryFunction implements Function {
     return this.clobbers[inst]!;
   }
   numVregs(): number {
-    return this.data.numVregs;
+    return this.vregCount;
   }
   debugValueLabels(): readonly (readonly [VReg, number, number, number])[] {
-    return this.data.debugValueLabels;
+    return this.labels;
   }
   spillslotSize(cls: RegClass): number {
     return this.data.spillslotSize[cls];
@@ -156,5 +182,31 @@ export class InMemoryFunction implements Function {
     return this.data.allowMultipleVregDefs;
   }
 }
+
+/** A copy of `list` in an array built by pushing, so that every copy has the same (packed) elements kind. */
+function packedCopy<T>(list: readonly T[]): T[] {
+  const copy: T[] = [];
+  for (let i = 0; i < list.length; i++) copy.push(list[i]!);
+  return copy;
+}
+
+/**
+ * A copy of a list of objects whose elements kind is that of a non-empty
+ * list even when it is empty (an empty `[]` has the kind of a list of small
+ * integers), so that empty and non-empty lists look alike to the readers.
+ */
+function objectListCopy<T extends object>(list: readonly T[]): T[] {
+  const copy = emptyObjectList<T>();
+  for (let i = 0; i < list.length; i++) copy.push(list[i]!);
+  return copy;
+}
+
+/** An empty array with the elements kind of a non-empty list of objects (see `objectListCopy`). */
+function emptyObjectList<T extends object>(): T[] {
+  const list: T[] = [EMPTY_SEED as T];
+  list.length = 0;
+  return list;
+}
+const EMPTY_SEED = {};
 
 export type { DebugLocation };
