@@ -4,7 +4,8 @@ import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
 import { Lru } from '../src/fastalloc/lru.js';
 import { VRegSet } from '../src/fastalloc/vregset.js';
-import { runFastalloc } from '../src/fastalloc/index.js';
+import { FastallocContext, runFastalloc } from '../src/fastalloc/index.js';
+import { IonContext } from '../src/ion/index.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { compareOutputs } from '../src/io/compare.js';
 import { readCorpusFile } from '../src/io/corpus.js';
@@ -315,4 +316,31 @@ block5:
     const out = allocate(func, env, { algorithm: 'fastalloc' });
     checkOutput(func, env, out);
   });
+});
+
+describe('a context reused with an env changed in place', () => {
+  // The same env object, its register sets edited between two runs on one
+  // context: the second run must follow the edited sets, as a fresh context does.
+  const fn = (() => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const [x, y] = [b.vreg(I), b.vreg(I)];
+    b.inst(b0, [Operand.regDef(x)]);
+    b.inst(b0, [Operand.regDef(y), Operand.regUse(x)]);
+    b.ret(b0, [Operand.regUse(y)]);
+    return b.build();
+  })();
+  for (const algorithm of ['fastalloc', 'ion'] as const) {
+    it(`${algorithm}: follows the edited register sets`, () => {
+      const env = smallEnv(4);
+      const ctx = algorithm === 'ion' ? new IonContext() : new FastallocContext();
+      const first = ctx.run(fn, env);
+      checkOutput(fn, env, first);
+      for (let r = 0; r < 3; r++) env.preferredRegsByClass[I].remove(p(r));
+      const again = ctx.run(fn, env);
+      checkOutput(fn, env, again);
+      for (const a of again.allocs) if (allocIsReg(a)) assert.equal(a, allocReg(p(3)), 'only p3 is left');
+      assert.deepEqual([...again.allocs], [...(algorithm === 'ion' ? new IonContext() : new FastallocContext()).run(fn, env).allocs]);
+    });
+  }
 });

@@ -162,7 +162,8 @@ class Fastalloc {
   }
 
   private setEnv(env: MachineEnv): void {
-    if (env === this.env) return;
+    // Compared by contents even when it is the env of the last run: the
+    // caller may have changed its register sets in place since.
     if (this.env !== undefined && this.sameEnv(env)) {
       this.env = env;
       return;
