@@ -73,8 +73,9 @@ export class InMemoryFunction implements Function {
    */
   private readonly clobbers: PRegSet[];
   // The block lists and scalars copied out of `data`: producers make arrays of
-  // different elements kinds (`[]`, `new Array(n)`, `map`), and the allocators'
-  // reads of them would see every kind. Copies made here all have one.
+  // different elements kinds (`[]`, `new Array(n)`, `map`) and objects of
+  // different shapes, and the allocators' reads of them would see every kind.
+  // Copies made here all have one.
   private readonly instCount: number;
   private readonly vregCount: number;
   private readonly preds: Block[][];
@@ -82,12 +83,20 @@ export class InMemoryFunction implements Function {
   private readonly params: VReg[][];
   private readonly branchArgs: VReg[][][];
   private readonly labels: (readonly [VReg, number, number, number])[];
+  private readonly slotSizes: number[];
+  private readonly entry: number;
+  private readonly multiSlotLast: boolean;
+  private readonly multipleDefs: boolean;
 
   constructor(data: FunctionData) {
     this.data = data;
     const n = data.insts.length;
     this.instCount = n;
     this.vregCount = data.numVregs;
+    this.slotSizes = packedCopy(data.spillslotSize);
+    this.entry = data.entry;
+    this.multiSlotLast = data.multiSpillslotNamedByLastSlot;
+    this.multipleDefs = data.allowMultipleVregDefs;
     const blocks = data.blocks;
     this.ranges = emptyObjectList();
     this.preds = emptyObjectList();
@@ -137,7 +146,7 @@ export class InMemoryFunction implements Function {
     return this.ranges.length;
   }
   entryBlock(): Block {
-    return this.data.entry as Block;
+    return this.entry as Block;
   }
   blockInsns(block: number): InstRange {
     return this.ranges[block]!;
@@ -173,13 +182,13 @@ export class InMemoryFunction implements Function {
     return this.labels;
   }
   spillslotSize(cls: RegClass): number {
-    return this.data.spillslotSize[cls];
+    return this.slotSizes[cls]!;
   }
   multiSpillslotNamedByLastSlot(): boolean {
-    return this.data.multiSpillslotNamedByLastSlot;
+    return this.multiSlotLast;
   }
   allowMultipleVregDefs(): boolean {
-    return this.data.allowMultipleVregDefs;
+    return this.multipleDefs;
   }
 }
 
