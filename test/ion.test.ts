@@ -11,14 +11,14 @@ import { IonEnv } from '../src/ion/env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from '../src/ion/liveness.js';
 import { mergeVregBundles } from '../src/ion/merge.js';
 import { runIon } from '../src/ion/index.js';
-import { regTraversal, RegTraversal } from '../src/ion/reg_traversal.js';
+import { MAX_PROBES, regTraversal, RegTraversal } from '../src/ion/reg_traversal.js';
 import { fuzzMachineEnv } from '../src/fuzz/func_gen.js';
 import { Rng } from '../src/fuzz/rng.js';
 import { allocIsStack, instAllocs } from '../src/model/index.js';
 import { RegAllocError } from '../src/model/errors.js';
 import type { MachineEnv } from '../src/model/function.js';
 import { Operand } from '../src/model/operand.js';
-import { preg, PREG_INVALID, RegClass } from '../src/model/regs.js';
+import { preg, PREG_INVALID, PREG_MAX_HW_ENC, PRegSet, RegClass } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
 import { smallEnv } from './support/env.js';
 
@@ -192,14 +192,21 @@ describe('Ion register traversal', () => {
       const hint = rng.chance(0.5) ? (cls << 6) | rng.int(0, 31) : PREG_INVALID;
       const offset = rng.int(0, 1000);
       const limit = rng.chance(0.3) ? 8 : -1;
-      const eager: number[] = [];
+      const eager = new Int32Array(MAX_PROBES);
       const n = regTraversal(env, cls, fixed, hint, offset, limit, eager);
       const lazy: number[] = [];
       it.init(cls, fixed, hint, offset, limit);
       for (let r = it.next(); r >= 0; r = it.next()) lazy.push(r);
-      assert.deepEqual(lazy, eager.slice(0, n));
+      assert.ok(n <= MAX_PROBES);
+      assert.deepEqual(lazy, [...eager.subarray(0, n)]);
       if (fixed !== PREG_INVALID) assert.deepEqual(lazy, [fixed]);
     }
+    // The longest orders: every register of the class in both lists, with or without a hint.
+    const all = PRegSet.of(Array.from({ length: PREG_MAX_HW_ENC + 1 }, (_, i) => preg(i, 0)));
+    const full = { ...env, preferredRegsByClass: [all, all, all], nonPreferredRegsByClass: [all, all, all] } as typeof env;
+    const out = new Int32Array(MAX_PROBES);
+    assert.equal(regTraversal(full, 0, PREG_INVALID, PREG_INVALID, 0, -1, out), 2 * (PREG_MAX_HW_ENC + 1));
+    assert.ok(regTraversal(full, 0, PREG_INVALID, preg(5, 0), 0, -1, out) <= MAX_PROBES);
   });
 });
 

@@ -120,9 +120,9 @@ export class SpillSets {
 export class PrioQueue {
   // Parallel typed arrays: no objects per entry, no array reallocation as
   // the queue shrinks and grows.
-  private prio = new Uint32Array(64);
-  private bundle = new Int32Array(64);
-  private hint = new Int32Array(64);
+  private prio = new Uint32Array(4);
+  private bundle = new Int32Array(4);
+  private hint = new Int32Array(4);
   private n = 0;
 
   get size(): number {

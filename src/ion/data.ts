@@ -191,7 +191,7 @@ export class RangeChunk {
   value: Int32Array;
   size = 0;
   /** Starts small (most registers hold few ranges) and doubles up to RANGE_CHUNK. */
-  constructor(capacity = 8) {
+  constructor(capacity = 2) {
     this.from = new Int32Array(capacity);
     this.to = new Int32Array(capacity);
     this.value = new Int32Array(capacity);
@@ -422,10 +422,10 @@ function compareRecords(d: Int32Array, width: number, a: number, b: number, from
 }
 
 // Sorting scratch, reused by every call (one thread runs one call at a time).
-let countStarts = new Int32Array(64);
-let recordOrder = new Int32Array(64);
-let recordOrder2 = new Int32Array(64);
-let recordCopy = new Int32Array(64);
+let countStarts = new Int32Array(4);
+let recordOrder = new Int32Array(4);
+let recordOrder2 = new Int32Array(4);
+let recordCopy = new Int32Array(4);
 
 /** Stable counting sort of the `n` record indices `from` by field `f` (values 0..max) into `to`. */
 export function countingSortBy(d: Int32Array, width: number, f: number, max: number, from: Int32Array, to: Int32Array, n = from.length): void {

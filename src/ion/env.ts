@@ -50,8 +50,8 @@ export class IonEnv {
    * register maps: clearing every list and map cost more than allocating a
    * small function.
    */
-  readonly vregsWithRanges = new IntColumn(64);
-  readonly pregsWithRanges = new IntColumn(64);
+  readonly vregsWithRanges = new IntColumn();
+  readonly pregsWithRanges = new IntColumn();
   /**
    * Once liveness is built, the first `numVregsWithRanges` entries of
    * `vregsWithRanges` are those vregs in ascending order: the stages that

@@ -63,8 +63,8 @@ export class SparseBitSet {
 }
 
 // Merge scratch for unionInto (one allocation runs at a time per thread).
-let mergedKeys = new Int32Array(64);
-let mergedWords = new Int32Array(64);
+let mergedKeys = new Int32Array(4);
+let mergedWords = new Int32Array(4);
 
 /** `target |= (keys, words)[0..n)`; true when target changed. */
 export function unionInto(target: SparseBitSet, keys: Int32Array, words: Int32Array, n: number): boolean {
@@ -117,11 +117,11 @@ export function unionInto(target: SparseBitSet, keys: Int32Array, words: Int32Ar
 export class TrackedBitSet {
   words = new Int32Array(0);
   private touchedMark = new Uint8Array(0);
-  private touched = new Int32Array(64);
+  private touched = new Int32Array(4);
   private numTouched = 0;
   /** The set in sparse form after `toSparse`: its first `sparseLength` entries. */
-  sparseKeys = new Int32Array(64);
-  sparseWords = new Int32Array(64);
+  sparseKeys = new Int32Array(4);
+  sparseWords = new Int32Array(4);
   sparseLength = 0;
 
   /** Sizes the set for `bits` vregs, empty. */

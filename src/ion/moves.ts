@@ -17,7 +17,7 @@ import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { countingSortBy, IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
-import { regTraversal } from './reg_traversal.js';
+import { MAX_PROBES, regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
 import { resultInt32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
@@ -97,7 +97,7 @@ export class MoveScratch {
   /** Where the walk of the out-records stands (they are sorted by vreg, then block). */
   bpOutIdx = 0;
   /** Block-param destinations: (from block, to block, param vreg index, allocation) quads. */
-  bpDests = new IntColumn(64);
+  bpDests = new IntColumn();
   /** Block-param out-records grouped by param: group starts, and two orderings. */
   paramFirst = new Int32Array(16);
   outOrder = new Int32Array(16);
@@ -600,7 +600,7 @@ export class GroupScratchHooks implements ScratchHooks {
   ion!: IonEnv;
   inserted!: InsertedMoves;
   order!: Int32Array;
-  probe: number[] = [];
+  probe = new Int32Array(MAX_PROBES);
   probeLen = 0;
   probeIdx = 0;
   stackslotIdx = 0;

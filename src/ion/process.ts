@@ -44,12 +44,11 @@ type AllocationResult = 0 | 1 | 2 | 3;
 /** Scratch state for the allocation loop, reused across bundles. */
 export class ProcessScratch {
   /** Bundles in conflict with the last probe, each once. */
-  conflicts = new IntColumn(16);
+  conflicts = new IntColumn();
   /** conflictStamp[bundle] === stamp: already in `conflicts` (no Set to clear). */
-  conflictStamp = new Int32Array(64);
+  conflictStamp = new Int32Array(4);
   stamp = 0;
-  lowestEvictSet = new IntColumn(16);
-  probe: number[] = [];
+  lowestEvictSet = new IntColumn();
   traversal = new RegTraversal();
   /** Walks a register's allocation map. */
   cursor = new RangeCursor();

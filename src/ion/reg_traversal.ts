@@ -22,7 +22,13 @@ function regList(set: PRegSet): number[] {
   return list;
 }
 
-/** Writes the probe order into `out`; returns how many registers it wrote. */
+/**
+ * The most registers one traversal can write: the hint, then the preferred
+ * and the non-preferred list of one class (64 registers each at most).
+ */
+export const MAX_PROBES = 2 * (PREG_MAX_HW_ENC + 1) + 1;
+
+/** Writes the probe order into `out` (of MAX_PROBES entries); returns how many registers it wrote. */
 export function regTraversal(
   env: MachineEnv,
   cls: RegClass,
@@ -30,7 +36,7 @@ export function regTraversal(
   hint: number,
   offset: number,
   limit: number,
-  out: number[],
+  out: Int32Array,
 ): number {
   // `out` is reused: only its first n entries are meaningful.
   let n = 0;
