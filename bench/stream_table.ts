@@ -3,7 +3,8 @@
 // `regalloc bench --stream` run in a fresh process (the built dist/, so run
 // `npm run build` first; --cli names another build), plus `--first` on the 1,014-instruction function.
 // Prints a Markdown table (wall-clock and CPU ratios to the summed native
-// time_ns) and, with --out, writes the raw figures as JSON.
+// time_ns; for pass 1, on Linux, also the main thread's own time and its wait
+// for a core) and, with --out, writes the raw figures as JSON.
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -43,7 +44,8 @@ for (const folder of folders) {
     const lines = run(['--stream', '--algorithm', algorithm, '--passes', values.passes!, join(corpus, folder)]);
     raw.push(...lines);
     const s = lines.find((l) => l.kind === 'summary')!;
-    cells.push(`${x(s.pass1Ratio)} (cpu ${x(s.pass1CpuRatio)})`, `${x(s.bestWarmRatio)} (cpu ${x(s.bestWarmCpuRatio)})`, `${s.peakRssMb} MB`);
+    const main = s.pass1MainRatio === null ? '' : `, main ${x(s.pass1MainRatio)} + waited ${x(s.pass1WaitRatio)}`;
+    cells.push(`${x(s.pass1Ratio)} (cpu ${x(s.pass1CpuRatio)}${main})`, `${x(s.bestWarmRatio)} (cpu ${x(s.bestWarmCpuRatio)})`, `${s.peakRssMb} MB`);
     process.stderr.write(`${folder} ${algorithm}: ${JSON.stringify(s)}\n`);
   }
   rows.push(`| ${cells.join(' | ')} |`);
@@ -55,7 +57,9 @@ for (const algorithm of algorithms) {
   raw.push(f!);
   const ms = (ns: unknown) => ((ns as number) / 1e6).toFixed(1);
   process.stdout.write(
-    `first call ${algorithm} (${f!.name}): ${ms(f!.firstNs)} ms (cpu ${ms(f!.firstCpuNs)}), second ${ms(f!.secondNs)} ms (cpu ${ms(f!.secondCpuNs)}), native ${ms(f!.nativeNs)} ms\n`,
+    `first call ${algorithm} (${f!.name}): ${ms(f!.firstNs)} ms (cpu ${ms(f!.firstCpuNs)}` +
+      (f!.firstMainNs === null ? '' : `; main thread ran ${ms(f!.firstMainNs)}, waited ${ms(f!.firstWaitNs)}`) +
+      `), second ${ms(f!.secondNs)} ms (cpu ${ms(f!.secondCpuNs)}), native ${ms(f!.nativeNs)} ms\n`,
   );
 }
 if (values.out) writeFileSync(values.out, JSON.stringify(raw, null, 1) + '\n');

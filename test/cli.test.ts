@@ -189,7 +189,18 @@ describe('regalloc CLI', () => {
       assert.ok(summary.nativeNs > 0 && summary.pass1Ns > 0 && summary.bestWarmNs > 0);
       assert.equal(summary.pass1Ratio, summary.pass1Ns / summary.nativeNs);
       assert.equal(summary.bestWarmNs, lines[2].ns); // the only pass of 3+
+      // On Linux the main thread's own time and its wait for a core, which add up
+      // to the wall time at most (to within the kernel's accounting tick, a few ms).
+      if (process.platform === 'linux') {
+        for (const pass of lines.slice(0, 3)) {
+          assert.ok(pass.mainNs > 0 && pass.waitNs >= 0, JSON.stringify(pass));
+          assert.ok(pass.mainNs + pass.waitNs <= pass.ns + 20e6, JSON.stringify(pass));
+        }
+        assert.equal(summary.pass1MainRatio, lines[0].mainNs / summary.nativeNs);
+      }
     }
+    const text = cli('bench', '--stream', '--passes', '1', dir).stdout;
+    if (process.platform === 'linux') assert.match(text, /main thread ran [\d.]+ ms, waited [\d.]+ ms for a core/);
     const first = JSON.parse(cli('bench', '--first', '--json', some[0]!).stdout);
     assert.equal(first.kind, 'first');
     assert.ok(first.firstNs > 0 && first.secondNs > 0 && first.insts > 0);

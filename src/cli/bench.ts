@@ -7,6 +7,7 @@
 // second. Both are meant to run in a process of their own: the first pass of
 // the first folder is the only cold one.
 
+import { readFileSync } from 'node:fs';
 import { readInputFile } from '../io/files.js';
 import { envToJson } from '../io/corpus.js';
 import { FastallocContext } from '../fastalloc/index.js';
@@ -38,7 +39,44 @@ export interface PassFigures {
   ns: number;
   /** CPU time of the process over the pass (user + system, all threads: the JIT's and GC's helpers too). */
   cpuNs: number;
+  /** Time this (the main) thread ran on a CPU, or null where the system does not say (Linux only; to within the kernel's accounting tick, a few ms). */
+  mainNs: number | null;
+  /** Time this thread was ready to run but waited for a CPU (taken by V8's compiler and GC threads, or other processes), or null. */
+  waitNs: number | null;
   nativeNs: number;
+}
+
+/**
+ * This thread's [time on a CPU, time waiting for one] in ns, from Linux's
+ * schedstat, or null where there is none. It splits a pass's wall time into
+ * the allocator's own work and the time V8's background threads (the
+ * optimizing compiler, above all, in a fresh process) held the cores.
+ */
+function threadSchedNs(): [number, number] | null {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? [run!, wait!] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `f()`'s wall, process CPU, main-thread CPU and main-thread wait times, in ns. */
+function timed(f: () => void): { ns: number; cpuNs: number; mainNs: number | null; waitNs: number | null } {
+  const s0 = threadSchedNs();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  f();
+  const ns = Number(process.hrtime.bigint() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  const s1 = threadSchedNs();
+  const sched = s0 !== null && s1 !== null;
+  return { ns, cpuNs: (cpu.user + cpu.system) * 1000, mainNs: sched ? s1[0] - s0[0] : null, waitNs: sched ? s1[1] - s0[1] : null };
+}
+
+/** `; <who> ran A ms, waited B ms for a core`, or nothing where the system does not say. */
+function mainThreadText(mainNs: number | null, waitNs: number | null, who = 'main thread'): string {
+  return mainNs === null || waitNs === null ? '' : `; ${who} ran ${ms(mainNs)} ms, waited ${ms(waitNs)} ms for a core`;
 }
 
 export const benchCommand: Command = {
@@ -119,19 +157,21 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
       );
     }
     for (let pass = 1; pass <= passes; pass++) {
-      const cpu0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < fns.length; i++) {
-        const f = fns[i]!;
-        ctx.run(f.func, f.env);
-      }
-      const ns = Number(process.hrtime.bigint() - t0);
-      const cpu = process.cpuUsage(cpu0);
-      const cpuNs = (cpu.user + cpu.system) * 1000;
-      const figures: PassFigures = { folder, algorithm, pass, functions: fns.length, insts, ns, cpuNs, nativeNs };
+      const t = timed(() => {
+        for (let i = 0; i < fns.length; i++) {
+          const f = fns[i]!;
+          ctx.run(f.func, f.env);
+        }
+      });
+      const figures: PassFigures = { folder, algorithm, pass, functions: fns.length, insts, ...t, nativeNs };
       all.push(figures);
-      if (json) process.stdout.write(JSON.stringify({ kind: 'pass', ...figures, ratio: ns / nativeNs }) + '\n');
-      else process.stdout.write(`  pass ${String(pass).padStart(2)}: ${ms(ns).padStart(9)} ms  ${mips(insts, ns)} M insts/s  ${(ns / nativeNs).toFixed(2)}x native  (cpu ${ms(cpuNs)} ms, ${(cpuNs / nativeNs).toFixed(2)}x)\n`);
+      if (json) process.stdout.write(JSON.stringify({ kind: 'pass', ...figures, ratio: t.ns / nativeNs }) + '\n');
+      else {
+        process.stdout.write(
+          `  pass ${String(pass).padStart(2)}: ${ms(t.ns).padStart(9)} ms  ${mips(insts, t.ns)} M insts/s  ${(t.ns / nativeNs).toFixed(2)}x native  ` +
+            `(cpu ${ms(t.cpuNs)} ms, ${(t.cpuNs / nativeNs).toFixed(2)}x${mainThreadText(t.mainNs, t.waitNs)})\n`,
+        );
+      }
     }
     const warm = all.slice(2);
     const best = warm.length > 0 ? Math.min(...warm.map((p) => p.ns)) : undefined;
@@ -148,6 +188,8 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
       bestWarmNs: best ?? null,
       bestWarmRatio: best === undefined ? null : best / nativeNs,
       pass1CpuRatio: all[0]!.cpuNs / nativeNs,
+      pass1MainRatio: all[0]!.mainNs === null ? null : all[0]!.mainNs / nativeNs,
+      pass1WaitRatio: all[0]!.waitNs === null ? null : all[0]!.waitNs / nativeNs,
       bestWarmCpuRatio: bestCpu === undefined ? null : bestCpu / nativeNs,
       peakRssMb: peakRssMb(),
     };
@@ -159,6 +201,9 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
           ` (cpu: ${summary.pass1CpuRatio.toFixed(2)}x` +
           (bestCpu === undefined ? '' : `, ${(bestCpu / nativeNs).toFixed(2)}x`) +
           ')' +
+          (summary.pass1MainRatio === null || summary.pass1WaitRatio === null
+            ? ''
+            : `; pass 1's main thread ran ${summary.pass1MainRatio.toFixed(2)}x and waited ${summary.pass1WaitRatio.toFixed(2)}x`) +
           `; peak RSS ${summary.peakRssMb} MB\n`,
       );
     }
@@ -167,25 +212,17 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
 
 function runFirst(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, json: boolean): void {
   const f = groups.values().next().value![0]!;
-  const times: number[] = [];
-  const cpuTimes: number[] = [];
-  for (let call = 0; call < 2; call++) {
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    ctx.run(f.func, f.env);
-    times.push(Number(process.hrtime.bigint() - t0));
-    const cpu = process.cpuUsage(cpu0);
-    cpuTimes.push((cpu.user + cpu.system) * 1000);
-  }
-  const [firstNs, secondNs] = times as [number, number];
-  const [firstCpuNs, secondCpuNs] = cpuTimes as [number, number];
+  const calls = [timed(() => ctx.run(f.func, f.env)), timed(() => ctx.run(f.func, f.env))] as const;
+  const [firstNs, secondNs] = [calls[0].ns, calls[1].ns];
+  const [firstCpuNs, secondCpuNs] = [calls[0].cpuNs, calls[1].cpuNs];
+  const [firstMainNs, firstWaitNs] = [calls[0].mainNs, calls[0].waitNs];
   if (json) {
     process.stdout.write(
-      JSON.stringify({ kind: 'first', name: f.name, algorithm, insts: f.insts, firstNs, secondNs, firstCpuNs, secondCpuNs, nativeNs: f.nativeNs }) + '\n',
+      JSON.stringify({ kind: 'first', name: f.name, algorithm, insts: f.insts, firstNs, secondNs, firstCpuNs, secondCpuNs, firstMainNs, firstWaitNs, nativeNs: f.nativeNs }) + '\n',
     );
   } else {
     process.stdout.write(
-      `${f.name} (${algorithm}, ${f.insts} insts): first call ${ms(firstNs)} ms, second ${ms(secondNs)} ms (cpu ${ms(firstCpuNs)} and ${ms(secondCpuNs)} ms); native ${ms(f.nativeNs)} ms (${(firstNs / f.nativeNs).toFixed(1)}x, ${(secondNs / f.nativeNs).toFixed(1)}x)\n`,
+      `${f.name} (${algorithm}, ${f.insts} insts): first call ${ms(firstNs)} ms, second ${ms(secondNs)} ms (cpu ${ms(firstCpuNs)} and ${ms(secondCpuNs)} ms); native ${ms(f.nativeNs)} ms (${(firstNs / f.nativeNs).toFixed(1)}x, ${(secondNs / f.nativeNs).toFixed(1)}x)${mainThreadText(firstMainNs, firstWaitNs, 'in the first call the main thread')}\n`,
     );
   }
 }
