@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CFGInfo } from '../src/analysis/cfg.js';
 import { validateSsa } from '../src/analysis/ssa.js';
 import { validateFunction } from '../src/analysis/validate.js';
+import { allocate } from '../src/allocate.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { InMemoryFunction } from '../src/func/in_memory.js';
 import { parseCorpus, readCorpusFile } from '../src/io/corpus.js';
@@ -451,3 +452,35 @@ function jsonFunction(ops: string[]): Record<string, unknown> {
     debug_value_labels: [],
   };
 }
+
+describe('a hand-written Function whose list methods return something else', () => {
+  // Each method returns undefined, null or a number where a list belongs: a
+  // typed error naming the method and the place, never a TypeError, with
+  // validation on or off (the structure and index checks always run).
+  const lists = ['blockSuccs', 'blockPreds', 'blockParams', 'instOperands', 'branchBlockparams'] as const;
+  const env = smallEnv(4);
+  for (const method of lists) {
+    it(method, () => {
+      const base = twoBlocks().build();
+      for (const value of [undefined, null, 7]) {
+        const bad = Object.create(base) as InMemoryFunction;
+        (bad as unknown as Record<string, unknown>)[method] = () => value;
+        for (const validate of [true, false]) {
+          for (const algorithm of ['ion', 'fastalloc'] as const) {
+            assert.throws(
+              () => allocate(bad, env, { algorithm, validate }),
+              (e: unknown) =>
+                e instanceof RegAllocError && e.kind === 'InvalidStructure' && e.message.includes(`${method} returned ${value === 7 ? 'number 7' : String(value)}, not an array`),
+              `${method} returning ${String(value)}, validate ${validate}, ${algorithm}`,
+            );
+          }
+        }
+      }
+    });
+  }
+  it('debugValueLabels', () => {
+    const bad = Object.create(twoBlocks().build()) as InMemoryFunction;
+    bad.debugValueLabels = () => undefined as never;
+    assert.throws(() => validateFunction(bad, env), (e: unknown) => e instanceof RegAllocError && e.kind === 'InvalidDebugLabel');
+  });
+});

@@ -124,6 +124,24 @@ function structureError(message: string, place: { block?: number; inst?: number 
 }
 
 /**
+ * `list` when it is an array or a typed array (what a `Function` method
+ * returns as a list), else an InvalidStructure error naming the method and
+ * where: a `Function` written by hand that returns `undefined` there must not
+ * surface as a TypeError.
+ */
+function checkedList<T>(list: ArrayLike<T>, method: string, place: { block?: number; inst?: number }): ArrayLike<T> {
+  if (Array.isArray(list) || (ArrayBuffer.isView(list) && !(list instanceof DataView))) return list;
+  const at = place.inst !== undefined ? `block ${place.block} inst ${place.inst}` : `block ${place.block}`;
+  const got =
+    list === null || list === undefined
+      ? String(list)
+      : typeof list === 'object'
+        ? `a ${(list as object).constructor?.name ?? 'plain object'}`
+        : `${typeof list} ${String(list)}`;
+  throw structureError(`${at}: ${method} returned ${got}, not an array`, place);
+}
+
+/**
  * The most instructions a function may have: program points (two per
  * instruction) must fit the allocators' 32-bit signed position columns.
  * (regalloc2's own limit is 2^31 instructions, from its 32-bit `ProgPoint`.)
@@ -189,8 +207,8 @@ export function validateStructure(f: Function): void {
   let numPredEdges = 0;
   let returnWithSuccs = -1;
   for (let b = 0; b < nb; b++) {
-    const succs = f.blockSuccs(b);
-    const preds = f.blockPreds(b);
+    const succs = checkedList(f.blockSuccs(b), 'blockSuccs', { block: b });
+    const preds = checkedList(f.blockPreds(b), 'blockPreds', { block: b });
     for (let k = 0; k < succs.length; k++) {
       if (!isIndex(succs[k], nb)) throw structureError(`block ${b}: successor ${String(succs[k])} does not exist`, { block: b });
     }
@@ -521,18 +539,18 @@ export function validateIndices(f: Function): void {
 function checkIndices(f: Function, vregs: VRegMentions): void {
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
-    const params = f.blockParams(b);
+    const params = checkedList(f.blockParams(b), 'blockParams', { block: b });
     for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
-      const ops = f.instOperands(i);
+      const ops = checkedList(f.instOperands(i), 'instOperands', { block: b, inst: i });
       checkOperandEncodings(b, i, ops);
       for (let k = 0; k < ops.length; k++) vregs.checkOperand(ops[k]!, b, i, k);
     }
     const last = r.end - 1;
     const succs = f.blockSuccs(b);
     for (let k = 0; k < succs.length; k++) {
-      const args = f.branchBlockparams(b, last, k);
+      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', { block: b, inst: last });
       for (let a = 0; a < args.length; a++) vregs.check(args[a]!, At.BranchArg, b, last, a);
     }
   }
@@ -554,11 +572,11 @@ function checkOperands(f: Function, env: MachineEnv, alloc: PRegSet, vregs: VReg
   for (const p of env.fixedStackSlots) fixedOk.add(p);
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
-    const params = f.blockParams(b);
+    const params = checkedList(f.blockParams(b), 'blockParams', { block: b });
     for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
-      const ops = f.instOperands(i);
+      const ops = checkedList(f.instOperands(i), 'instOperands', { block: b, inst: i });
       checkOperandEncodings(b, i, ops);
       const clobbers = f.instClobbers(i);
       if (!isRegSet(clobbers)) {
@@ -645,13 +663,14 @@ function checkOperands(f: Function, env: MachineEnv, alloc: PRegSet, vregs: VReg
     const last = r.end - 1;
     const succs = f.blockSuccs(b);
     for (let k = 0; k < succs.length; k++) {
-      const args = f.branchBlockparams(b, last, k);
+      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', { block: b, inst: last });
       for (let a = 0; a < args.length; a++) {
         vregs.check(args[a]!, At.BranchArg, b, last, a);
       }
     }
   }
   const labels = f.debugValueLabels();
+  if (!Array.isArray(labels)) throw new RegAllocError('InvalidDebugLabel', 'debugValueLabels returned something other than an array');
   const ni = f.numInsts();
   for (let k = 0; k < labels.length; k++) {
     const entry = labels[k];
