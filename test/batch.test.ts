@@ -273,3 +273,67 @@ test('workers run what allocate() runs, validation off too: index checks, and a 
     }
   }
 });
+
+test('a function packing cannot read or hold exactly gets its own typed error on the pool; the rest are allocated', async () => {
+  const env = smallEnv(4);
+  const good = () => {
+    const b = new FunctionBuilder();
+    const b0 = b.block();
+    const x = b.vreg(RegClass.Int);
+    b.inst(b0, [Operand.regDef(x)]);
+    b.ret(b0, [Operand.regUse(x)]);
+    return b.build();
+  };
+  const g = good();
+  // Hand-written Functions with a method that returns what is not a list or a count.
+  const noPreds = Object.create(g) as Function;
+  noPreds.blockPreds = () => undefined as unknown as [];
+  const noBlocks = Object.create(g) as Function;
+  noBlocks.numBlocks = () => 'x' as unknown as number;
+  // An operand that is not a 32-bit word: packing into an Int32Array would
+  // have truncated it to a valid one.
+  const fractional = Object.create(g) as Function;
+  fractional.instOperands = (i: number) => (i === 0 ? [g.instOperands(0)[0]! + 0.5] : g.instOperands(i)) as never;
+  const funcs = [good(), noPreds, noBlocks, fractional, good()];
+  const direct = funcs.map((f) => {
+    try {
+      return allocate(f, env);
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  for (const i of [1, 2, 3]) assert.ok(direct[i] instanceof RegAllocError, `allocate() on function ${i}: ${String(direct[i])}`);
+  const pool = new AllocationPool(env, { workers: 1 });
+  try {
+    const results = await pool.allocate(funcs);
+    assert.equal(results.length, funcs.length);
+    for (const i of [0, 4]) {
+      const r = results[i]!;
+      assert.ok(r.ok, `function ${i}`);
+      sameOutput(r.output, direct[i] as Output, `function ${i}`);
+    }
+    // The errors allocate() gives on this thread, place and all.
+    for (const i of [1, 2, 3]) {
+      const r = results[i]!;
+      assert.ok(!r.ok && r.error instanceof RegAllocError, `function ${i}: ${r.ok ? 'allocated' : r.error}`);
+      assert.equal((r.error as RegAllocError).kind, (direct[i] as RegAllocError).kind, `function ${i}: ${r.error.message}`);
+      assert.equal(r.error.message, (direct[i] as Error).message);
+    }
+    assert.equal((results[3]!.ok ? null : (results[3]!.error as RegAllocError).kind), 'InvalidOperand');
+    assert.match(results[1]!.ok ? '' : results[1]!.error.message, /blockPreds returned undefined/);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('packing keeps debug labels exactly, a label number above 2^31 too', () => {
+  const b = new FunctionBuilder();
+  const b0 = b.block();
+  const x = b.vreg(RegClass.Int);
+  b.inst(b0, [Operand.regDef(x)]);
+  b.ret(b0, [Operand.regUse(x)]);
+  const f = b.build();
+  const labelled = new InMemoryFunction({ ...f.data, debugValueLabels: [[x, 0, 2, 0xfffffff0]] });
+  const p = new PackedFunction(packFunction(labelled));
+  assert.deepEqual(p.debugValueLabels().map((l) => [...l]), [[x, 0, 2, 0xfffffff0]]);
+});

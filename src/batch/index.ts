@@ -6,8 +6,10 @@
 
 import { availableParallelism } from 'node:os';
 import { allocate } from '../allocate.js';
+import { validateIndices, validateStructure } from '../analysis/validate.js';
+import { RegAllocError } from '../model/errors.js';
 import type { Algorithm, Function, MachineEnv, Output } from '../model/function.js';
-import { packEnv, type PackedEnv, packFunctionChunk, type PackedOutputChunk, unpackOutputChunk } from './packed.js';
+import { packEnv, type PackedEnv, packFunctionChunk, type PackedOutputChunk, type PackingPlan, planPacking, unpackOutputChunk } from './packed.js';
 import { chunkStarts, WorkerPool } from './pool.js';
 
 /** Options of `allocateBatch` (and, all but `onProgress` and `inlineBelow`, of an `AllocationPool`). */
@@ -99,20 +101,37 @@ export class AllocationPool {
     functions: readonly Function[],
     opts: { envIndex?: ArrayLike<number>; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<BatchResult[]> {
+    // A function that cannot even be read for packing (a hand-written
+    // `Function` returning something other than a list, say) gets its error
+    // here and stays out of the chunks; the others go on.
+    const plans: (PackingPlan | null)[] = [];
+    const unreadable: (Error | undefined)[] = [];
+    for (let i = 0; i < functions.length; i++) {
+      try {
+        plans.push(planPacking(functions[i]!));
+      } catch (e) {
+        plans.push(null);
+        unreadable[i] = readError(functions[i]!, e);
+      }
+    }
     // Chunks of about CHUNK_INSTS instructions, each packed into one buffer.
-    const weights = functions.map((f) => f.numInsts() + 8);
+    const weights = functions.map((f, i) => (plans[i] === null ? 0 : f.numInsts() + 8));
     const chunkStart = chunkStarts(functions.length, (i) => weights[i]!, CHUNK_INSTS);
     const tasks: BatchTask[] = [];
     for (let c = 0; c + 1 < chunkStart.length; c++) {
-      const start = chunkStart[c]!;
-      const end = chunkStart[c + 1]!;
+      const funcs: Function[] = [];
+      const chunkPlans: PackingPlan[] = [];
+      const envs: number[] = [];
       let insts = 0;
-      const envs = new Int32Array(end - start);
-      for (let k = start; k < end; k++) {
+      for (let k = chunkStart[c]!; k < chunkStart[c + 1]!; k++) {
+        const plan = plans[k];
+        if (plan === null || plan === undefined) continue;
+        funcs.push(functions[k]!);
+        chunkPlans.push(plan);
+        envs.push(opts.envIndex?.[k] ?? 0);
         insts += weights[k]!;
-        envs[k - start] = opts.envIndex?.[k] ?? 0;
       }
-      tasks.push({ funcs: packFunctionChunk(functions.slice(start, end), envs), insts });
+      tasks.push({ funcs: packFunctionChunk(funcs, envs, chunkPlans), insts });
     }
     const total = functions.length;
     const chunks = await this.pool.run(tasks, {
@@ -121,8 +140,14 @@ export class AllocationPool {
       onResults: opts.onProgress && ((start, results) => opts.onProgress!(chunkStart[start + results.length]!, total)),
     });
     const results: BatchResult[] = [];
-    for (const chunk of chunks) {
-      for (const r of unpackOutputChunk(chunk)) results.push(r instanceof Error ? { ok: false, error: r } : { ok: true, output: r });
+    for (let c = 0; c < chunks.length; c++) {
+      const outputs = unpackOutputChunk(chunks[c]!);
+      let j = 0;
+      for (let k = chunkStart[c]!; k < chunkStart[c + 1]!; k++) {
+        const bad = unreadable[k];
+        const r = bad ?? outputs[j++]!;
+        results.push(r instanceof Error ? { ok: false, error: r } : { ok: true, output: r });
+      }
     }
     return results;
   }
@@ -131,6 +156,23 @@ export class AllocationPool {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/**
+ * The error for a function that packing could not read: the structure or
+ * index check's RegAllocError naming the place, or else one carrying what
+ * packing met.
+ */
+function readError(f: Function, e: unknown): Error {
+  try {
+    validateStructure(f);
+    validateIndices(f);
+  } catch (typed) {
+    if (typed instanceof RegAllocError) return typed;
+  }
+  const err = new RegAllocError('InvalidStructure', `the function could not be read (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
+  err.cause = e;
+  return err;
 }
 
 /**

@@ -17,22 +17,79 @@ const KIND_RET = 2;
 
 /** Writes `func` into one Int32Array (its buffer is transferable). */
 export function packFunction(func: Function): Int32Array {
-  const nb = func.numBlocks();
-  const ni = func.numInsts();
+  const plan = planPacking(func);
+  const d = new Int32Array(plan.size);
+  writePacked(func, plan, d);
+  return d;
+}
+
+/** What `writePacked` needs besides the function: its size, list totals and shared clobber sets. */
+export interface PackingPlan {
+  readonly size: number;
+  readonly succTotal: number;
+  readonly operandTotal: number;
+  /** The distinct clobber sets, and each instruction's index into them. */
+  readonly sets: readonly PRegSet[];
+  readonly instSet: Int32Array;
+  readonly labels: readonly (readonly [VReg, number, number, number])[];
+}
+
+// Packing must never change a value (a worker would then validate and
+// allocate something else than the caller gave): every number it stores is
+// checked to fit its 32-bit field exactly, here, before any is written.
+
+/** `n` when it is a count (a non-negative integer), else a throw. */
+function count(n: number): number {
+  if (Number.isInteger(n) && n >= 0 && n <= 0x7fffffff) return n;
+  throw new RangeError(`${String(n)} is not a count`);
+}
+/** `v` when an Int32Array holds it exactly, else a throw. */
+function signed(v: number): number {
+  if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return v;
+  throw new RangeError(`${String(v)} is not a 32-bit integer`);
+}
+/** `v` when a Uint32Array holds it exactly (operands, label numbers), else a throw. */
+function unsigned(v: number): number {
+  if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
+  throw new RangeError(`${String(v)} is not a 32-bit unsigned integer`);
+}
+/** `list` after checking each entry with `signed`. */
+function signedList(list: ArrayLike<number>): ArrayLike<number> {
+  for (let k = 0; k < list.length; k++) signed(list[k]!);
+  return list;
+}
+
+/**
+ * Measures `func` for packing (one pass over its lists) and dedupes its
+ * clobber sets. It reads every list the packing reads, so a `Function` whose
+ * methods return something unreadable fails here, before any buffer is made.
+ */
+export function planPacking(func: Function): PackingPlan {
+  const nb = count(func.numBlocks());
+  const ni = count(func.numInsts());
+  signed(func.numVregs());
+  signed(func.entryBlock());
+  for (let c = 0; c < 3; c++) signed(func.spillslotSize(c as RegClass));
   let succTotal = 0;
   let predTotal = 0;
   let paramTotal = 0;
   let argTotal = 0;
   for (let b = 0; b < nb; b++) {
-    const succs = func.blockSuccs(b);
+    const succs = signedList(func.blockSuccs(b));
     succTotal += succs.length;
-    predTotal += func.blockPreds(b).length;
-    paramTotal += func.blockParams(b).length;
-    const last = func.blockInsns(b).end - 1;
-    if (last >= 0 && func.isBranch(last)) for (let s = 0; s < succs.length; s++) argTotal += func.branchBlockparams(b, last, s).length;
+    predTotal += signedList(func.blockPreds(b)).length;
+    paramTotal += signedList(func.blockParams(b)).length;
+    const r = func.blockInsns(b);
+    signed(r.first);
+    const last = signed(r.end) - 1;
+    if (last >= 0 && func.isBranch(last)) for (let s = 0; s < succs.length; s++) argTotal += signedList(func.branchBlockparams(b, last, s)).length;
   }
   let operandTotal = 0;
-  for (let i = 0; i < ni; i++) operandTotal += func.instOperands(i).length;
+  for (let i = 0; i < ni; i++) {
+    const ops = func.instOperands(i);
+    for (let k = 0; k < ops.length; k++) unsigned(ops[k]!);
+    operandTotal += ops.length;
+  }
   // Equal clobber sets are stored once. Most instructions share one set
   // object (the empty one, or a call's), so sets are looked up by object
   // first and by contents only for an object not seen yet.
@@ -44,6 +101,7 @@ export function packFunction(func: Function): Int32Array {
     const c = func.instClobbers(i);
     let k = byObject.get(c);
     if (k === undefined) {
+      if (!(c?.bits instanceof Uint32Array) || c.bits.length !== 8) throw new TypeError(`inst ${i}: its clobbers are not a PRegSet`);
       const key = c.bits.join(',');
       k = byContents.get(key);
       if (k === undefined) {
@@ -55,9 +113,23 @@ export function packFunction(func: Function): Int32Array {
     instSet[i] = k;
   }
   const labels = func.debugValueLabels();
+  for (let k = 0; k < labels.length; k++) {
+    const l = labels[k]!;
+    signed(l[0]);
+    signed(l[1]);
+    signed(l[2]);
+    unsigned(l[3]);
+  }
   const size =
     HEADER + 2 * nb + 3 * (nb + 1) + succTotal + predTotal + paramTotal + (succTotal + 1) + argTotal + ni + (ni + 1) + operandTotal + ni + 8 * sets.length + 4 * labels.length;
-  const d = new Int32Array(size);
+  return { size, succTotal, operandTotal, sets, instSet, labels };
+}
+
+/** Writes `func` into `d`, which has exactly `plan.size` entries (positions in it are relative to its start). */
+function writePacked(func: Function, plan: PackingPlan, d: Int32Array): void {
+  const nb = func.numBlocks();
+  const ni = func.numInsts();
+  const { succTotal, operandTotal, sets, instSet, labels } = plan;
   d[0] = ni;
   d[1] = nb;
   d[2] = func.numVregs();
@@ -124,7 +196,6 @@ export function packFunction(func: Function): Int32Array {
     d[at++] = l[2];
     d[at++] = l[3];
   }
-  return d;
 }
 
 /** A `Function` read from `packFunction`'s array: views made once, no per-call allocation. */
@@ -183,7 +254,7 @@ export class PackedFunction implements Function {
     this.clobbers = new Array<PRegSet>(ni);
     for (let i = 0; i < ni; i++) this.clobbers[i] = sets[instSet[i]!]!;
     this.labels = new Array(numLabels);
-    for (let k = 0; k < numLabels; k++, at += 4) this.labels[k] = [d[at]! as VReg, d[at + 1]!, d[at + 2]!, d[at + 3]!];
+    for (let k = 0; k < numLabels; k++, at += 4) this.labels[k] = [d[at]! as VReg, d[at + 1]!, d[at + 2]!, d[at + 3]! >>> 0];
   }
 
   numInsts(): number {
@@ -299,19 +370,23 @@ export function unpackError(p: PackedError): Error {
 // cost more than allocating the function.
 
 /** Functions packed into one Int32Array: [n, env × n, start × (n + 1), packed functions]. */
-export function packFunctionChunk(funcs: readonly Function[], envs: ArrayLike<number>): Int32Array {
+export function packFunctionChunk(
+  funcs: readonly Function[],
+  envs: ArrayLike<number>,
+  plans: readonly PackingPlan[] = funcs.map((f) => planPacking(f)),
+): Int32Array {
   const n = funcs.length;
-  const packed = funcs.map((f) => packFunction(f));
+  // Measured first (`plans`), then each written in place: no per-function array to copy.
   let size = 1 + n + n + 1;
-  for (const p of packed) size += p.length;
+  for (const p of plans) size += p.size;
   const d = new Int32Array(size);
   d[0] = n;
   let at = 1 + n + n + 1;
   for (let k = 0; k < n; k++) {
     d[1 + k] = envs[k]!;
     d[1 + n + k] = at;
-    d.set(packed[k]!, at);
-    at += packed[k]!.length;
+    writePacked(funcs[k]!, plans[k]!, d.subarray(at, at + plans[k]!.size));
+    at += plans[k]!.size;
   }
   d[1 + n + n] = at;
   return d;
