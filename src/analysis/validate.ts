@@ -39,6 +39,7 @@ import {
 import { CFGInfo } from './cfg.js';
 import { validateSsa } from './ssa.js';
 import { ScratchTables } from '../util/int_buffers.js';
+import { describeValue } from '../util/describe.js';
 
 /** regalloc2 numbers operands with 16 bits. */
 export const MAX_OPERANDS_PER_INST = 0xffff;
@@ -132,13 +133,7 @@ function structureError(message: string, place: { block?: number; inst?: number 
 function checkedList<T>(list: ArrayLike<T>, method: string, place: { block?: number; inst?: number }): ArrayLike<T> {
   if (Array.isArray(list) || (ArrayBuffer.isView(list) && !(list instanceof DataView))) return list;
   const at = place.inst !== undefined ? `block ${place.block} inst ${place.inst}` : `block ${place.block}`;
-  const got =
-    list === null || list === undefined
-      ? String(list)
-      : typeof list === 'object'
-        ? `a ${(list as object).constructor?.name ?? 'plain object'}`
-        : `${typeof list} ${String(list)}`;
-  throw structureError(`${at}: ${method} returned ${got}, not an array`, place);
+  throw structureError(`${at}: ${method} returned ${describeValue(list)}, not an array`, place);
 }
 
 /**

@@ -5,13 +5,7 @@
 import { RegAllocError } from './errors.js';
 import type { MachineEnv } from './function.js';
 import { isValidPReg, PRegSet } from './regs.js';
-
-function what(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'plain object'}`;
-  return `${typeof x} ${String(x)}`;
-}
+import { describeValue } from '../util/describe.js';
 
 function shapeError(message: string): RegAllocError {
   return new RegAllocError('InvalidEnv', `env: ${message}`);
@@ -24,25 +18,25 @@ function shapeError(message: string): RegAllocError {
  * ready-made machine descriptions and `MachineBuilder` always pass.
  */
 export function checkEnvShape(env: MachineEnv): void {
-  if (typeof env !== 'object' || env === null) throw shapeError(`expected a MachineEnv object, got ${what(env)}`);
+  if (typeof env !== 'object' || env === null) throw shapeError(`expected a MachineEnv object, got ${describeValue(env)}`);
   for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
     const sets: unknown = env[field];
-    if (!Array.isArray(sets) || sets.length !== 3) throw shapeError(`${field} must be an array of 3 PRegSets, got ${what(sets)}`);
+    if (!Array.isArray(sets) || sets.length !== 3) throw shapeError(`${field} must be an array of 3 PRegSets, got ${describeValue(sets)}`);
     for (let c = 0; c < 3; c++) {
       const s: unknown = sets[c];
-      if (!(s instanceof PRegSet)) throw shapeError(`${field}[${c}] is ${what(s)}, not a PRegSet (make one with PRegSet.of([...]))`);
+      if (!(s instanceof PRegSet)) throw shapeError(`${field}[${c}] is ${describeValue(s)}, not a PRegSet (make one with PRegSet.of([...]))`);
     }
   }
   const scratch: unknown = env.scratchByClass;
-  if (!Array.isArray(scratch) || scratch.length !== 3) throw shapeError(`scratchByClass must be an array of 3 entries (a PReg or null), got ${what(scratch)}`);
+  if (!Array.isArray(scratch) || scratch.length !== 3) throw shapeError(`scratchByClass must be an array of 3 entries (a PReg or null), got ${describeValue(scratch)}`);
   for (let c = 0; c < 3; c++) {
     const p: unknown = scratch[c];
-    if (p !== null && !(typeof p === 'number' && isValidPReg(p))) throw shapeError(`scratchByClass[${c}] is ${what(p)}, not a PReg or null`);
+    if (p !== null && !(typeof p === 'number' && isValidPReg(p))) throw shapeError(`scratchByClass[${c}] is ${describeValue(p)}, not a PReg or null`);
   }
   const slots: unknown = env.fixedStackSlots;
-  if (!Array.isArray(slots)) throw shapeError(`fixedStackSlots must be an array of PRegs, got ${what(slots)}`);
+  if (!Array.isArray(slots)) throw shapeError(`fixedStackSlots must be an array of PRegs, got ${describeValue(slots)}`);
   for (let k = 0; k < slots.length; k++) {
     const p: unknown = slots[k];
-    if (!(typeof p === 'number' && isValidPReg(p))) throw shapeError(`fixedStackSlots[${k}] is ${what(p)}, not a PReg`);
+    if (!(typeof p === 'number' && isValidPReg(p))) throw shapeError(`fixedStackSlots[${k}] is ${describeValue(p)}, not a PReg`);
   }
 }
