@@ -26,6 +26,9 @@ export function packFunction(func: Function): Int32Array {
 /** What `writePacked` needs besides the function: its size, list totals and shared clobber sets. */
 export interface PackingPlan {
   readonly size: number;
+  /** The function's blocks and instructions, as checked when planning. */
+  readonly nb: number;
+  readonly ni: number;
   readonly succTotal: number;
   readonly operandTotal: number;
   /** The distinct clobber sets, and each instruction's index into them. */
@@ -122,14 +125,12 @@ export function planPacking(func: Function): PackingPlan {
   }
   const size =
     HEADER + 2 * nb + 3 * (nb + 1) + succTotal + predTotal + paramTotal + (succTotal + 1) + argTotal + ni + (ni + 1) + operandTotal + ni + 8 * sets.length + 4 * labels.length;
-  return { size, succTotal, operandTotal, sets, instSet, labels };
+  return { size, nb, ni, succTotal, operandTotal, sets, instSet, labels };
 }
 
 /** Writes `func` into `d`, which has exactly `plan.size` entries (positions in it are relative to its start). */
 function writePacked(func: Function, plan: PackingPlan, d: Int32Array): void {
-  const nb = func.numBlocks();
-  const ni = func.numInsts();
-  const { succTotal, operandTotal, sets, instSet, labels } = plan;
+  const { nb, ni, succTotal, operandTotal, sets, instSet, labels } = plan;
   d[0] = ni;
   d[1] = nb;
   d[2] = func.numVregs();

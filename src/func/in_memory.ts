@@ -76,7 +76,6 @@ export class InMemoryFunction implements Function {
   // different elements kinds (`[]`, `new Array(n)`, `map`) and objects of
   // different shapes, and the allocators' reads of them would see every kind.
   // Copies made here all have one.
-  private readonly instCount: number;
   private readonly vregCount: number;
   private readonly preds: Block[][];
   private readonly succs: Block[][];
@@ -91,7 +90,6 @@ export class InMemoryFunction implements Function {
   constructor(data: FunctionData) {
     this.data = data;
     const n = data.insts.length;
-    this.instCount = n;
     this.vregCount = data.numVregs;
     this.slotSizes = packedCopy(data.spillslotSize);
     this.entry = data.entry;
@@ -140,7 +138,7 @@ export class InMemoryFunction implements Function {
   }
 
   numInsts(): number {
-    return this.instCount;
+    return this.instKind.length;
   }
   numBlocks(): number {
     return this.ranges.length;
