@@ -284,9 +284,42 @@ describe('Ion register allocation maps (RangeMap)', () => {
         assert.equal(map.overlaps(point, point + 1), overlapsModel(point, point + 1) !== undefined);
       }
     }
-    assert.ok(map.chunks.length > 10, `the map split into chunks (${map.chunks.length})`);
+    assert.ok(map.numChunks > 10, `the map split into chunks (${map.numChunks})`);
     map.clear();
     assert.equal(map.size, 0);
+    assert.equal(map.numChunks, 1);
     assert.equal(map.overlaps(0, 1 << 30), false);
+  });
+
+  it('keeps emptied chunks as spares and reuses them, after a removal and after clear', () => {
+    const map = new RangeMap();
+    const entries = (): number[] => {
+      const out: number[] = [];
+      const cur = new RangeCursor();
+      for (map.seek(-1, cur); map.valid(cur); map.next(cur)) out.push(cur.chunk.from[cur.index]!);
+      return out;
+    };
+    for (let round = 0; round < 3; round++) {
+      // 1,000 entries: four chunks or so, in the order of their points.
+      for (let k = 0; k < 1000; k++) assert.ok(map.insert(10 * k, 10 * k + 5, k));
+      const used = map.numChunks;
+      assert.ok(used >= 4, `split into ${used} chunks`);
+      // Empty the second chunk entirely: it leaves the chunks in use.
+      const second = map.chunks[1]!;
+      const gone = Array.from(second.from.subarray(0, second.size));
+      for (const from of gone) assert.ok(map.remove(from, from + 1));
+      assert.equal(map.numChunks, used - 1);
+      assert.ok(map.chunks.indexOf(second) >= map.numChunks, 'the emptied chunk is a spare');
+      const want = Array.from({ length: 1000 }, (_, k) => 10 * k).filter((x) => !gone.includes(x));
+      assert.deepEqual(entries(), want);
+      // Inserting them again splits chunks, which takes the spares first.
+      const allocated = map.chunks.length;
+      for (const from of gone) assert.ok(map.insert(from, from + 5, 0));
+      assert.equal(map.chunks.length, allocated, 'no new chunk while a spare is left');
+      assert.deepEqual(entries(), Array.from({ length: 1000 }, (_, k) => 10 * k));
+      assert.equal(map.overlaps(10 * 999 + 4, 10 * 999 + 5), true);
+      map.clear();
+      assert.deepEqual(entries(), []);
+    }
   });
 });

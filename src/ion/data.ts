@@ -229,14 +229,24 @@ export class RangeCursor {
  * `seek`, then `valid` / `next`. No chunk is empty unless the map is.
  */
 export class RangeMap {
+  /** The entries a chunk holds before it splits (small only in `primeRangeMap`). */
+  private readonly chunkLimit: number;
+  /**
+   * The chunks: the first `numChunks` hold the entries, in order; any after
+   * them are empty spares kept from earlier runs (so emptying the map is
+   * three stores, and a split reuses a chunk rather than allocating one).
+   */
   chunks: RangeChunk[] = [new RangeChunk()];
+  numChunks = 1;
   /** The number of entries. */
   size = 0;
 
+  constructor(chunkLimit = RANGE_CHUNK) {
+    this.chunkLimit = chunkLimit;
+  }
+
   clear(): void {
-    // Most of a context's 256 maps stay empty run after run: leave those
-    // alone (setting an array's length is a runtime call, not a store).
-    if (this.chunks.length !== 1) this.chunks.length = 1;
+    this.numChunks = 1;
     this.chunks[0]!.size = 0;
     this.size = 0;
   }
@@ -245,7 +255,7 @@ export class RangeMap {
   chunkAfter(point: number): number {
     const chunks = this.chunks;
     let lo = 0;
-    let hi = chunks.length - 1;
+    let hi = this.numChunks - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = chunks[mid]!;
@@ -271,7 +281,7 @@ export class RangeMap {
 
   /** Moves `cur` to the next entry (or past the end). */
   next(cur: RangeCursor): void {
-    if (++cur.index >= cur.chunk.size && cur.chunkIndex + 1 < this.chunks.length) {
+    if (++cur.index >= cur.chunk.size && cur.chunkIndex + 1 < this.numChunks) {
       cur.chunk = this.chunks[++cur.chunkIndex]!;
       cur.index = 0;
     }
@@ -290,16 +300,16 @@ export class RangeMap {
     let chunk = this.chunks[chunkIndex]!;
     let i = lowerBoundIn(chunk, from);
     if (i < chunk.size && chunk.from[i]! < to) return false;
-    if (chunk.size === RANGE_CHUNK) {
+    const limit = this.chunkLimit;
+    if (chunk.size === limit) {
       // Split the full chunk in halves; the new entry goes into the one it sorts into.
-      const upper = new RangeChunk(RANGE_CHUNK);
-      const half = RANGE_CHUNK / 2;
+      const upper = this.spareChunkAt(chunkIndex + 1);
+      const half = limit >>> 1;
       upper.from.set(chunk.from.subarray(half));
       upper.to.set(chunk.to.subarray(half));
       upper.value.set(chunk.value.subarray(half));
-      upper.size = RANGE_CHUNK - half;
+      upper.size = limit - half;
       chunk.size = half;
-      this.chunks.splice(chunkIndex + 1, 0, upper);
       if (i > half) {
         chunk = upper;
         i -= half;
@@ -320,6 +330,19 @@ export class RangeMap {
     return true;
   }
 
+  /** An empty chunk of full capacity, moved in as chunk number `at` (those from `at` on move up one). */
+  private spareChunkAt(at: number): RangeChunk {
+    const chunks = this.chunks;
+    if (chunks.length === this.numChunks) chunks.push(new RangeChunk(this.chunkLimit));
+    // Every chunk of a map that has split has full capacity: the first one
+    // reached it before it split, and spares are made full.
+    const spare = chunks[this.numChunks]!;
+    for (let j = this.numChunks; j > at; j--) chunks[j] = chunks[j - 1]!;
+    chunks[at] = spare;
+    this.numChunks++;
+    return spare;
+  }
+
   /** Removes the entry overlapping [from, to); returns whether one was found. */
   remove(from: number, to: number): boolean {
     const chunkIndex = this.chunkAfter(from);
@@ -334,10 +357,37 @@ export class RangeMap {
     }
     chunk.size = n - 1;
     this.size--;
-    // Keep every chunk non-empty (the binary search reads each one's last entry).
-    if (chunk.size === 0 && this.chunks.length > 1) this.chunks.splice(chunkIndex, 1);
+    // Keep every chunk in use non-empty (the binary search reads each one's
+    // last entry): an emptied one becomes the first spare.
+    if (chunk.size === 0 && this.numChunks > 1) {
+      const chunks = this.chunks;
+      const last = --this.numChunks;
+      for (let j = chunkIndex; j < last; j++) chunks[j] = chunks[j + 1]!;
+      chunks[last] = chunk;
+    }
     return true;
   }
+}
+
+/**
+ * Runs every path of `RangeMap` once on a throwaway map: a chunk splits, a
+ * walk crosses chunks, an emptied chunk becomes a spare. Without this, the first register to hold more than 256 ranges
+ * (in mid-module) reached code that had never run, and V8 threw away the
+ * optimized code of the allocator's hottest functions, which had inlined it.
+ */
+export function primeRangeMap(): void {
+  // Chunks of 4 entries: 32 inserts split 15 times, after V8 has given
+  // the methods their feedback vectors (a few calls in).
+  const map = new RangeMap(4);
+  const cur = new RangeCursor();
+  for (let k = 0; k < 32; k++) map.insert(4 * k, 4 * k + 2, k);
+  map.insert(2, 3, 0); // between two entries
+  map.insert(4, 5, 0); // overlaps one: refused
+  for (map.seek(0, cur); map.valid(cur); map.next(cur));
+  map.overlaps(4 * 32, 4 * 32 + 1);
+  // Emptied chunks, the first in use each time, become spares.
+  for (let k = 0; k < 32; k++) map.remove(4 * k, 4 * k + 1);
+  map.clear();
 }
 
 /** Index in `chunk` of the first entry with `to > point` (its size when none). */

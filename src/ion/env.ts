@@ -6,14 +6,45 @@ import { NUM_REG_CLASSES, type PReg, PREG_INVALID, PREG_NUM_INDEX } from '../mod
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import type { BundleId, RangeId, VRegIndex } from './ids.js';
-import { IntColumn, LiveRanges, RangeMap, Uses } from './data.js';
-import { SparseBitSet, TrackedBitSet } from './live_sets.js';
-import { GroupScratchHooks, InsertedMoves, MoveScratch, StableKeySort } from './moves.js';
-import { ProcessScratch } from './process.js';
+import { IntColumn, LiveRanges, primeRangeMap, RangeMap, Uses } from './data.js';
+import { primeTrackedBitSet, SparseBitSet, TrackedBitSet } from './live_sets.js';
+import { GroupScratchHooks, InsertedMoves, MoveScratch, primeBlockparamScan, StableKeySort } from './moves.js';
+import { primeSplitOutsideLoops, ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
+import { primeRegList } from './reg_traversal.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
-import { resultInt32s, resultUint32s } from '../util/int_buffers.js';
+import { primeWithRoom, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
+
+/**
+ * Calls to make of a function whose rare paths are run ahead of time: enough
+ * for V8 to give it a feedback vector (after about 940 bytes of its bytecode
+ * have run) and for the calls after that to record their types.
+ */
+const PRIME_CALLS = 24;
+let primed = false;
+
+/**
+ * Runs, once per process, the rarely taken paths of the small helpers that
+ * Ion's hottest functions inline: a range map's chunk split, the sort of
+ * live-set words touched out of order, a split moved out of a loop, a buffer
+ * of each kind outgrowing its start size, a register set not seen before,
+ * block-parameter records stepped over. V8 optimizes a function with the
+ * types its code has seen so far; a path first taken later, typically by
+ * the first large function of a module, made it throw that optimized code
+ * away and compile the function again, on a core the allocator needed. This
+ * costs well under a millisecond, in the first context made.
+ */
+function primeIonFeedback(): void {
+  if (primed) return;
+  primed = true;
+  primeRangeMap();
+  primeTrackedBitSet(PRIME_CALLS);
+  primeSplitOutsideLoops(PRIME_CALLS);
+  primeWithRoom(PRIME_CALLS);
+  primeRegList(PRIME_CALLS);
+  primeBlockparamScan(PRIME_CALLS);
+}
 
 /** A copy a vreg needs between fixed registers at one point (multi-fixed-reg fixup). */
 export interface MultiFixedRegFixup {
@@ -61,7 +92,7 @@ export class IonEnv {
    */
   numVregsWithRanges = 0;
   /** Per vreg: its class, or -1 when never seen. */
-  vregClass = new Int8Array(0);
+  vregClass = new Int32Array(0);
   /** Per vreg: the block it is a param of, or -1. */
   vregBlockparam = new Int32Array(0);
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
@@ -101,6 +132,7 @@ export class IonEnv {
   readonly redundantMoves = new RedundantMoveEliminator();
 
   constructor() {
+    primeIonFeedback();
     for (let i = 0; i < PREG_NUM_INDEX; i++) this.pregAllocations.push(new RangeMap());
   }
 
@@ -134,10 +166,8 @@ export class IonEnv {
     this.numVregsWithRanges = 0;
     while (vr.length < nv) vr.push([]);
     if (vr.length !== nv) vr.length = nv;
-    if (this.vregClass.length < nv) {
-      this.vregClass = new Int8Array(nv * 2);
-      this.vregBlockparam = new Int32Array(nv * 2);
-    }
+    this.vregClass = withRoom(this.vregClass, nv);
+    this.vregBlockparam = withRoom(this.vregBlockparam, nv);
     this.vregClass.fill(-1, 0, nv);
     this.vregBlockparam.fill(-1, 0, nv);
     const usedPregs = this.pregsWithRanges;
@@ -145,7 +175,11 @@ export class IonEnv {
     usedPregs.clear();
     this.processScratch.traversal.setEnv(env);
     this.pregIsStack.fill(0);
-    for (const p of env.fixedStackSlots) this.pregIsStack[p] = 1;
+    // A copy first: envs' lists come in every kind of array (literal,
+    // mapped, frozen), and reading a new kind here would throw away the
+    // optimized code of this whole method; the builtin copy takes any.
+    const stackSlots = Int32Array.from(env.fixedStackSlots);
+    for (let k = 0; k < stackSlots.length; k++) this.pregIsStack[stackSlots[k]!] = 1;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;

@@ -111,6 +111,23 @@ export function unionInto(target: SparseBitSet, keys: Int32Array, words: Int32Ar
 }
 
 /**
+ * Sorts the touched words of a throwaway set, out of order, a few dozen
+ * times, few and many: both sorts then have type feedback before
+ * the first function with words touched out of order (in mid-module) would
+ * otherwise throw away `computeLiveness`'s optimized code, which inlines it.
+ */
+export function primeTrackedBitSet(calls: number): void {
+  const set = new TrackedBitSet();
+  for (let k = 0; k < calls; k++) {
+    // Three words, then (every fourth call) forty: both sorts.
+    const words = k % 4 === 3 ? 40 : 3;
+    set.reset(32 * words);
+    for (let w = words - 1; w >= 0; w--) set.add(32 * w);
+    set.toSparse();
+  }
+}
+
+/**
  * A dense working set of vregs that records the words it touches: `clear`
  * and `toSparse` cost the touched words only.
  */

@@ -399,7 +399,7 @@ function recordBlockEntries(
   let scanFrom = firstRecordAtLeast(ins, insIdx, numIns, vregIdx, block);
   for (; block < numBlocks; block++) {
     if (cfg.blockEntry[block]! >= to) break;
-    while (scanFrom < numIns && ins[3 * scanFrom] === vregIdx && ins[3 * scanFrom + 1]! < block) scanFrom++;
+    scanFrom = skipRecordsBefore(ins, scanFrom, numIns, vregIdx, block);
     let idx = scanFrom;
     while (idx < numIns) {
       const toVreg = ins[3 * idx]!;
@@ -428,6 +428,18 @@ function recordBlockEntries(
     }
   }
   return stopped;
+}
+
+/** From record `i` of the sorted (to vreg, to block, from block) records, steps past those of `vreg` into a block before `block`. */
+function skipRecordsBefore(ins: Int32Array, i: number, numIns: number, vreg: number, block: number): number {
+  while (i < numIns && ins[3 * i] === vreg && ins[3 * i + 1]! < block) i++;
+  return i;
+}
+
+/** Runs `skipRecordsBefore`'s step `calls` times, for its type feedback (see `primeIonFeedback`). */
+export function primeBlockparamScan(calls: number): void {
+  const ins = Int32Array.of(0, 0, 1, 0, 1, 0, 0, 2, 1);
+  for (let k = 0; k < calls; k++) skipRecordsBefore(ins, 0, 3, 0, 2);
 }
 
 /** The first of the sorted (to vreg, to block, from block) records in [lo, hi) at or after (vreg, block). */

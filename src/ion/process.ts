@@ -80,51 +80,69 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   const rangeBundle = ranges.bundle.data;
   // The register map's cursor, held in locals (chunk number, its arrays and
   // size, entry index) so the probe loop reads no object fields.
+  //
+  // Every (re)positioning goes through the one `seek` block at the top of
+  // the loop, the first one included: the rare cases (stepping into the
+  // next chunk, re-seeking after many skips) only set two locals and go
+  // round. V8's optimized code therefore meets no code it has not run
+  // before when a register first holds more than one chunk, which used to
+  // throw this function's optimized code away in mid-module.
   const chunks = map.chunks;
-  const lastChunk = chunks.length - 1;
-  let chunkIndex = map.chunkAfter(rangeFrom[bundleRanges[0]!]!);
-  let chunk = chunks[chunkIndex]!;
+  const lastChunk = map.numChunks - 1;
+  let seek = true;
+  let seekPoint = rangeFrom[bundleRanges[0]!]!;
+  let chunkIndex = 0;
+  let chunk = chunks[0]!;
   let chunkFrom = chunk.from;
   let chunkTo = chunk.to;
   let chunkValue = chunk.value;
-  let chunkSize = chunk.size;
-  let index = lowerBoundIn(chunk, rangeFrom[bundleRanges[0]!]!);
+  let chunkSize = 0;
+  let index = 0;
+  /** The end of the last entry looked at: where the next chunk's entries begin to end. */
+  let lastTo = 0;
   outer: for (let k = 0; k < bundleRanges.length; k++) {
     const lr = bundleRanges[k]!;
     const from = rangeFrom[lr]!;
     const to = rangeTo[lr]!;
+    let steps = 0;
     for (;;) {
-      // Skip register entries entirely before this range: a few by
-      // stepping, more by binary search (never a long linear scan; regalloc2
-      // likewise re-seeks its BTree after 16 skips). Stepping past a
-      // chunk's last entry moves on to the next chunk here, at the top, for
-      // both kinds of step (the skip below and the read further down).
-      let steps = 0;
-      for (;;) {
-        if (index >= chunkSize && chunkIndex < lastChunk) {
-          chunk = chunks[++chunkIndex]!;
-          chunkFrom = chunk.from;
-          chunkTo = chunk.to;
-          chunkValue = chunk.value;
-          chunkSize = chunk.size;
-          index = 0;
-        }
-        if (index >= chunkSize || chunkTo[index]! > from) break;
-        if (++steps > 8) {
-          chunkIndex = map.chunkAfter(from);
-          chunk = chunks[chunkIndex]!;
-          chunkFrom = chunk.from;
-          chunkTo = chunk.to;
-          chunkValue = chunk.value;
-          chunkSize = chunk.size;
-          index = lowerBoundIn(chunk, from);
-          break;
-        }
-        index++;
+      if (seek) {
+        seek = false;
+        steps = 0;
+        chunkIndex = map.chunkAfter(seekPoint);
+        chunk = chunks[chunkIndex]!;
+        chunkFrom = chunk.from;
+        chunkTo = chunk.to;
+        chunkValue = chunk.value;
+        chunkSize = chunk.size;
+        index = lowerBoundIn(chunk, seekPoint);
       }
-      if (index >= chunkSize) break outer;
+      if (index >= chunkSize) {
+        // Past this chunk's last entry (whose end is lastTo): the next
+        // chunk's entries all end after it, so seeking there lands on its first.
+        if (chunkIndex < lastChunk) {
+          seekPoint = lastTo;
+          seek = true;
+          continue;
+        }
+        break outer;
+      }
+      const entryTo = chunkTo[index]!;
+      lastTo = entryTo;
+      if (entryTo <= from) {
+        // Entirely before this range: a few such entries are stepped over,
+        // more trigger a binary search (never a long linear scan; regalloc2
+        // likewise re-seeks its BTree after 16 skips).
+        index++;
+        if (++steps > 8) {
+          seekPoint = from;
+          seek = true;
+        }
+        continue;
+      }
       const pregRangeFrom = chunkFrom[index]!;
       if (pregRangeFrom >= to) break;
+      steps = 0;
       const pregRange = chunkValue[index++]! as RangeId;
       if (pregRange !== INVALID) {
         const conflictBundle = rangeBundle[pregRange]!;
@@ -594,18 +612,7 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
       let splitAt = Math.max(splitPoint, bundleStart);
       const startBlock = cfg.insnBlock[pointInst(bundleStart)]!;
       const splitBlock = cfg.insnBlock[pointInst(splitAt)]!;
-      const startDepth = cfg.approxLoopDepth[startBlock]!;
-      // A split point inside a deeper loop than the bundle's start moves
-      // back to the first loop header on the way: the move the split needs
-      // then runs once on loop entry, not on every iteration.
-      if (cfg.approxLoopDepth[splitBlock]! > startDepth) {
-        for (let b = startBlock + 1; b <= splitBlock; b++) {
-          if (cfg.approxLoopDepth[b]! > startDepth) {
-            splitAt = cfg.blockEntry[b]!;
-            break;
-          }
-        }
-      }
+      splitAt = splitOutsideLoops(cfg.approxLoopDepth, cfg.blockEntry, startBlock, splitBlock, splitAt);
       splitAndRequeueBundle(ion, bundle, splitAt, splitReg, true);
       break;
     } else {
@@ -615,6 +622,32 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
         ion.stats.evict_bundle_count++;
       }
     }
+  }
+}
+
+/**
+ * Where to split a bundle that starts in `startBlock` at `splitAt` (in
+ * `splitBlock`): a split point inside a deeper loop than the bundle's start
+ * moves back to the first loop header on the way, so that the move the split
+ * needs runs once on loop entry, not on every iteration.
+ */
+export function splitOutsideLoops(depth: Uint32Array, blockEntry: Uint32Array, startBlock: number, splitBlock: number, splitAt: number): number {
+  const startDepth = depth[startBlock]!;
+  if (depth[splitBlock]! > startDepth) {
+    for (let b = startBlock + 1; b <= splitBlock; b++) {
+      if (depth[b]! > startDepth) return blockEntry[b]!;
+    }
+  }
+  return splitAt;
+}
+
+/** Runs `splitOutsideLoops`'s rarely taken branch, so that it has type feedback (see `primeIonFeedback`). */
+export function primeSplitOutsideLoops(calls: number): void {
+  const depth = Uint32Array.of(0, 0, 1);
+  const entry = Uint32Array.of(0, 2, 4);
+  for (let k = 0; k < calls; k++) {
+    splitOutsideLoops(depth, entry, 0, 2, 5);
+    splitOutsideLoops(depth, entry, 0, 1, 3);
   }
 }
 

@@ -5,7 +5,7 @@
 
 import type { MachineEnv } from '../model/function.js';
 import { PREG_NO_LIMIT, pregBelowLimit } from '../model/location.js';
-import { NUM_REG_CLASSES, PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, type PRegSet, type RegClass } from '../model/regs.js';
+import { NUM_REG_CLASSES, PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
 
 /** Register lists of env sets, cached by set (and checked against its bits). */
 const listCache = new WeakMap<PRegSet, { bits: Uint32Array; list: number[] }>();
@@ -20,6 +20,19 @@ function regList(set: PRegSet): number[] {
   const list = set.toArray();
   listCache.set(set, { bits: set.bits.slice(), list });
   return list;
+}
+
+/**
+ * Looks up `calls` changed sets: `regList`'s path for a set it has not seen then
+ * has type feedback, and the first env that arrives after V8 has optimized
+ * the context's reset (in mid-module) does not throw that code away.
+ */
+export function primeRegList(calls: number): void {
+  const set = new PRegSet();
+  for (let k = 0; k < calls; k++) {
+    set.bits[0] = k; // a set changed in place is looked up again
+    regList(set);
+  }
 }
 
 /**

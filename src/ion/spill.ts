@@ -57,30 +57,32 @@ export function allocateSpillslots(ion: IonEnv, slots: SpillSlots, numSpillslots
     const cls = spillsets.cls.data[spillset]!;
     const list = slots.byClass[cls]!;
     let i = slots.probeStart[cls]!;
-    let success = false;
     const from = spillsets.rangeFrom.data[spillset]!;
     const to = spillsets.rangeTo.data[spillset]!;
+    // The first of a few slots of the class, from where the last search
+    // ended, that is free over the spill set's whole extent; else a new one.
+    // (Both cases end in the same stores below, so neither is code that
+    // optimized code meets for the first time.)
+    let slot = -1 as SpillSlotId;
     for (let attempt = 0; attempt < Math.min(list.length, MAX_ATTEMPTS); attempt++) {
-      const slot = list[i]!;
-      if (!slots.ranges[slot]!.overlaps(from, to)) {
-        spillsets.slot.data[spillset] = slot;
-        slots.ranges[slot]!.insert(from, to, spillset);
-        success = true;
-        slots.probeStart[cls] = i;
+      const candidate = list[i]!;
+      if (!slots.ranges[candidate]!.overlaps(from, to)) {
+        slot = candidate;
         break;
       }
       i = i === list.length - 1 ? 0 : i + 1;
     }
-    if (!success) {
-      const slot = slots.ranges.length as SpillSlotId;
+    if (slot < 0) {
+      slot = slots.ranges.length as SpillSlotId;
       slots.ranges.push(new RangeMap());
       slots.size.push(ion.f.spillslotSize(cls as RegClass));
       slots.alloc.push(0);
       list.push(slot);
-      slots.probeStart[cls] = list.length - 1;
-      spillsets.slot.data[spillset] = slot;
-      slots.ranges[slot]!.insert(from, to, spillset);
+      i = list.length - 1;
     }
+    slots.probeStart[cls] = i;
+    spillsets.slot.data[spillset] = slot;
+    slots.ranges[slot]!.insert(from, to, spillset);
   }
   for (let i = 0; i < slots.ranges.length; i++) slots.alloc[i] = allocateSpillslot(ion, slots.size[i]!, numSpillslots);
 }

@@ -9,6 +9,21 @@ export function withRoom<A extends Int32Array | Uint32Array | Uint8Array | Float
   return grown;
 }
 
+/**
+ * Grows one buffer of each kind `withRoom` takes, a few dozen times: its
+ * growth path then has type feedback for all four, and optimized code that
+ * inlined it does not meet a new kind of array (and get thrown away) the
+ * first time some buffer outgrows its start size in mid-module.
+ */
+export function primeWithRoom(calls: number): void {
+  for (let k = 0; k < calls; k++) {
+    withRoom(new Int32Array(1), 2);
+    withRoom(new Uint32Array(1), 2);
+    withRoom(new Uint8Array(1), 2);
+    withRoom(new Float64Array(1), 2);
+  }
+}
+
 /** A growable column of 32-bit integers (signed or unsigned by `A`). */
 class Column<A extends Int32Array | Uint32Array> {
   length = 0;
