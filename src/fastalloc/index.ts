@@ -59,6 +59,14 @@ const PP_INVALID = 0xfffffffe;
 const NO_REUSE = -1;
 const EARLY = 0;
 const LATE = 1;
+/**
+ * The index of a third available set that no one reads: a register taken at
+ * one position only is removed "also" from this one. Choosing a set by
+ * position, rather than branching to a second removal, leaves no call that
+ * runs only for rare operand kinds (V8 throws away optimized code that
+ * reaches a call it has never seen run).
+ */
+const NOWHERE = 2;
 // Exclusive operand positions: which phases an operand's register is taken in.
 const EARLY_ONLY = 0;
 const LATE_ONLY = 1;
@@ -119,7 +127,7 @@ class Fastalloc {
   private readonly allocatable = new PRegSet();
   private readonly fixedStackSlots = new PRegSet();
   private readonly initAvailable = new PRegSet();
-  private readonly available: [PRegSet, PRegSet] = [new PRegSet(), new PRegSet()];
+  private readonly available: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly initNumAvailable = new Int32Array(3);
   /** [exclusive pos * 3 + class] */
   private readonly numAvailable = new Int32Array(9);
@@ -363,25 +371,18 @@ class Fastalloc {
   private reserveRegForOperand(inst: number, op: Operand, opIdx: number, preg: PReg, shared: boolean): void {
     // `shared`: an earlier use of the same vreg already reserved this register.
     const nonalloc = operandIsFixedNonAllocatable(op) || shared;
-    const early = this.available[EARLY];
-    const late = this.available[LATE];
     const pos = operandPos(op);
     const use = operandIsUse(op);
-    if (pos === EARLY && use) {
-      if (!nonalloc && !early.contains(preg)) throw tooManyLiveRegs(inst);
-      early.remove(preg);
-      if (this.reusedInputToReuseOp[opIdx] !== NO_REUSE) {
-        if (!nonalloc && !late.contains(preg)) throw tooManyLiveRegs(inst);
-        late.remove(preg);
-      }
-    } else if (pos === LATE && !use) {
-      if (!nonalloc && !late.contains(preg)) throw tooManyLiveRegs(inst);
-      late.remove(preg);
-    } else {
-      if (!nonalloc && (!early.contains(preg) || !late.contains(preg))) throw tooManyLiveRegs(inst);
-      early.remove(preg);
-      late.remove(preg);
-    }
+    // An early use holds the register early (and late too when a reuse def
+    // takes its register), a late def late, the others (early defs, late
+    // uses) at both.
+    const early = !(pos === LATE && !use);
+    const late = !(pos === EARLY && use) || this.reusedInputToReuseOp[opIdx] !== NO_REUSE;
+    const inEarly = this.available[EARLY].contains(preg);
+    const inLate = this.available[LATE].contains(preg);
+    if (!nonalloc && ((early && !inEarly) || (late && !inLate))) throw tooManyLiveRegs(inst);
+    this.available[early ? EARLY : NOWHERE].remove(preg);
+    this.available[late ? LATE : NOWHERE].remove(preg);
   }
 
   private allocdWithinConstraint(op: Operand, inst: number): boolean {
@@ -461,11 +462,12 @@ class Fastalloc {
     if (this.vregInPreg[preg] !== VREG_INVALID) this.evictVregInPreg(inst, preg, LATE);
     this.lrus[operandClass(op)].poke(preg);
     const pos = operandPos(op);
-    this.available[pos].remove(preg);
     const use = operandIsUse(op);
-    if (pos === LATE && use) this.available[EARLY].remove(preg);
-    else if (pos === EARLY && !use) this.available[LATE].remove(preg);
-    else if (pos === LATE && !use && operandConstraintKind(op) === ConstraintKind.Reuse) this.available[EARLY].remove(preg);
+    const reuse = operandConstraintKind(op) === ConstraintKind.Reuse;
+    // Taken at its position, and also early for a late use or reuse def,
+    // late for an early def.
+    this.available[pos].remove(preg);
+    this.available[pos === LATE ? (use || reuse ? EARLY : NOWHERE) : use ? NOWHERE : LATE].remove(preg);
     return allocReg(preg);
   }
 
@@ -475,7 +477,9 @@ class Fastalloc {
     switch (operandConstraintKind(op)) {
       case ConstraintKind.Any: {
         const ex = exclusivePos(op) * 3 + operandClass(op);
-        if ((operandIsDef(op) && this.vregAllocs[vregIndex(v)] === ALLOC_NONE) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
+        const def = operandIsDef(op);
+        const unallocated = this.vregAllocs[vregIndex(v)] === ALLOC_NONE;
+        if ((def && unallocated) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
           a = allocStack(this.getSpillslot(v));
         } else {
           try {
@@ -534,9 +538,10 @@ class Fastalloc {
         const preg = allocPReg(a);
         if (this.allocatable.contains(preg)) this.lrus[pregClass(preg)].poke(preg);
         const pos = operandPos(op);
+        const use = operandIsUse(op);
+        // Taken at its position, and also early for a late use, late for an early def.
         this.available[pos].remove(preg);
-        if (pos === LATE && operandIsUse(op)) this.available[EARLY].remove(preg);
-        else if (pos === EARLY && operandIsDef(op)) this.available[LATE].remove(preg);
+        this.available[pos === LATE ? (use ? EARLY : NOWHERE) : use ? NOWHERE : LATE].remove(preg);
       }
     }
   }
@@ -676,7 +681,6 @@ class Fastalloc {
     this.resetAvailable();
     const ops = f.instOperands(inst);
     const clobbers = f.instClobbers(inst);
-    let fixedClobbers = 0;
     let anyFixed = false;
     let anyReuse = false;
     let anyLimit = false;
@@ -697,55 +701,15 @@ class Fastalloc {
         this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!++;
       }
     }
-    const seen = anyFixed ? this.seen.clear() : this.seen;
-    if (anyFixed) for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
-      const preg = operandFixedReg(op);
-      const shared = seen.contains(preg) && operandIsUse(op) && this.fixedUseOf(ops, k, preg);
-      this.reserveRegForOperand(inst, op, k, preg, shared);
-      if (!seen.contains(preg)) {
-        seen.add(preg);
-        if (this.allocatable.contains(preg)) {
-          this.lrus[pregClass(preg)].poke(preg);
-          this.numAvailable[exclusivePos(op) * 3 + operandClass(op)]!--;
-          if (clobbers.contains(preg)) fixedClobbers++;
-        }
-      }
-    }
+    // The rarer steps (fixed registers, clobbers) are methods of their own:
+    // V8 optimizes a function after a number of calls that grows with its
+    // size, so this hot one reaches optimized code sooner without them.
+    const fixedClobbers = anyFixed ? this.reserveFixedRegs(inst, ops, clobbers) : 0;
     const cb = clobbers.bits;
     const anyClobber = (cb[0]! | cb[1]! | cb[2]! | cb[3]! | cb[4]! | cb[5]! | cb[6]! | cb[7]!) !== 0;
     if (anyClobber) this.available[LATE].subtractFrom(clobbers);
-    if (anyFixed) for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
-      const preg = operandFixedReg(op);
-      const held = this.vregInPreg[preg]!;
-      if (held !== VREG_INVALID && held !== operandVReg(op)) {
-        this.evictVregInPreg(inst, preg, LATE);
-        this.vregInPreg[preg] = VREG_INVALID;
-      }
-    }
-    if (anyClobber) {
-      const bits = clobbers.bits;
-      for (let w = 0; w < 8; w++) {
-        for (let b = bits[w]!; b !== 0; b &= b - 1) {
-          const preg = w * 32 + 31 - Math.clz32(b & -b);
-          if (this.vregInPreg[preg] !== VREG_INVALID) {
-            this.evictVregInPreg(inst, preg, LATE);
-            this.vregInPreg[preg] = VREG_INVALID;
-          }
-          if (this.allocatable.contains(preg)) {
-            if (fixedClobbers === 0) {
-              this.numAvailable[LATE_ONLY * 3 + pregClass(preg)]!--;
-              this.numAvailable[BOTH * 3 + pregClass(preg)]!--;
-            } else {
-              fixedClobbers--;
-            }
-          }
-        }
-      }
-    }
+    if (anyFixed) this.evictFromFixedRegs(inst, ops);
+    if (anyClobber) this.evictFromClobbers(inst, clobbers, fixedClobbers);
     // Late operands, then early ones, each in operand order (regalloc2's
     // order). With a `limit(n)` operand (our extension: regalloc2's Fastalloc
     // panics on it), the limited operands of each position go first: the
@@ -781,6 +745,68 @@ class Fastalloc {
     if (anyReuse) {
       const rr = this.reusedInputToReuseOp;
       for (let k = 0; k < ops.length; k++) rr[k] = NO_REUSE;
+    }
+  }
+
+  /**
+   * Reserves the registers of the instruction's fixed-register operands;
+   * returns how many of them are also clobbered (each such clobber was
+   * already counted out of the available registers).
+   */
+  private reserveFixedRegs(inst: number, ops: ArrayLike<Operand>, clobbers: PRegSet): number {
+    let fixedClobbers = 0;
+    const seen = this.seen.clear();
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
+      const preg = operandFixedReg(op);
+      const shared = seen.contains(preg) && operandIsUse(op) && this.fixedUseOf(ops, k, preg);
+      this.reserveRegForOperand(inst, op, k, preg, shared);
+      if (!seen.contains(preg)) {
+        seen.add(preg);
+        if (this.allocatable.contains(preg)) {
+          this.lrus[pregClass(preg)].poke(preg);
+          this.numAvailable[exclusivePos(op) * 3 + operandClass(op)]!--;
+          if (clobbers.contains(preg)) fixedClobbers++;
+        }
+      }
+    }
+    return fixedClobbers;
+  }
+
+  /** Evicts other vregs from the registers the instruction's fixed-register operands name. */
+  private evictFromFixedRegs(inst: number, ops: ArrayLike<Operand>): void {
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      if (operandConstraintKind(op) !== ConstraintKind.FixedReg) continue;
+      const preg = operandFixedReg(op);
+      const held = this.vregInPreg[preg]!;
+      if (held !== VREG_INVALID && held !== operandVReg(op)) {
+        this.evictVregInPreg(inst, preg, LATE);
+        this.vregInPreg[preg] = VREG_INVALID;
+      }
+    }
+  }
+
+  /** Evicts the vregs in clobbered registers and counts the clobbers out of the available registers. */
+  private evictFromClobbers(inst: number, clobbers: PRegSet, fixedClobbers: number): void {
+    const bits = clobbers.bits;
+    for (let w = 0; w < 8; w++) {
+      for (let b = bits[w]!; b !== 0; b &= b - 1) {
+        const preg = w * 32 + 31 - Math.clz32(b & -b);
+        if (this.vregInPreg[preg] !== VREG_INVALID) {
+          this.evictVregInPreg(inst, preg, LATE);
+          this.vregInPreg[preg] = VREG_INVALID;
+        }
+        if (this.allocatable.contains(preg)) {
+          if (fixedClobbers === 0) {
+            this.numAvailable[LATE_ONLY * 3 + pregClass(preg)]!--;
+            this.numAvailable[BOTH * 3 + pregClass(preg)]!--;
+          } else {
+            fixedClobbers--;
+          }
+        }
+      }
     }
   }
 

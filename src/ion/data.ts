@@ -371,9 +371,10 @@ export class RangeMap {
 
 /**
  * Runs every path of `RangeMap` once on a throwaway map: a chunk splits, a
- * walk crosses chunks, an emptied chunk becomes a spare. Without this, the first register to hold more than 256 ranges
- * (in mid-module) reached code that had never run, and V8 threw away the
- * optimized code of the allocator's hottest functions, which had inlined it.
+ * walk crosses chunks, an emptied chunk becomes a spare. Without this, the
+ * first register to hold more than 256 ranges (in mid-module) reached code
+ * that had never run, and V8 threw away the optimized code of the
+ * allocator's hottest functions, which had inlined it.
  */
 export function primeRangeMap(): void {
   // Chunks of 4 entries: 32 inserts split 15 times, after V8 has given
