@@ -16,6 +16,11 @@ import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 import { primeWithRoom, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
 
+/** A scratch register, or -1 for none. */
+function scratchOrNone(reg: PReg | null | undefined): number {
+  return reg ?? -1;
+}
+
 /**
  * Calls to make of a function whose rare paths are run ahead of time: enough
  * for V8 to give it a feedback vector (after about 940 bytes of its bytecode
@@ -98,6 +103,8 @@ export class IonEnv {
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
   readonly pregAllocations: RangeMap[] = [];
   readonly pregIsStack = new Uint8Array(PREG_NUM_INDEX);
+  /** The env's dedicated scratch register of each class, or -1 (copied from `scratchByClass` per run). */
+  scratchByClass = new Int32Array(NUM_REG_CLASSES);
   readonly preferredVictim = new Int32Array(3);
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
   /** Branch args feeding block params: (from vreg, from block, to block, to vreg) records, sorted. */
@@ -175,11 +182,13 @@ export class IonEnv {
     usedPregs.clear();
     this.processScratch.traversal.setEnv(env);
     this.pregIsStack.fill(0);
-    // A copy first: envs' lists come in every kind of array (literal,
-    // mapped, frozen), and reading a new kind here would throw away the
-    // optimized code of this whole method; the builtin copy takes any.
+    // Copies first: envs' lists come in every kind of array (literal,
+    // mapped, frozen; registers or nulls), and reading a new kind in
+    // optimized code would throw that code away (this whole method, or move
+    // resolution); the builtin copy takes any.
     const stackSlots = Int32Array.from(env.fixedStackSlots);
     for (let k = 0; k < stackSlots.length; k++) this.pregIsStack[stackSlots[k]!] = 1;
+    this.scratchByClass = Int32Array.from(env.scratchByClass, scratchOrNone);
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;

@@ -12,7 +12,7 @@ import { NO_ID, type RangeId, type VRegIndex } from './ids.js';
 type Block = number;
 import { allocPReg, allocSlot, pointInstCeil } from '../model/location.js';
 import { ConstraintKind, operandConstraintKind, operandIsDef, operandReuseIndex, operandVReg } from '../model/operand.js';
-import { NUM_REG_CLASSES, PREG_INVALID, type RegClass, type VReg, vreg as makeVReg, vregClass, vregIndex } from '../model/regs.js';
+import { NUM_REG_CLASSES, type PReg, PREG_INVALID, type RegClass, type VReg, vreg as makeVReg, vregClass, vregIndex } from '../model/regs.js';
 import { resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
 import { countingSortBy, IntColumn, INVALID, LR_STARTS_AT_DEF } from './data.js';
 import type { IonEnv } from './env.js';
@@ -689,7 +689,7 @@ export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveC
   hooks.inserted = inserted;
   hooks.order = order;
   let lastPos = 0;
-  const scratchRegs = ion.env.scratchByClass;
+  const scratchRegs = ion.scratchByClass;
   let i = 0;
   while (i < n) {
     const start = i;
@@ -709,7 +709,7 @@ export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveC
       }
       if (!any) continue;
       const needs = par.resolve(seq);
-      hooks.dedicated = scratchRegs[cls] ?? null;
+      hooks.dedicated = scratchRegs[cls]! >= 0 ? scratchRegs[cls]! : null;
       hooks.probeLen = regTraversal(ion.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, hooks.probe);
       hooks.probeIdx = 0;
       hooks.stackslotIdx = 0;
@@ -760,7 +760,7 @@ function applySideEffects(ion: IonEnv, redundant: RedundantMoveEliminator, from:
     return;
   }
   const f = ion.f;
-  const scratchRegs = ion.env.scratchByClass;
+  const scratchRegs = ion.scratchByClass;
   const startInst = pointInstCeil(from);
   const endInst = pointInstCeil(to);
   for (let inst = startInst; inst < endInst; inst++) {
@@ -770,8 +770,8 @@ function applySideEffects(ion: IonEnv, redundant: RedundantMoveEliminator, from:
     const clobbers = f.instClobbers(inst);
     for (let p = clobbers.nextFrom(0); p >= 0; p = clobbers.nextFrom(p + 1)) redundant.clearAlloc(allocReg(p));
     for (let cls = 0; cls < NUM_REG_CLASSES; cls++) {
-      const scratchReg = scratchRegs[cls];
-      if (scratchReg !== null && scratchReg !== undefined) redundant.clearAlloc(allocReg(scratchReg));
+      const scratchReg = scratchRegs[cls]!;
+      if (scratchReg >= 0) redundant.clearAlloc(allocReg(scratchReg as PReg));
     }
   }
 }
