@@ -344,3 +344,33 @@ describe('a context reused with an env changed in place', () => {
     });
   }
 });
+
+describe('a context reused after a run that threw, and across vreg counts', () => {
+  // A context resets only what its last run touched: a run that stopped
+  // midway (a TooManyLiveRegs error after some vregs were allocated and
+  // spilled) and functions of other sizes must leave nothing behind.
+  const spillHeavy = (n: number) => straightLine(n, (v) => v.map((x) => Operand.anyUse(x)));
+  const tooMany = straightLine(5, (v) => v.map((x) => Operand.regUse(x)));
+  for (const algorithm of ['fastalloc', 'ion'] as const) {
+    it(`${algorithm}: every output equals a fresh context's`, () => {
+      const env = smallEnv(4);
+      const fresh = () => (algorithm === 'ion' ? new IonContext() : new FastallocContext());
+      const ctx = fresh();
+      for (const f of [spillHeavy(9), tooMany, spillHeavy(3), tooMany, spillHeavy(12), spillHeavy(2), spillHeavy(9)]) {
+        let out;
+        try {
+          out = ctx.run(f, env);
+        } catch (e) {
+          assert.ok(e instanceof RegAllocError && e.kind === 'TooManyLiveRegs', String(e));
+          assert.throws(() => fresh().run(f, env), RegAllocError);
+          continue;
+        }
+        checkOutput(f, env, out);
+        const want = fresh().run(f, env);
+        assert.deepEqual([...out.allocs], [...want.allocs]);
+        assert.deepEqual([...out.edits], [...want.edits]);
+        assert.equal(out.numSpillslots, want.numSpillslots);
+      }
+    });
+  }
+});

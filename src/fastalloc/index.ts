@@ -119,6 +119,15 @@ class Fastalloc {
   private rangeStart = new Uint32Array(0);
   private rangeEnd = new Uint32Array(0);
   private rangeAlloc = new Int32Array(0);
+  /**
+   * The vregs whose entries above may differ from their initial values: the
+   * next reset restores those only. (Cranelift numbers its vregs from about
+   * 200 and uses a few of them: filling every table up to the vreg count
+   * cost more than the rest of the reset.)
+   */
+  private touched = new Int32Array(16);
+  private numTouched = 0;
+  private touchedMark = new Uint8Array(0);
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
   private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
@@ -227,20 +236,29 @@ class Fastalloc {
     this.instAllocOffsets = offsets;
     this.allocs = resultInt32s(total); // all ALLOC_NONE (0)
     if (this.reusedInputToReuseOp.length < maxOps) this.reusedInputToReuseOp = new Int32Array(maxOps * 2).fill(NO_REUSE);
+    // The last run's vregs back to their initial values (after a run that
+    // threw too: every write to these tables is preceded by `touch`).
+    const touched = this.touched;
+    for (let k = 0; k < this.numTouched; k++) {
+      const idx = touched[k]!;
+      this.vregAllocs[idx] = ALLOC_NONE;
+      this.vregSpillslots[idx] = SLOT_INVALID;
+      this.rangeStart[idx] = PP_INVALID;
+      this.rangeEnd[idx] = PP_INVALID;
+      this.rangeAlloc[idx] = 0;
+      this.touchedMark[idx] = 0;
+    }
+    this.numTouched = 0;
     const nv = f.numVregs();
     if (this.vregAllocs.length < nv) {
       const cap = Math.max(nv, this.vregAllocs.length * 2);
-      this.vregAllocs = new Int32Array(cap);
-      this.vregSpillslots = new Int32Array(cap);
-      this.rangeStart = new Uint32Array(cap);
-      this.rangeEnd = new Uint32Array(cap);
+      this.vregAllocs = new Int32Array(cap); // ALLOC_NONE
+      this.vregSpillslots = new Int32Array(cap).fill(SLOT_INVALID);
+      this.rangeStart = new Uint32Array(cap).fill(PP_INVALID);
+      this.rangeEnd = new Uint32Array(cap).fill(PP_INVALID);
       this.rangeAlloc = new Int32Array(cap);
+      this.touchedMark = new Uint8Array(cap);
     }
-    this.vregAllocs.fill(ALLOC_NONE, 0, nv);
-    this.vregSpillslots.fill(SLOT_INVALID, 0, nv);
-    this.rangeStart.fill(PP_INVALID, 0, nv);
-    this.rangeEnd.fill(PP_INVALID, 0, nv);
-    this.rangeAlloc.fill(0, 0, nv);
     this.liveVregs.reset(nv);
   }
 
@@ -261,8 +279,21 @@ class Fastalloc {
 
   private getSpillslot(v: VReg): number {
     const idx = vregIndex(v);
-    if (this.vregSpillslots[idx] === SLOT_INVALID) this.vregSpillslots[idx] = this.allocStackSlot(vregClass(v));
+    if (this.vregSpillslots[idx] === SLOT_INVALID) {
+      this.touch(idx);
+      this.vregSpillslots[idx] = this.allocStackSlot(vregClass(v));
+    }
     return this.vregSpillslots[idx]!;
+  }
+
+  /** Notes that vreg `idx`'s entries are about to change (see `touched`). */
+  private touch(idx: number): void {
+    if (this.touchedMark[idx] !== 0) return;
+    this.touchedMark[idx] = 1;
+    const n = this.numTouched;
+    this.touched = withRoom(this.touched, n + 1);
+    this.touched[n] = idx;
+    this.numTouched = n + 1;
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
@@ -278,6 +309,7 @@ class Fastalloc {
     const evicted = this.vregInPreg[preg]!;
     const slot = this.getSpillslot(evicted);
     const a = allocStack(slot);
+    this.touch(vregIndex(evicted));
     this.vregAllocs[vregIndex(evicted)] = a;
     this.addMove(inst, a, allocReg(preg), vregClass(evicted), pos);
   }
@@ -521,6 +553,7 @@ class Fastalloc {
       const cur = this.vregAllocs[idx]!;
       const next = this.allocOperand(inst, op, opIdx);
       if (cur === ALLOC_NONE) {
+        this.touch(idx);
         this.liveVregs.insert(v);
         this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? pointAfterInst(inst) : pointAfter(inst);
         this.rangeAlloc[idx] = next;
@@ -572,9 +605,9 @@ class Fastalloc {
         }
         if (definedHere) continue;
         const param = params[k]!;
-        if (this.vregSpillslots[vregIndex(param)] === SLOT_INVALID) this.vregSpillslots[vregIndex(param)] = this.allocStackSlot(vregClass(param));
-        if (this.vregSpillslots[vregIndex(v)] === SLOT_INVALID) this.vregSpillslots[vregIndex(v)] = this.allocStackSlot(vregClass(v));
-        const spill = allocStack(this.vregSpillslots[vregIndex(v)]!);
+        const paramSlot = this.getSpillslot(param);
+        const spill = allocStack(this.getSpillslot(v));
+        this.touch(vregIndex(v));
         const cur = this.vregAllocs[vregIndex(v)]!;
         if (cur === ALLOC_NONE) {
           this.liveVregs.insert(v);
@@ -583,7 +616,7 @@ class Fastalloc {
           this.addMove(inst, spill, cur, vregClass(v), 0);
         }
         this.vregAllocs[vregIndex(v)] = spill;
-        this.par[vregClass(v)]!.add(spill, allocStack(this.vregSpillslots[vregIndex(param)]!), v);
+        this.par[vregClass(v)]!.add(spill, allocStack(paramSlot), v);
       }
     }
     if (this.par[0]!.length + this.par[1]!.length + this.par[2]!.length === 0) return;
@@ -608,6 +641,7 @@ class Fastalloc {
     const f = this.f;
     const v = operandVReg(op);
     const idx = vregIndex(v);
+    this.touch(idx);
     if (operandConstraintKind(op) === ConstraintKind.Reuse) {
       // The def takes the reused input's constraint, early. An `any` input
       // becomes `reg`: a reused input must be in a register (regalloc2 would

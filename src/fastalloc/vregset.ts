@@ -22,15 +22,19 @@ export class VRegSet {
     this.prev[numVregs] = numVregs;
   }
 
-  /** Empties the set for vreg indices below `numVregs`, reusing its arrays when large enough. */
+  /**
+   * Empties the set for vreg indices below `numVregs`, reusing its arrays
+   * when large enough. Only the members left in the set are cleared: every
+   * other entry already says "absent".
+   */
   reset(numVregs: number): void {
+    for (let i = this.next[this.head]!; i !== this.head; i = this.next[i]!) this.vregs[i] = -1;
     if (this.next.length < numVregs + 1) {
       const cap = Math.max(numVregs + 1, this.next.length * 2);
       this.next = new Int32Array(cap);
       this.prev = new Int32Array(cap);
-      this.vregs = new Int32Array(cap);
+      this.vregs = new Int32Array(cap).fill(-1);
     }
-    this.vregs.fill(-1, 0, numVregs + 1);
     this.head = numVregs;
     this.next[numVregs] = numVregs;
     this.prev[numVregs] = numVregs;
