@@ -131,6 +131,10 @@ class Fastalloc {
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
   private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
+  /** The registers given a vreg this run, each once (`pregHeldMark`): the next reset clears only those. */
+  private readonly pregsHeld = new Int32Array(PREG_NUM_INDEX);
+  private numPregsHeld = 0;
+  private readonly pregHeldMark = new Uint8Array(PREG_NUM_INDEX);
   readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
   private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly allocatable = new PRegSet();
@@ -202,6 +206,7 @@ class Fastalloc {
       this.preferredVictim[c] = regs.maxPReg() ?? -1;
       this.dedicatedScratch[c] = env.scratchByClass[c] ?? -1;
       this.lruInit[c]!.reset(regs);
+      this.lrus[c]!.dirty = true; // the start order changed
     }
     this.envFixed = env.fixedStackSlots.slice();
     this.fixedStackSlots.clear();
@@ -216,13 +221,23 @@ class Fastalloc {
     this.multiSlotLast = f.multiSpillslotNamedByLastSlot();
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.slotSize[c] = f.spillslotSize(c as RegClass);
-      this.lrus[c]!.copyFrom(this.lruInit[c]!);
+      // Most functions use one class or two: an LRU no run reordered is
+      // still the start order.
+      if (this.lrus[c]!.dirty) this.lrus[c]!.copyFrom(this.lruInit[c]!);
     }
-    this.scratch.set(this.dedicatedScratch);
-    this.vregInPreg.fill(VREG_INVALID);
+    this.scratch[0] = this.dedicatedScratch[0]!;
+    this.scratch[1] = this.dedicatedScratch[1]!;
+    this.scratch[2] = this.dedicatedScratch[2]!;
+    // Only registers the last run gave a vreg can hold one still.
+    for (let k = 0; k < this.numPregsHeld; k++) {
+      const preg = this.pregsHeld[k]!;
+      this.vregInPreg[preg] = VREG_INVALID;
+      this.pregHeldMark[preg] = 0;
+    }
+    this.numPregsHeld = 0;
     this.editsLen = 0;
     this.numSpillslots = 0;
-    this.numAnyRegOps.fill(0);
+    for (let k = 0; k < 9; k++) this.numAnyRegOps[k] = 0;
     let maxOps = 0;
     let total = 0;
     const ni = f.numInsts();
@@ -558,7 +573,14 @@ class Fastalloc {
         this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? pointAfterInst(inst) : pointAfter(inst);
         this.rangeAlloc[idx] = next;
         this.vregAllocs[idx] = next;
-        if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = v;
+        if (allocIsReg(next)) {
+          const preg = allocPReg(next);
+          if (this.pregHeldMark[preg] === 0) {
+            this.pregHeldMark[preg] = 1;
+            this.pregsHeld[this.numPregsHeld++] = preg;
+          }
+          this.vregInPreg[preg] = v;
+        }
       } else {
         if (operandIsDef(op)) this.addMove(inst, next, cur, operandClass(op), LATE);
         if (allocIsReg(next)) this.vregInPreg[allocPReg(next)] = VREG_INVALID;

@@ -14,6 +14,8 @@ export class Lru {
   readonly prev = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
   readonly next = new Uint8Array(PREG_MAX_HW_ENC + 1).fill(NIL);
   head = NIL;
+  /** Whether the order changed since the last `copyFrom` (a context restores only changed LRUs). */
+  dirty = true;
   readonly cls: RegClass;
 
   /** The registers of `regs` (all of class `cls`), oldest last in ascending order. */
@@ -54,6 +56,7 @@ export class Lru {
     this.prev.set(o.prev);
     this.next.set(o.next);
     this.head = o.head;
+    this.dirty = false;
   }
 
   isEmpty(): boolean {
@@ -65,6 +68,7 @@ export class Lru {
     const hw = pregHwEnc(preg);
     const oldHead = this.head;
     if (hw === oldHead) return;
+    this.dirty = true;
     if (this.prev[oldHead] !== hw) {
       this.remove(hw);
       this.insertBefore(hw, this.head);
