@@ -477,7 +477,8 @@ class Fastalloc {
     this.liveVregs.remove(idx);
   }
 
-  private selectSuitableReg(inst: number, op: Operand): PReg {
+  /** The register for `op` (the least recently used of those it may take), or -1 when none is free. */
+  private selectSuitableReg(op: Operand): PReg {
     const pos = operandPos(op);
     const use = operandIsUse(op);
     const drawFrom = this.tmpSet;
@@ -495,17 +496,20 @@ class Fastalloc {
       draw[word] = avail[word]!;
       draw[word + 1] = avail[word + 1]!;
     }
-    if (draw[word] === 0 && draw[word + 1] === 0) throw tooManyLiveRegs(inst);
-    const preg =
-      operandConstraintKind(op) === ConstraintKind.Limit
-        ? this.lrus[cls].lastBelow(drawFrom, operandLimit(op))
-        : this.lrus[cls].last(drawFrom);
-    if (preg < 0) throw tooManyLiveRegs(inst);
-    return preg;
+    if (draw[word] === 0 && draw[word + 1] === 0) return -1;
+    return operandConstraintKind(op) === ConstraintKind.Limit
+      ? this.lrus[cls].lastBelow(drawFrom, operandLimit(op))
+      : this.lrus[cls].last(drawFrom);
   }
 
+  /**
+   * Gives `op` a register; ALLOC_NONE when none is free. (A return value, not
+   * an exception: an `any` operand then goes to the stack, and on some
+   * functions that happens at many instructions.)
+   */
   private allocRegForOperand(inst: number, op: Operand): Allocation {
-    const preg = this.selectSuitableReg(inst, op);
+    const preg = this.selectSuitableReg(op);
+    if (preg < 0) return ALLOC_NONE;
     if (this.vregInPreg[preg] !== VREG_INVALID) this.evictVregInPreg(inst, preg, LATE);
     this.lrus[operandClass(op)].poke(preg);
     const pos = operandPos(op);
@@ -532,15 +536,19 @@ class Fastalloc {
           try {
             a = this.allocRegForOperand(inst, op);
           } catch (e) {
+            // No scratch register for the eviction's stack-to-stack move
+            // (the chosen register being one of the env's fixed stack slots).
             if (!(e instanceof RegAllocError && e.kind === 'TooManyLiveRegs')) throw e;
-            a = allocStack(this.getSpillslot(v));
+            a = ALLOC_NONE;
           }
+          if (a === ALLOC_NONE) a = allocStack(this.getSpillslot(v));
         }
         break;
       }
       case ConstraintKind.Reg:
       case ConstraintKind.Limit:
         a = this.allocRegForOperand(inst, op);
+        if (a === ALLOC_NONE) throw tooManyLiveRegs(inst);
         this.numAnyRegOps[exclusivePos(op) * 3 + operandClass(op)]!--;
         break;
       case ConstraintKind.FixedReg:
