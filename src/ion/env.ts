@@ -16,11 +16,6 @@ import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
 import { primeWithRoom, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
 
-/** A scratch register, or -1 for none. */
-function scratchOrNone(reg: PReg | null | undefined): number {
-  return reg ?? -1;
-}
-
 /**
  * Calls to make of a function whose rare paths are run ahead of time: enough
  * for V8 to give it a feedback vector (after about 940 bytes of its bytecode
@@ -103,8 +98,8 @@ export class IonEnv {
   /** Per physical register index: its allocated ranges (value: live range, -1 for fixed reservations). */
   readonly pregAllocations: RangeMap[] = [];
   readonly pregIsStack = new Uint8Array(PREG_NUM_INDEX);
-  /** The env's dedicated scratch register of each class, or -1 (copied from `scratchByClass` per run). */
-  scratchByClass = new Int32Array(NUM_REG_CLASSES);
+  /** The env's dedicated scratch register of each class, or -1 (read from `scratchByClass` per run). */
+  readonly scratchByClass = new Int32Array(NUM_REG_CLASSES);
   readonly preferredVictim = new Int32Array(3);
   readonly multiFixedRegFixups: MultiFixedRegFixup[] = [];
   /** Branch args feeding block params: (from vreg, from block, to block, to vreg) records, sorted. */
@@ -182,13 +177,17 @@ export class IonEnv {
     usedPregs.clear();
     this.processScratch.traversal.setEnv(env);
     this.pregIsStack.fill(0);
-    // Copies first: envs' lists come in every kind of array (literal,
-    // mapped, frozen; registers or nulls), and reading a new kind in
-    // optimized code would throw that code away (this whole method, or move
-    // resolution); the builtin copy takes any.
-    const stackSlots = Int32Array.from(env.fixedStackSlots);
-    for (let k = 0; k < stackSlots.length; k++) this.pregIsStack[stackSlots[k]!] = 1;
-    this.scratchByClass = Int32Array.from(env.scratchByClass, scratchOrNone);
+    // Envs' lists come in every kind of array (literal, mapped, frozen;
+    // registers or nulls), and an ordinary read of a kind not met before
+    // throws away the optimized code that makes it (this whole method, or
+    // move resolution, which used to read the scratch list itself).
+    // `Reflect.get` is a generic read that takes any kind; it is also far
+    // cheaper per run than copying with `Int32Array.from`.
+    const stackSlots = env.fixedStackSlots;
+    const numStackSlots = Reflect.get(stackSlots, 'length') as number;
+    for (let k = 0; k < numStackSlots; k++) this.pregIsStack[Reflect.get(stackSlots, k) as PReg] = 1;
+    const scratch = env.scratchByClass;
+    for (let c = 0; c < NUM_REG_CLASSES; c++) this.scratchByClass[c] = (Reflect.get(scratch, c) as PReg | null | undefined) ?? -1;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;
