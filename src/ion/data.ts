@@ -304,7 +304,7 @@ export class RangeMap {
     if (chunk.size === limit) {
       // Split the full chunk in halves; the new entry goes into the one it sorts into.
       const upper = this.spareChunkAt(chunkIndex + 1);
-      const half = limit >>> 1;
+      const half = Math.floor(limit / 2);
       upper.from.set(chunk.from.subarray(half));
       upper.to.set(chunk.to.subarray(half));
       upper.value.set(chunk.value.subarray(half));
