@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IntColumn, resultInt32s, resultUint32s, ScratchTables, UintColumn, withRoom } from '../src/util/int_buffers.js';
+import { IndexList, IntColumn, resultInt32s, resultUint32s, ScratchTables, UintColumn, withRoom } from '../src/util/int_buffers.js';
 
 test('withRoom keeps a buffer that fits and grows one that does not, contents and type kept', () => {
   const a = Int32Array.from([1, -2, 3]);
@@ -122,4 +122,22 @@ test('scratch tables: kept across borrows, grown on demand, and fresh ones for a
   const grown = pool.borrow(100);
   assert.ok(grown[0]!.length >= 100 && grown[1]!.length >= 100);
   pool.giveBack(grown);
+});
+
+test('IndexList lists each index once, in first-added order, and clear empties it for reuse', () => {
+  const list = new IndexList(4);
+  const listed = () => Array.from(list.items.subarray(0, list.length));
+  for (const i of [3, 1, 3, 0, 1]) list.add(i);
+  assert.deepEqual(listed(), [3, 1, 0]);
+  list.reserve(100); // room grows, the list stays
+  list.add(99);
+  list.add(3);
+  assert.deepEqual(listed(), [3, 1, 0, 99]);
+  for (let i = 0; i < 40; i++) list.add(50 + i); // past the items' start capacity
+  assert.equal(list.length, 44);
+  list.clear();
+  assert.deepEqual(listed(), []);
+  list.add(3); // unmarked by clear: listed again
+  list.add(99);
+  assert.deepEqual(listed(), [3, 99]);
 });

@@ -21,7 +21,7 @@ import { ConstraintKind, type Operand } from '../model/operand.js';
 import * as regs from '../model/regs.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
-import { resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
+import { IndexList, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -120,21 +120,18 @@ class Fastalloc {
   private rangeEnd = new Uint32Array(0);
   private rangeAlloc = new Int32Array(0);
   /**
-   * The vregs whose entries above may differ from their initial values: the
+   * The vregs whose entries above may differ from their initial values
+   * (every write to those tables is preceded by adding the vreg here): the
    * next reset restores those only. (Cranelift numbers its vregs from about
    * 200 and uses a few of them: filling every table up to the vreg count
    * cost more than the rest of the reset.)
    */
-  private touched = new Int32Array(16);
-  private numTouched = 0;
-  private touchedMark = new Uint8Array(0);
+  private readonly touched = new IndexList();
   private readonly liveVregs = new VRegSet(0);
   // Per physical register.
   private readonly vregInPreg = new Int32Array(PREG_NUM_INDEX).fill(VREG_INVALID);
-  /** The registers given a vreg this run, each once (`pregHeldMark`): the next reset clears only those. */
-  private readonly pregsHeld = new Int32Array(PREG_NUM_INDEX);
-  private numPregsHeld = 0;
-  private readonly pregHeldMark = new Uint8Array(PREG_NUM_INDEX);
+  /** The registers given a vreg this run: the next reset clears only those. */
+  private readonly pregsHeld = new IndexList(PREG_NUM_INDEX);
   readonly lrus: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
   private readonly lruRegs: [PRegSet, PRegSet, PRegSet] = [new PRegSet(), new PRegSet(), new PRegSet()];
   private readonly allocatable = new PRegSet();
@@ -229,12 +226,9 @@ class Fastalloc {
     this.scratch[1] = this.dedicatedScratch[1]!;
     this.scratch[2] = this.dedicatedScratch[2]!;
     // Only registers the last run gave a vreg can hold one still.
-    for (let k = 0; k < this.numPregsHeld; k++) {
-      const preg = this.pregsHeld[k]!;
-      this.vregInPreg[preg] = VREG_INVALID;
-      this.pregHeldMark[preg] = 0;
-    }
-    this.numPregsHeld = 0;
+    const held = this.pregsHeld.items;
+    for (let k = 0; k < this.pregsHeld.length; k++) this.vregInPreg[held[k]!] = VREG_INVALID;
+    this.pregsHeld.clear();
     this.editsLen = 0;
     this.numSpillslots = 0;
     for (let k = 0; k < 9; k++) this.numAnyRegOps[k] = 0;
@@ -252,18 +246,17 @@ class Fastalloc {
     this.allocs = resultInt32s(total); // all ALLOC_NONE (0)
     if (this.reusedInputToReuseOp.length < maxOps) this.reusedInputToReuseOp = new Int32Array(maxOps * 2).fill(NO_REUSE);
     // The last run's vregs back to their initial values (after a run that
-    // threw too: every write to these tables is preceded by `touch`).
-    const touched = this.touched;
-    for (let k = 0; k < this.numTouched; k++) {
+    // threw too).
+    const touched = this.touched.items;
+    for (let k = 0; k < this.touched.length; k++) {
       const idx = touched[k]!;
       this.vregAllocs[idx] = ALLOC_NONE;
       this.vregSpillslots[idx] = SLOT_INVALID;
       this.rangeStart[idx] = PP_INVALID;
       this.rangeEnd[idx] = PP_INVALID;
       this.rangeAlloc[idx] = 0;
-      this.touchedMark[idx] = 0;
     }
-    this.numTouched = 0;
+    this.touched.clear();
     const nv = f.numVregs();
     if (this.vregAllocs.length < nv) {
       const cap = Math.max(nv, this.vregAllocs.length * 2);
@@ -272,7 +265,7 @@ class Fastalloc {
       this.rangeStart = new Uint32Array(cap).fill(PP_INVALID);
       this.rangeEnd = new Uint32Array(cap).fill(PP_INVALID);
       this.rangeAlloc = new Int32Array(cap);
-      this.touchedMark = new Uint8Array(cap);
+      this.touched.reserve(cap);
     }
     this.liveVregs.reset(nv);
   }
@@ -295,20 +288,10 @@ class Fastalloc {
   private getSpillslot(v: VReg): number {
     const idx = vregIndex(v);
     if (this.vregSpillslots[idx] === SLOT_INVALID) {
-      this.touch(idx);
+      this.touched.add(idx);
       this.vregSpillslots[idx] = this.allocStackSlot(vregClass(v));
     }
     return this.vregSpillslots[idx]!;
-  }
-
-  /** Notes that vreg `idx`'s entries are about to change (see `touched`). */
-  private touch(idx: number): void {
-    if (this.touchedMark[idx] !== 0) return;
-    this.touchedMark[idx] = 1;
-    const n = this.numTouched;
-    this.touched = withRoom(this.touched, n + 1);
-    this.touched[n] = idx;
-    this.numTouched = n + 1;
   }
 
   private pushEdit(inst: number, pos: number, from: Allocation, to: Allocation): void {
@@ -324,7 +307,7 @@ class Fastalloc {
     const evicted = this.vregInPreg[preg]!;
     const slot = this.getSpillslot(evicted);
     const a = allocStack(slot);
-    this.touch(vregIndex(evicted));
+    this.touched.add(vregIndex(evicted));
     this.vregAllocs[vregIndex(evicted)] = a;
     this.addMove(inst, a, allocReg(preg), vregClass(evicted), pos);
   }
@@ -576,17 +559,14 @@ class Fastalloc {
       const cur = this.vregAllocs[idx]!;
       const next = this.allocOperand(inst, op, opIdx);
       if (cur === ALLOC_NONE) {
-        this.touch(idx);
+        this.touched.add(idx);
         this.liveVregs.insert(v);
         this.rangeEnd[idx] = operandIsDef(op) || operandPos(op) === LATE ? pointAfterInst(inst) : pointAfter(inst);
         this.rangeAlloc[idx] = next;
         this.vregAllocs[idx] = next;
         if (allocIsReg(next)) {
           const preg = allocPReg(next);
-          if (this.pregHeldMark[preg] === 0) {
-            this.pregHeldMark[preg] = 1;
-            this.pregsHeld[this.numPregsHeld++] = preg;
-          }
+          this.pregsHeld.add(preg);
           this.vregInPreg[preg] = v;
         }
       } else {
@@ -637,7 +617,7 @@ class Fastalloc {
         const param = params[k]!;
         const paramSlot = this.getSpillslot(param);
         const spill = allocStack(this.getSpillslot(v));
-        this.touch(vregIndex(v));
+        this.touched.add(vregIndex(v));
         const cur = this.vregAllocs[vregIndex(v)]!;
         if (cur === ALLOC_NONE) {
           this.liveVregs.insert(v);
@@ -671,7 +651,7 @@ class Fastalloc {
     const f = this.f;
     const v = operandVReg(op);
     const idx = vregIndex(v);
-    this.touch(idx);
+    this.touched.add(idx);
     if (operandConstraintKind(op) === ConstraintKind.Reuse) {
       // The def takes the reused input's constraint, early. An `any` input
       // becomes `reg`: a reused input must be in a register (regalloc2 would

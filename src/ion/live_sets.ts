@@ -6,7 +6,7 @@
 // dense set per block costs blocks × vregs bits and as much time to clear and
 // union; on a 13,000-block, 100,000-vreg function that dominated the run.
 
-import { withRoom } from '../util/int_buffers.js';
+import { IndexList, withRoom } from '../util/int_buffers.js';
 
 /** A sparse set of vregs: its non-empty words, in ascending word order. */
 export class SparseBitSet {
@@ -133,9 +133,8 @@ export function primeTrackedBitSet(calls: number): void {
  */
 export class TrackedBitSet {
   words = new Int32Array(0);
-  private touchedMark = new Uint8Array(0);
-  private touched = new Int32Array(4);
-  private numTouched = 0;
+  /** The words that may be non-zero. */
+  private readonly touched = new IndexList();
   /** The set in sparse form after `toSparse`: its first `sparseLength` entries. */
   sparseKeys = new Int32Array(4);
   sparseWords = new Int32Array(4);
@@ -146,9 +145,9 @@ export class TrackedBitSet {
     const n = (bits + 31) >>> 5;
     if (this.words.length < n) {
       this.words = new Int32Array(n);
-      this.touchedMark = new Uint8Array(n);
+      this.touched.clear();
+      this.touched.reserve(n);
     } else this.clear();
-    this.numTouched = 0;
   }
 
   get(vreg: number): boolean {
@@ -158,7 +157,7 @@ export class TrackedBitSet {
   add(vreg: number): void {
     const w = vreg >>> 5;
     this.words[w]! |= 1 << (vreg & 31);
-    if (this.touchedMark[w] === 0) this.touch(w);
+    this.touched.add(w);
   }
 
   remove(vreg: number): void {
@@ -170,23 +169,12 @@ export class TrackedBitSet {
     else this.remove(vreg);
   }
 
-  private touch(w: number): void {
-    this.touchedMark[w] = 1;
-    this.touched = withRoom(this.touched, this.numTouched + 1);
-    this.touched[this.numTouched++] = w;
-  }
-
   /** Empties the set. */
   clear(): void {
     const words = this.words;
-    const mark = this.touchedMark;
-    const touched = this.touched;
-    for (let k = 0; k < this.numTouched; k++) {
-      const w = touched[k]!;
-      words[w] = 0;
-      mark[w] = 0;
-    }
-    this.numTouched = 0;
+    const touched = this.touched.items;
+    for (let k = 0; k < this.touched.length; k++) words[touched[k]!] = 0;
+    this.touched.clear();
   }
 
   /** Adds every member of `s`. */
@@ -197,14 +185,14 @@ export class TrackedBitSet {
     for (let k = 0; k < s.length; k++) {
       const w = keys[k]!;
       words[w]! |= sw[k]!;
-      if (this.touchedMark[w] === 0) this.touch(w);
+      this.touched.add(w);
     }
   }
 
   /** Writes the set's non-empty words, ascending, to sparseKeys/sparseWords. */
   toSparse(): void {
-    const count = this.numTouched;
-    const touched = this.touched;
+    const count = this.touched.length;
+    const touched = this.touched.items; // sorted in place: the list's order is free
     if (count > 32) touched.subarray(0, count).sort();
     else {
       // Few words (the common case): an insertion sort, no subarray object.

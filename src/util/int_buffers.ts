@@ -24,6 +24,46 @@ export function primeWithRoom(calls: number): void {
   }
 }
 
+/**
+ * Small non-negative integers, each listed once however often it is added
+ * (a mark per index), in the order first added: what a table that is
+ * emptied by undoing only the entries it changed keeps.
+ */
+export class IndexList {
+  /** The indices: the first `length` entries (a caller may reorder them). */
+  items = new Int32Array(4);
+  length = 0;
+  private marks: Uint8Array;
+
+  /** A list with room for indices below `room`. */
+  constructor(room = 0) {
+    this.marks = new Uint8Array(room);
+  }
+
+  /** Makes room for indices below `n`, keeping the list. */
+  reserve(n: number): void {
+    this.marks = withRoom(this.marks, n);
+  }
+
+  /** Lists `i` unless it is listed already (`i` below the reserved room). */
+  add(i: number): void {
+    if (this.marks[i] !== 0) return;
+    this.marks[i] = 1;
+    const n = this.length;
+    this.items = withRoom(this.items, n + 1);
+    this.items[n] = i;
+    this.length = n + 1;
+  }
+
+  /** Empties the list (its cost is the length, not the room). */
+  clear(): void {
+    const items = this.items;
+    const marks = this.marks;
+    for (let k = 0; k < this.length; k++) marks[items[k]!] = 0;
+    this.length = 0;
+  }
+}
+
 /** A growable column of 32-bit integers (signed or unsigned by `A`). */
 class Column<A extends Int32Array | Uint32Array> {
   length = 0;
