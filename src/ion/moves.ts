@@ -709,7 +709,8 @@ export function resolveInsertedMoves(ion: IonEnv, inserted: InsertedMoves, moveC
       }
       if (!any) continue;
       const needs = par.resolve(seq);
-      hooks.dedicated = scratchRegs[cls]! >= 0 ? scratchRegs[cls]! : null;
+      const dedicated = scratchRegs[cls]!;
+      hooks.dedicated = dedicated >= 0 ? dedicated : null;
       hooks.probeLen = regTraversal(ion.env, cls, PREG_INVALID, PREG_INVALID, 0, -1, hooks.probe);
       hooks.probeIdx = 0;
       hooks.stackslotIdx = 0;

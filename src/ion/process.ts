@@ -92,10 +92,9 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
   let seek = true;
   let seekPoint = rangeFrom[bundleRanges[0]!]!;
   let chunkIndex = 0;
-  let chunk = chunks[0]!;
-  let chunkFrom = chunk.from;
-  let chunkTo = chunk.to;
-  let chunkValue = chunk.value;
+  let chunkFrom = chunks[0]!.from;
+  let chunkTo = chunks[0]!.to;
+  let chunkValue = chunks[0]!.value;
   let chunkSize = 0;
   let index = 0;
   /** The end of the last entry looked at: where the next chunk's entries begin to end. */
@@ -110,7 +109,7 @@ export function tryToAllocateBundleToReg(ion: IonEnv, bundle: BundleId, preg: PR
         seek = false;
         steps = 0;
         chunkIndex = map.chunkAfter(seekPoint);
-        chunk = chunks[chunkIndex]!;
+        const chunk = chunks[chunkIndex]!;
         chunkFrom = chunk.from;
         chunkTo = chunk.to;
         chunkValue = chunk.value;
@@ -631,7 +630,7 @@ export function processBundle(ion: IonEnv, bundle: BundleId, hintIn: PReg, scrat
  * moves back to the first loop header on the way, so that the move the split
  * needs runs once on loop entry, not on every iteration.
  */
-export function splitOutsideLoops(depth: Uint32Array, blockEntry: Uint32Array, startBlock: number, splitBlock: number, splitAt: number): number {
+function splitOutsideLoops(depth: Uint32Array, blockEntry: Uint32Array, startBlock: number, splitBlock: number, splitAt: number): number {
   const startDepth = depth[startBlock]!;
   if (depth[splitBlock]! > startDepth) {
     for (let b = startBlock + 1; b <= splitBlock; b++) {
