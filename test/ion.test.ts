@@ -9,13 +9,14 @@ import { readCorpusFile } from '../src/io/corpus.js';
 import { RangeCursor, RangeMap } from '../src/ion/data.js';
 import { IonEnv } from '../src/ion/env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from '../src/ion/liveness.js';
-import { mergeVregBundles } from '../src/ion/merge.js';
+import { mergeBundles, mergeVregBundles } from '../src/ion/merge.js';
 import { runIon } from '../src/ion/index.js';
 import { MAX_PROBES, regTraversal, RegTraversal } from '../src/ion/reg_traversal.js';
 import { fuzzMachineEnv } from '../src/fuzz/func_gen.js';
 import { Rng } from '../src/fuzz/rng.js';
 import { allocIsStack, instAllocs } from '../src/model/index.js';
 import { RegAllocError } from '../src/model/errors.js';
+import type { ProgPoint } from '../src/model/allocation.js';
 import type { MachineEnv } from '../src/model/function.js';
 import { Operand } from '../src/model/operand.js';
 import { preg, PREG_INVALID, PREG_MAX_HW_ENC, PRegSet, RegClass } from '../src/model/regs.js';
@@ -85,6 +86,74 @@ describe('Ion stages', () => {
     assert.equal(bundleOf(c), bundleOf(d));
     const out = ion(f, smallEnv(4));
     assert.equal(out.edits.length, 0, 'merged bundles need no moves');
+  });
+
+  it('merging two bundles: the same verdict as the plain overlap sweep, 200-step limit included', () => {
+    // regalloc2's sweep, one range a step, giving up after 200 steps; the
+    // allocator takes runs of steps as one search and must agree exactly.
+    const sweep = (a: [number, number][], b: [number, number][]): boolean => {
+      let i = 0;
+      let j = 0;
+      let count = 0;
+      while (i < a.length && j < b.length) {
+        if (++count > 200) return false;
+        if (a[i]![0] >= b[j]![1]) j++;
+        else if (b[j]![0] >= a[i]![1]) i++;
+        else return false;
+      }
+      return true;
+    };
+    // Disjoint sorted ranges with gaps, on even points (no fixed defs here).
+    const rng = new Rng(7);
+    const below = (n: number) => rng.int(0, n - 1);
+    const list = (n: number, gap: number): [number, number][] => {
+      const out: [number, number][] = [];
+      let at = 2 * below(gap + 1);
+      for (let k = 0; k < n; k++) {
+        const len = 2 + 2 * below(3);
+        out.push([at, at + len]);
+        at += len + 2 * below(gap + 1);
+      }
+      return out;
+    };
+    const f = loop().f;
+    const e = new IonEnv();
+    let merged = 0;
+    let refused = 0;
+    // One range in the gap after the k-th of 260: k + 1 steps, either way round.
+    const spaced: [number, number][] = Array.from({ length: 260 }, (_, m) => [4 * m, 4 * m + 2]);
+    const edges: [[number, number][], [number, number][]][] = [];
+    for (let k = 195; k <= 205; k++) edges.push([[[4 * k - 2, 4 * k]], spaced], [spaced, [[4 * k - 2, 4 * k]]]);
+    for (let round = 0; round < 600 + edges.length; round++) {
+      e.reset(f, smallEnv(4), CFGInfo.compute(f));
+      const sizes = [0, 1, 2, 5, 40, 150, 199, 200, 201, 260];
+      const [a, b] = round >= 600 ? edges[round - 600]! : [list(sizes[below(sizes.length)]!, 1 + below(60)), list(sizes[below(sizes.length)]!, 1 + below(60))];
+      const bundleOf = (rs: [number, number][]) => {
+        const bundle = e.bundles.add();
+        e.bundles.spillset.data[bundle] = e.spillsets.add(I, 0 as ProgPoint, 1 as ProgPoint, PREG_INVALID);
+        for (const [from, to] of rs) {
+          const lr = e.ranges.add(from as ProgPoint, to as ProgPoint);
+          e.ranges.bundle.data[lr] = bundle;
+          e.bundles.ranges[bundle]!.push(lr);
+        }
+        return bundle;
+      };
+      const from = bundleOf(a);
+      const to = bundleOf(b);
+      const expected = sweep(a, b);
+      assert.equal(mergeBundles(e, from, to), expected, `round ${round}: ${a.length} against ${b.length} ranges`);
+      if (!expected) {
+        refused++;
+        continue;
+      }
+      merged++;
+      // Merged: one list, sorted by start, every range now in the target bundle.
+      const all = e.bundles.ranges[to]!;
+      assert.equal(all.length, a.length + b.length);
+      for (let k = 1; k < all.length; k++) assert.ok(e.ranges.from.data[all[k - 1]!]! <= e.ranges.from.data[all[k]!]!);
+      for (const lr of all) assert.equal(e.ranges.bundle.data[lr], to);
+    }
+    assert.ok(merged > 50 && refused > 50, `both verdicts met (${merged} merged, ${refused} refused)`);
   });
 
   it('a forced split: one value wanted on the stack and in a register', () => {

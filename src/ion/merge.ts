@@ -30,6 +30,31 @@ function mergeBundleProperties(ion: IonEnv, from: BundleId, to: BundleId): void 
   }
 }
 
+/** regalloc2 gives up a merge after this many steps of its overlap sweep, to bound the cost. */
+const MERGE_STEP_LIMIT = 200;
+
+/**
+ * The first index in `[lo, hi)` of `list` whose range ends after `point`, or
+ * `hi`. A bundle's ranges are disjoint and sorted, so their ends rise: a
+ * galloping search from `lo`, since the answer is usually near.
+ */
+function firstEndingAfter(list: readonly number[], ends: Int32Array, lo: number, hi: number, point: number): number {
+  let bound = lo;
+  let step = 1;
+  while (bound < hi && ends[list[bound]!]! <= point) {
+    lo = bound + 1;
+    bound += step;
+    step *= 2;
+  }
+  let top = Math.min(bound, hi);
+  while (lo < top) {
+    const mid = (lo + top) >>> 1;
+    if (ends[list[mid]!]! <= point) lo = mid + 1;
+    else top = mid;
+  }
+  return lo;
+}
+
 /** Moves `from`'s bundleRanges into `to` if they can share an allocation; returns whether merged. */
 export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean {
   if (from === to) return true;
@@ -47,31 +72,45 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
   // meet this way) — regalloc2's rule.
   const fromFixedDef = bundles.fixedDef(from);
   const toFixedDef = bundles.fixedDef(to);
-  // A sweep over both lists in start order; each step moves past one range,
-  // so only that side's bounds are read again.
+  // A sweep over both lists in start order. regalloc2 moves past one range a
+  // step and gives up after 200 steps; a run of steps on one side is taken
+  // here as one search (the ends in each list rise), counted as the steps it
+  // stands for, so the answer is the same with far fewer range reads when a
+  // small bundle meets a long one.
   const starts = ranges.from.data;
   const ends = ranges.to.data;
   const numFrom = fromRanges.length;
   const numTo = toRanges.length;
-  let i = 0;
-  let j = 0;
-  let count = 0;
   if (numFrom !== 0 && numTo !== 0) {
+    let i = 0;
+    let j = 0;
+    let count = 0;
     let fromStart = starts[fromRanges[0]!]!;
     let fromEnd = ends[fromRanges[0]!]!;
     let toStart = starts[toRanges[0]!]!;
     let toEnd = ends[toRanges[0]!]!;
     for (;;) {
-      if (++count > 200) return false; // regalloc2 bounds the merge's cost
-      if ((fromFixedDef ? pointInstStart(fromStart) : fromStart) >= toEnd) {
-        if (++j === numTo) break;
+      const fromAt = fromFixedDef ? pointInstStart(fromStart) : fromStart;
+      if (fromAt >= toEnd) {
+        const next = firstEndingAfter(toRanges, ends, j + 1, Math.min(numTo, j + MERGE_STEP_LIMIT + 1 - count), fromAt);
+        count += next - j;
+        if (count > MERGE_STEP_LIMIT) return false;
+        if ((j = next) === numTo) break;
         toStart = starts[toRanges[j]!]!;
         toEnd = ends[toRanges[j]!]!;
-      } else if ((toFixedDef ? pointInstStart(toStart) : toStart) >= fromEnd) {
-        if (++i === numFrom) break;
+        continue;
+      }
+      const toAt = toFixedDef ? pointInstStart(toStart) : toStart;
+      if (toAt >= fromEnd) {
+        const next = firstEndingAfter(fromRanges, ends, i + 1, Math.min(numFrom, i + MERGE_STEP_LIMIT + 1 - count), toAt);
+        count += next - i;
+        if (count > MERGE_STEP_LIMIT) return false;
+        if ((i = next) === numFrom) break;
         fromStart = starts[fromRanges[i]!]!;
         fromEnd = ends[fromRanges[i]!]!;
-      } else return false;
+        continue;
+      }
+      return false; // the two overlap
     }
   }
   // Only constrained bundles can disagree on where they must live.
