@@ -152,6 +152,7 @@ describe('Ion stages', () => {
       assert.equal(all.length, a.length + b.length);
       for (let k = 1; k < all.length; k++) assert.ok(e.ranges.from.data[all[k - 1]!]! <= e.ranges.from.data[all[k]!]!);
       for (const lr of all) assert.equal(e.ranges.bundle.data[lr], to);
+      assert.equal(e.bundles.ranges[from]!.length, 0, 'the source bundle is left empty');
     }
     assert.ok(merged > 50 && refused > 50, `both verdicts met (${merged} merged, ${refused} refused)`);
   });

@@ -143,18 +143,32 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
       else hi = mid;
     }
     toRanges.splice(lo, 0, lr);
+    clearArray(fromRanges);
   } else {
-    // Both lists are sorted by start: merge from the back, in place.
-    let a = toRanges.length - 1;
-    let b = fromRanges.length - 1;
-    let w = toRanges.length + fromRanges.length - 1;
-    for (let k = 0; k < fromRanges.length; k++) toRanges.push(fromRanges[0]!); // grow, staying a packed array
-    while (b >= 0) {
-      if (a >= 0 && ranges.from.data[toRanges[a]!]! > ranges.from.data[fromRanges[b]!]!) toRanges[w--] = toRanges[a--]!;
-      else toRanges[w--] = fromRanges[b--]!;
+    // Both lists are sorted by start: merge from the back, in place, into the
+    // longer one's array. A long list absorbing short ones then grows with
+    // spare room kept; copying it into the short one's array, merge after
+    // merge, made most of a large function's garbage.
+    let into = toRanges;
+    let other = fromRanges;
+    if (fromRanges.length > toRanges.length) {
+      into = fromRanges;
+      other = toRanges;
+      bundles.ranges[to] = fromRanges;
+      bundles.ranges[from] = toRanges;
     }
+    let a = into.length - 1;
+    let b = other.length - 1;
+    let w = into.length + other.length - 1;
+    // Equal starts (never met in practice: the ranges are disjoint) keep `to`'s first either way.
+    const tieGoesLater = into === fromRanges ? 1 : 0;
+    for (let k = 0; k < other.length; k++) into.push(other[0]!); // grow, staying a packed array
+    while (b >= 0) {
+      if (a >= 0 && ranges.from.data[into[a]!]! + tieGoesLater > ranges.from.data[other[b]!]!) into[w--] = into[a--]!;
+      else into[w--] = other[b--]!;
+    }
+    clearArray(other);
   }
-  clearArray(fromRanges);
   const fromSpillset = bundles.spillset.data[from]!;
   const toSpillset = bundles.spillset.data[to]!;
   if (fromSpillset !== toSpillset) {
