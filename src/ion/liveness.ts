@@ -130,7 +130,6 @@ export function computeLiveness(ion: IonEnv): void {
 export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPoint, to: ProgPoint): RangeId {
   const list = ion.vregRanges[vregIdx]!;
   const ranges = ion.ranges;
-  if (list.length === 0) ion.vregsWithRanges.push(vregIdx);
   if (list.length > 0) {
     const lastRange = list[list.length - 1]!;
     const lastFrom = ranges.from.data[lastRange]!;
@@ -152,7 +151,10 @@ export function addLiverangeToVreg(ion: IonEnv, vregIdx: VRegIndex, from: ProgPo
   }
   const range = ranges.add(from, to);
   ranges.vregIndex.data[range] = vregIdx;
-  list.push(range);
+  ion.vregsWithRanges.push(vregIdx);
+  // Most vregs have one range: a list made for one (pushing onto an empty
+  // array reserves seventeen slots, most of a large function's garbage).
+  ion.vregRanges[vregIdx] = [range];
   return range;
 }
 

@@ -218,8 +218,11 @@ function getOrCreateSpillBundle(ion: IonEnv, bundle: BundleId, create: boolean):
 function pushVregRange(ion: IonEnv, vregIdx: VRegIndex, lr: RangeId): void {
   if (vregIdx === NO_ID) return;
   const list = ion.vregRanges[vregIdx]!;
-  if (list.length === 0) ion.vregsWithRanges.push(vregIdx);
-  list.push(lr);
+  if (list.length !== 0) list.push(lr);
+  else {
+    ion.vregsWithRanges.push(vregIdx);
+    ion.vregRanges[vregIdx] = [lr]; // sized for one, as in addLiverangeToVreg
+  }
 }
 
 /**
