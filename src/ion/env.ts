@@ -84,6 +84,12 @@ export class IonEnv {
   readonly vregsWithRanges = new IntColumn();
   readonly pregsWithRanges = new IntColumn();
   /**
+   * While live ranges are built (backwards): each register reservation as
+   * (preg, from, to), added to the register maps afterwards in program order,
+   * where each lands at its map's end instead of shifting the map's first chunk.
+   */
+  readonly pregReservations = new IntColumn();
+  /**
    * Once liveness is built, the first `numVregsWithRanges` entries of
    * `vregsWithRanges` are those vregs in ascending order: the stages that
    * walk every vreg in order (as regalloc2 does) walk these instead, since

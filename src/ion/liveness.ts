@@ -28,7 +28,7 @@ import { type PReg, type RegClass, type VReg, pregHwEnc, vreg, vregClass, vregIn
 import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
 import type { RangeId, VRegIndex } from './ids.js';
-import { withRoom } from '../util/int_buffers.js';
+import { type IntColumn, withRoom } from '../util/int_buffers.js';
 import { unionInto } from './live_sets.js';
 import { clearArray } from '../util/arrays.js';
 
@@ -180,6 +180,13 @@ function addLiverangeToPreg(ion: IonEnv, from: ProgPoint, to: ProgPoint, preg: P
   map.insert(from, to, INVALID);
 }
 
+/** Records a reservation of `preg` over [from, to) for `buildLiveranges` to add at its end. */
+function reservePreg(reservations: IntColumn, preg: PReg, from: ProgPoint, to: ProgPoint): void {
+  reservations.push(preg);
+  reservations.push(from);
+  reservations.push(to);
+}
+
 /**
  * Builds each vreg's live ranges and uses, one backward pass per block
  * (liveness is already known, so each block is local work); reserves
@@ -198,6 +205,8 @@ export function buildLiveranges(ion: IonEnv): void {
   const rewritten: number[] = [];
   const lateDefFixed: PReg[] = [];
   const live = ion.live;
+  const reservations = ion.pregReservations;
+  reservations.clear();
   for (let block: Block = func.numBlocks() - 1; block >= 0; block--) {
     const { first, end } = func.blockInsns(block);
     const last: Inst = end - 1;
@@ -250,7 +259,7 @@ export function buildLiveranges(ion: IonEnv): void {
       const clobbers = func.instClobbers(inst);
       const clobberFrom = pointAfter(inst);
       const clobberTo = pointNextInstStart(clobberFrom);
-      for (let preg = clobbers.nextFrom(0); preg >= 0; preg = clobbers.nextFrom(preg + 1)) addLiverangeToPreg(ion, clobberFrom, clobberTo, preg as PReg);
+      for (let preg = clobbers.nextFrom(0); preg >= 0; preg = clobbers.nextFrom(preg + 1)) reservePreg(reservations, preg as PReg, clobberFrom, clobberTo);
       const ops = func.instOperands(inst);
       // The vreg (not the operand index) a reuse-constrained def reuses, if any.
       let reusedInput = -1;
@@ -284,7 +293,7 @@ export function buildLiveranges(ion: IonEnv): void {
           const pos = pointBefore(inst);
           const slot = operandSlot(k, inst);
           ion.multiFixedRegFixups.push({ pos, fromSlot: slot, toSlot: slot, toPreg: preg, vregIndex: operandVRegIndex(op) as VRegIndex, level: 0 });
-          addLiverangeToPreg(ion, pos, pointAfter(inst), preg);
+          reservePreg(reservations, preg, pos, pointAfter(inst));
           rewrites[k] = makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0);
           rewritten.push(k);
         }
@@ -350,6 +359,11 @@ export function buildLiveranges(ion: IonEnv): void {
       }
     }
   }
+  // The reservations in program order. Those of one register never partly
+  // overlap (each covers one instruction's Before or After half), so the
+  // maps hold what inserting them during the backward walk gave.
+  const reserved = reservations.data;
+  for (let k = reservations.length - 3; k >= 0; k -= 3) addLiverangeToPreg(ion, reserved[k + 1]! as ProgPoint, reserved[k + 2]! as ProgPoint, reserved[k]! as PReg);
   // Ranges and uses were built backwards.
   // Most lists hold one range: a builtin reverse() call per vreg cost more than the swaps.
   const vregRanges = ion.vregRanges;
