@@ -11,6 +11,7 @@ import { compareOutputs } from '../src/io/compare.js';
 import { readCorpusFile } from '../src/io/corpus.js';
 import { allocIsReg, allocIsStack, allocReg, instAllocs } from '../src/model/index.js';
 import { RegAllocError } from '../src/model/errors.js';
+import type { Function } from '../src/model/function.js';
 import { Operand } from '../src/model/operand.js';
 import { PRegSet, preg, RegClass, vreg } from '../src/model/regs.js';
 import { corpusFiles } from './support/corpus.js';
@@ -249,6 +250,46 @@ describe('Fastalloc on the corpus', () => {
       assert.equal(identical, comparable);
     });
   }
+
+  it('a caller’s own Function allocates as the InMemoryFunction it mirrors', () => {
+    // Plain arrays of operands instead of typed views, closures instead of a
+    // class: what a compiler's own implementation looks like. One context
+    // alternates the two, so state left by one kind cannot leak into the other.
+    const mirror = (f: Function): Function => ({
+      numInsts: () => f.numInsts(),
+      numBlocks: () => f.numBlocks(),
+      entryBlock: () => f.entryBlock(),
+      blockInsns: (b) => f.blockInsns(b),
+      blockSuccs: (b) => f.blockSuccs(b),
+      blockPreds: (b) => f.blockPreds(b),
+      blockParams: (b) => f.blockParams(b),
+      isRet: (i) => f.isRet(i),
+      isBranch: (i) => f.isBranch(i),
+      branchBlockparams: (b, i, s) => f.branchBlockparams(b, i, s),
+      instOperands: (i) => Array.from(f.instOperands(i)),
+      instClobbers: (i) => f.instClobbers(i),
+      numVregs: () => f.numVregs(),
+      debugValueLabels: () => f.debugValueLabels(),
+      spillslotSize: (c) => f.spillslotSize(c),
+      multiSpillslotNamedByLastSlot: () => f.multiSpillslotNamedByLastSlot(),
+      allowMultipleVregDefs: () => f.allowMultipleVregDefs(),
+    });
+    const ctx = new FastallocContext();
+    let compared = 0;
+    for (const folder of ['cranelift', 'fuzz']) {
+      for (const path of corpusFiles(folder).slice(0, 60)) {
+        const c = readCorpusFile(path);
+        if (!c.reference.fastalloc?.ok) continue;
+        const direct = ctx.run(c.func, c.env);
+        const viaMirror = ctx.run(mirror(c.func), c.env);
+        checkOutput(c.func, c.env, viaMirror);
+        const cmp = compareOutputs(viaMirror, direct, true);
+        assert.ok(cmp.identical, `${c.name}: ${cmp.detail}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 100, `${compared} functions compared`);
+  });
 
   it('invalid/: every file gets a typed error, never a crash', () => {
     for (const path of corpusFiles('invalid')) {
