@@ -4,7 +4,7 @@ import { allocate } from '../src/allocate.js';
 import { checkOutput } from '../src/checker/index.js';
 import { Lru } from '../src/fastalloc/lru.js';
 import { VRegSet } from '../src/fastalloc/vregset.js';
-import { FastallocContext, runFastalloc } from '../src/fastalloc/index.js';
+import { FastallocContext, primeInput, runFastalloc } from '../src/fastalloc/index.js';
 import { IonContext } from '../src/ion/index.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { compareOutputs } from '../src/io/compare.js';
@@ -211,6 +211,14 @@ describe('Fastalloc constraints (each output proven by the checker)', () => {
       () => runFastalloc(b.build(), env),
       (e) => e instanceof RegAllocError && e.kind === 'EntryLivein' && e.vreg === vreg(0, I) && e.place.vreg === 'v0i',
     );
+  });
+
+  it('the function that primes V8’s feedback (once per process) allocates correctly', () => {
+    const { func, env } = primeInput();
+    const out = new FastallocContext().run(func, env);
+    checkOutput(func, env, out);
+    assert.ok(allocIsStack(instAllocs(out, 3)[0]!), 'the unread any def goes to a stack slot');
+    assert.equal(func.instOperands(4).length, 17, 'an instruction with more operands than the reuse table first holds');
   });
 
   it('never changes the caller’s function', () => {

@@ -10,6 +10,7 @@
 // stale copy; a value live into the entry block is an error.
 
 import { CFGInfo } from '../analysis/cfg.js';
+import { FunctionBuilder } from '../func/builder.js';
 import { validateSsa } from '../analysis/ssa.js';
 import * as allocation from '../model/allocation.js';
 import type { Allocation, InstPosition } from '../model/allocation.js';
@@ -35,6 +36,7 @@ import { VRegSet } from './vregset.js';
 const { ALLOC_NONE, allocIsReg, allocIsStack, allocReg, allocStack, pointAfter, pointBefore, pointInst, progPoint } = allocation;
 const { allocPReg, pointAfterInst, pregBelowLimit } = location;
 const {
+  CONSTRAINT_ANY,
   CONSTRAINT_REG,
   CONSTRAINT_STACK,
   constraintFixed,
@@ -158,24 +160,30 @@ class Fastalloc {
 
   /** The env's contents when the tables below were computed. */
   private readonly envKey = new Int32Array(ENV_KEY_SCRATCH + NUM_REG_CLASSES);
-  private envFixed: number[] = [];
+  private envFixed = new Int32Array(0);
   private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
 
   /** True when `env` has the contents the tables were last computed for. */
   private sameEnv(env: MachineEnv): boolean {
     const key = this.envKey;
+    // The env's lists come in every kind of array (small integers, or with
+    // nulls; literal, frozen): read with `Reflect.get`, which takes any kind,
+    // as Ion's reset does. An ordinary read of a kind not met before threw
+    // away this method's optimized code in a stream's first pass.
+    const scratch = env.scratchByClass;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const a = env.preferredRegsByClass[c]!.bits;
       const b = env.nonPreferredRegsByClass[c]!.bits;
       for (let w = 0; w < 8; w++) {
         if (key[ENV_KEY_CLASS * c + w] !== (a[w]! | 0) || key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] !== (b[w]! | 0)) return false;
       }
-      if (key[ENV_KEY_SCRATCH + c] !== (env.scratchByClass[c] ?? -1)) return false;
+      if (key[ENV_KEY_SCRATCH + c] !== ((Reflect.get(scratch, c) as PReg | null | undefined) ?? -1)) return false;
     }
     const fixed = env.fixedStackSlots;
     const known = this.envFixed;
-    if (fixed.length !== known.length) return false;
-    for (let i = 0; i < fixed.length; i++) if (fixed[i] !== known[i]) return false;
+    const n = Reflect.get(fixed, 'length') as number;
+    if (n !== known.length) return false;
+    for (let i = 0; i < n; i++) if (Reflect.get(fixed, i) !== known[i]) return false;
     return true;
   }
 
@@ -189,25 +197,32 @@ class Fastalloc {
     this.env = env;
     this.allocatable.clear();
     const key = this.envKey;
+    const scratch = env.scratchByClass;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
+      const dedicated = (Reflect.get(scratch, c) as PReg | null | undefined) ?? -1; // (any kind of array: see sameEnv)
       const pref = env.preferredRegsByClass[c]!;
       const nonPref = env.nonPreferredRegsByClass[c]!;
       for (let w = 0; w < 8; w++) {
         key[ENV_KEY_CLASS * c + w] = pref.bits[w]!;
         key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] = nonPref.bits[w]!;
       }
-      key[ENV_KEY_SCRATCH + c] = env.scratchByClass[c] ?? -1;
+      key[ENV_KEY_SCRATCH + c] = dedicated;
       const regs = this.lruRegs[c]!.copyFrom(pref).unionFrom(nonPref);
       this.allocatable.unionFrom(regs);
       this.initNumAvailable[c] = regs.size;
       this.preferredVictim[c] = regs.maxPReg() ?? -1;
-      this.dedicatedScratch[c] = env.scratchByClass[c] ?? -1;
+      this.dedicatedScratch[c] = dedicated;
       this.lruInit[c]!.reset(regs);
       this.lrus[c]!.dirty = true; // the start order changed
     }
-    this.envFixed = env.fixedStackSlots.slice();
+    const fixed = env.fixedStackSlots;
+    this.envFixed = new Int32Array(Reflect.get(fixed, 'length') as number);
     this.fixedStackSlots.clear();
-    for (const p of env.fixedStackSlots) this.fixedStackSlots.add(p);
+    for (let i = 0; i < this.envFixed.length; i++) {
+      const p = Reflect.get(fixed, i) as PReg;
+      this.envFixed[i] = p;
+      this.fixedStackSlots.add(p);
+    }
     this.initAvailable.copyFrom(this.allocatable).unionFrom(this.fixedStackSlots);
   }
 
@@ -513,19 +528,20 @@ class Fastalloc {
         const ex = exclusivePos(op) * 3 + operandClass(op);
         const def = operandIsDef(op);
         const unallocated = this.vregAllocs[vregIndex(v)] === ALLOC_NONE;
-        if ((def && unallocated) || this.numAnyRegOps[ex]! >= this.numAvailable[ex]!) {
-          a = allocStack(this.getSpillslot(v));
-        } else {
+        a = ALLOC_NONE;
+        if (!(def && unallocated) && this.numAnyRegOps[ex]! < this.numAvailable[ex]!) {
           try {
             a = this.allocRegForOperand(inst, op);
           } catch (e) {
             // No scratch register for the eviction's stack-to-stack move
             // (the chosen register being one of the env's fixed stack slots).
             if (!(e instanceof RegAllocError && e.kind === 'TooManyLiveRegs')) throw e;
-            a = ALLOC_NONE;
           }
-          if (a === ALLOC_NONE) a = allocStack(this.getSpillslot(v));
         }
+        // One place for both ways to the stack, so that the one a stream
+        // meets first gives V8 the feedback for the other (see
+        // primeFastallocFeedback).
+        if (a === ALLOC_NONE) a = allocStack(this.getSpillslot(v));
         break;
       }
       case ConstraintKind.Reg:
@@ -1025,6 +1041,59 @@ class BranchScratchHooks implements ScratchHooks {
   }
 }
 
+/** Fastalloc runs in this process so far, counted up to the one that primes. */
+let processRuns = 0;
+/**
+ * The run that primes, and how often it runs the throwaway function: V8
+ * keeps feedback for a function only once it has run for a while, so the
+ * prime comes after a few runs of the caller's and repeats itself.
+ */
+const PRIME_AT = 8;
+const PRIME_RUNS = 8;
+
+/**
+ * Allocates a throwaway four-instruction function whose operands take paths
+ * that a stream of small functions may first meet after V8 has optimized
+ * the allocator: an `any` def nothing reads (it goes to a stack slot), and
+ * one vreg as two late `any` uses and two late `reg` uses of an instruction
+ * (the second of each finds its register taken and asks whether the
+ * instruction clobbers it). Met first in mid-stream, each threw away
+ * optimized code that had never seen them (cranelift's first pass; DESIGN.md
+ * section 3). Done once per process, at the second run: the first is the
+ * caller's alone, and importing the package computes nothing.
+ */
+function primeFastallocFeedback(): void {
+  const { func, env } = primeInput();
+  const fa = new Fastalloc();
+  for (let k = 0; k < PRIME_RUNS; k++) {
+    fa.reset(func, env);
+    fa.run();
+  }
+}
+
+/** The throwaway function `primeFastallocFeedback` allocates, and its env (exported for a test). */
+export function primeInput(): { func: Function; env: MachineEnv } {
+  const b = new FunctionBuilder();
+  const block = b.block();
+  const v = b.vreg(regs.RegClass.Int);
+  const unread = b.vreg(regs.RegClass.Int);
+  const lateAnyUse = makeOperand(v, CONSTRAINT_ANY, OperandKind.Use, LATE);
+  const lateRegUse = makeOperand(v, CONSTRAINT_REG, OperandKind.Use, LATE);
+  b.inst(block, [operand.Operand.regDef(v)]);
+  b.inst(block, [lateRegUse, lateRegUse]);
+  b.inst(block, [lateAnyUse, lateAnyUse]);
+  b.inst(block, [makeOperand(unread, CONSTRAINT_ANY, OperandKind.Def, LATE)]);
+  // More operands than the reuse table's first size: it grows.
+  b.inst(block, Array.from({ length: 17 }, () => operand.Operand.anyUse(v)));
+  b.ret(block);
+  const none = new PRegSet();
+  const int = PRegSet.of([regs.preg(0, regs.RegClass.Int), regs.preg(1, regs.RegClass.Int)]);
+  return {
+    func: b.build(),
+    env: { preferredRegsByClass: [int, none, none], nonPreferredRegsByClass: [none, none, none], scratchByClass: [null, null, null], fixedStackSlots: [] },
+  };
+}
+
 /**
  * Reusable Fastalloc state: allocating many functions through one context
  * reuses its buffers instead of allocating new ones for each function.
@@ -1034,6 +1103,7 @@ export class FastallocContext {
 
   /** Allocates `func` with Fastalloc, reusing this context's buffers. */
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
+    if (processRuns < PRIME_AT && ++processRuns === PRIME_AT) primeFastallocFeedback();
     if (options.validateSsa) validateSsa(func, CFGInfo.compute(func));
     this.state.reset(func, env);
     return this.state.run();
