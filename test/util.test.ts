@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IndexList, IntColumn, resultInt32s, resultUint32s, ScratchTables, UintColumn, withRoom } from '../src/util/int_buffers.js';
+import { growableFields, IndexList, IntColumn, resultInt32s, resultUint32s, ScratchTables, UintColumn, withRoom } from '../src/util/int_buffers.js';
 
 test('withRoom keeps a buffer that fits and grows one that does not, contents and type kept', () => {
   const a = Int32Array.from([1, -2, 3]);
@@ -140,4 +140,18 @@ test('IndexList lists each index once, in first-added order, and clear empties i
   list.add(3); // unmarked by clear: listed again
   list.add(99);
   assert.deepEqual(listed(), [3, 99]);
+});
+
+test('growableFields: writes each named field and leaves it as it was; a name without a field throws', () => {
+  class Holder {
+    keys = new Int32Array([1, 2, 3]);
+    words = new Float64Array(2);
+  }
+  const h = new Holder();
+  const { keys, words } = h;
+  growableFields(h, ['keys', 'words']);
+  assert.equal(h.keys, keys);
+  assert.equal(h.words, words);
+  assert.deepEqual([...h.keys], [1, 2, 3]);
+  assert.throws(() => growableFields(h, ['kyes']), /no field kyes/);
 });

@@ -22,7 +22,7 @@ import { ConstraintKind, type Operand } from '../model/operand.js';
 import * as regs from '../model/regs.js';
 import { type PReg, PRegSet, type RegClass, type VReg } from '../model/regs.js';
 import { MOVE_DATA_NONE, MoveList, ParallelMoves, resolveScratch, type ScratchHooks } from '../moves/parallel_moves.js';
-import { IndexList, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
+import { growableFields, IndexList, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { Lru } from './lru.js';
 import { VRegSet } from './vregset.js';
 
@@ -162,6 +162,10 @@ class Fastalloc {
   private readonly envKey = new Int32Array(ENV_KEY_SCRATCH + NUM_REG_CLASSES);
   private envFixed = new Int32Array(0);
   private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
+
+  constructor() {
+    growableFields(this, ['allocs', 'instAllocOffsets', 'edits', 'vregAllocs', 'vregSpillslots', 'rangeStart', 'rangeEnd', 'rangeAlloc', 'reusedInputToReuseOp', 'envFixed']);
+  }
 
   /** True when `env` has the contents the tables were last computed for. */
   private sameEnv(env: MachineEnv): boolean {

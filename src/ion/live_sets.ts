@@ -6,7 +6,7 @@
 // dense set per block costs blocks × vregs bits and as much time to clear and
 // union; on a 13,000-block, 100,000-vreg function that dominated the run.
 
-import { IndexList, withRoom } from '../util/int_buffers.js';
+import { growableFields, IndexList, withRoom } from '../util/int_buffers.js';
 
 /** A sparse set of vregs: its non-empty words, in ascending word order. */
 export class SparseBitSet {
@@ -15,6 +15,10 @@ export class SparseBitSet {
   /** The words themselves, parallel to `keys`; never 0. */
   words = new Int32Array(4);
   length = 0;
+
+  constructor() {
+    growableFields(this, ['keys', 'words']);
+  }
 
   clear(): void {
     this.length = 0;
@@ -46,14 +50,12 @@ export class SparseBitSet {
 
   /** Replaces the contents with the first `n` words of (keys, words). */
   assign(keys: Int32Array, words: Int32Array, n: number): void {
-    if (this.keys.length < n) {
-      const capacity = n + Math.ceil(n / 2);
-      this.keys = new Int32Array(capacity);
-      this.words = new Int32Array(capacity);
-    }
+    // Through withRoom every time (it returns the array when it fits): its
+    // growth path is primed once per process, where a growth written here
+    // would first run in mid-stream, inside optimized code that inlined it.
+    const k = (this.keys = withRoom(this.keys, n));
+    const w = (this.words = withRoom(this.words, n));
     // A loop, not set(subarray): making a subarray costs more than copying a few words.
-    const k = this.keys;
-    const w = this.words;
     for (let i = 0; i < n; i++) {
       k[i] = keys[i]!;
       w[i] = words[i]!;
@@ -139,6 +141,10 @@ export class TrackedBitSet {
   sparseKeys = new Int32Array(4);
   sparseWords = new Int32Array(4);
   sparseLength = 0;
+
+  constructor() {
+    growableFields(this, ['words', 'sparseKeys', 'sparseWords']);
+  }
 
   /** Sizes the set for `bits` vregs, empty. */
   reset(bits: number): void {

@@ -8,7 +8,7 @@
 
 import { allocIsReg } from '../model/allocation.js';
 import { locationIndex } from '../model/location.js';
-import { withRoom } from '../util/int_buffers.js';
+import { growableFields, withRoom } from '../util/int_buffers.js';
 
 const NONE = 0;
 const COPY = 1;
@@ -30,6 +30,10 @@ export class RedundantMoveEliminator {
   private nodeNext = new Int32Array(256);
   private nodes = 0;
   private gen = 1;
+
+  constructor() {
+    growableFields(this, ['stamp', 'kind', 'src', 'vreg', 'head', 'headStamp', 'nodeTo', 'nodeNext']);
+  }
 
   clear(): void {
     this.gen++;

@@ -18,7 +18,7 @@
 
 import { type Allocation, ALLOC_NONE, allocReg } from '../model/allocation.js';
 import type { PReg } from '../model/regs.js';
-import { withRoom } from '../util/int_buffers.js';
+import { growableFields, withRoom } from '../util/int_buffers.js';
 
 export const MOVE_DATA_NONE = -1;
 
@@ -32,6 +32,10 @@ export class MoveList {
   buf = new Int32Array(48);
   /** Number of entries used: three per move. */
   length = 0;
+
+  constructor() {
+    growableFields(this, ['buf']);
+  }
 
   clear(): void {
     this.length = 0;
@@ -76,6 +80,10 @@ export class ParallelMoves {
   private mustComeBefore = new Int32Array(16);
   private state: Uint8Array = new Uint8Array(16);
   private stack = new Int32Array(16);
+
+  constructor() {
+    growableFields(this, ['order', 'tmp', 'mustComeBefore', 'state', 'stack']);
+  }
 
   /** Stable sort of `order[0..n)` by (dst, src): runs of 16 by insertion, then merges. */
   private mergeSort(n: number): void {

@@ -38,6 +38,7 @@ export class IndexList {
   /** A list with room for indices below `room`. */
   constructor(room = 0) {
     this.marks = new Uint8Array(room);
+    growableFields(this, ['items', 'marks']);
   }
 
   /** Makes room for indices below `n`, keeping the list. */
@@ -64,10 +65,31 @@ export class IndexList {
   }
 }
 
+/**
+ * Writes each named typed-array field of `obj` twice more (another view of
+ * it, then itself). V8 treats a field written only once as a constant of
+ * its object: code compiled on that assumption, and every function that
+ * inlined it, is thrown away when the field is first replaced, which for a
+ * buffer that grows happens in mid-stream. Called in the constructors of
+ * classes whose buffers grow, so that their fields are variable before any
+ * code is compiled.
+ */
+export function growableFields(obj: object, names: readonly string[]): void {
+  const fields = obj as Record<string, Int32Array | Uint32Array | Uint8Array | Float64Array>;
+  for (const name of names) {
+    const array = fields[name];
+    if (array === undefined) throw new Error(`growableFields: no field ${name}`);
+    fields[name] = array.subarray(0);
+    fields[name] = array;
+  }
+}
+
 /** A growable column of 32-bit integers (signed or unsigned by `A`). */
 class Column<A extends Int32Array | Uint32Array> {
   length = 0;
-  constructor(public data: A) {}
+  constructor(public data: A) {
+    growableFields(this, ['data']);
+  }
   clear(): void {
     this.length = 0;
   }
