@@ -46,11 +46,10 @@ function firstEndingAfter(list: readonly number[], ends: Int32Array, lo: number,
     bound += step;
     step *= 2;
   }
-  let top = Math.min(bound, hi);
-  while (lo < top) {
-    const mid = (lo + top) >>> 1;
+  for (hi = Math.min(bound, hi); lo < hi; ) {
+    const mid = (lo + hi) >>> 1;
     if (ends[list[mid]!]! <= point) lo = mid + 1;
-    else top = mid;
+    else hi = mid;
   }
   return lo;
 }
