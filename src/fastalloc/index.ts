@@ -164,7 +164,7 @@ class Fastalloc {
   private readonly lruInit: [Lru, Lru, Lru] = [new Lru(0, new PRegSet()), new Lru(1, new PRegSet()), new Lru(2, new PRegSet())];
 
   constructor() {
-    growableFields(this, ['allocs', 'instAllocOffsets', 'edits', 'vregAllocs', 'vregSpillslots', 'rangeStart', 'rangeEnd', 'rangeAlloc', 'reusedInputToReuseOp', 'envFixed']);
+    growableFields(this, ['reusedInputToReuseOp']);
   }
 
   /** True when `env` has the contents the tables were last computed for. */

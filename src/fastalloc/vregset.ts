@@ -3,7 +3,6 @@
 
 import * as regs from '../model/regs.js';
 import type { VReg } from '../model/regs.js';
-import { growableFields } from '../util/int_buffers.js';
 
 // A module constant, not the imported binding (see index.ts).
 const { vregIndex } = regs;
@@ -18,7 +17,6 @@ export class VRegSet {
     this.next = new Int32Array(numVregs + 1);
     this.prev = new Int32Array(numVregs + 1);
     this.vregs = new Int32Array(numVregs + 1).fill(-1);
-    growableFields(this, ['next', 'prev', 'vregs']);
     this.head = numVregs;
     this.next[numVregs] = numVregs;
     this.prev[numVregs] = numVregs;

@@ -6,7 +6,7 @@ import type { ProgPoint } from '../model/allocation.js';
 import type { PReg, RegClass } from '../model/regs.js';
 import { IntColumn, INVALID } from './data.js';
 import type { BundleId, RangeId, SpillSetId } from './ids.js';
-import { growableFields, withRoom } from '../util/int_buffers.js';
+import { withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
 
 export const BUNDLE_MAX_SPILL_WEIGHT = (1 << 28) - 1;
@@ -124,10 +124,6 @@ export class PrioQueue {
   private bundle = new Int32Array(4);
   private hint = new Int32Array(4);
   private n = 0;
-
-  constructor() {
-    growableFields(this, ['prio', 'bundle', 'hint']);
-  }
 
   get size(): number {
     return this.n;

@@ -4,7 +4,7 @@
 
 import type { ProgPoint } from '../model/allocation.js';
 import type { Operand } from '../model/operand.js';
-import { growableFields, IntColumn, UintColumn, withRoom } from '../util/int_buffers.js';
+import { IntColumn, UintColumn, withRoom } from '../util/int_buffers.js';
 import type { BundleId, RangeId, UseId, VRegIndex } from './ids.js';
 
 export { IntColumn, UintColumn };
@@ -195,7 +195,6 @@ export class RangeChunk {
     this.from = new Int32Array(capacity);
     this.to = new Int32Array(capacity);
     this.value = new Int32Array(capacity);
-    growableFields(this, ['from', 'to', 'value']);
   }
   grow(): void {
     const grow = (a: Int32Array) => {
@@ -427,7 +426,6 @@ export class BitSet {
   constructor(bits: number) {
     this.store = new Uint32Array((bits + 31) >>> 5);
     this.words = this.store;
-    growableFields(this, ['store', 'words']);
   }
   /** Empties the set and sizes it for `bits` bits, reusing its storage when it fits. */
   reset(bits: number): void {

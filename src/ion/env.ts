@@ -13,7 +13,7 @@ import { primeSplitOutsideLoops, ProcessScratch } from './process.js';
 import { RedundantMoveEliminator } from './redundant_moves.js';
 import { primeRegList } from './reg_traversal.js';
 import { MoveList, ParallelMoves } from '../moves/parallel_moves.js';
-import { growableFields, primeWithRoom, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
+import { primeWithRoom, resultInt32s, resultUint32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
 
 /**
@@ -141,7 +141,6 @@ export class IonEnv {
 
   constructor() {
     primeIonFeedback();
-    growableFields(this, ['vregClass', 'vregBlockparam', 'vregLrScratch']);
     for (let i = 0; i < PREG_NUM_INDEX; i++) this.pregAllocations.push(new RangeMap());
   }
 

@@ -142,10 +142,6 @@ export class TrackedBitSet {
   sparseWords = new Int32Array(4);
   sparseLength = 0;
 
-  constructor() {
-    growableFields(this, ['words', 'sparseKeys', 'sparseWords']);
-  }
-
   /** Sizes the set for `bits` vregs, empty. */
   reset(bits: number): void {
     const n = (bits + 31) >>> 5;

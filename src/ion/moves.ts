@@ -19,7 +19,7 @@ import type { IonEnv } from './env.js';
 import type { RedundantMoveEliminator } from './redundant_moves.js';
 import { MAX_PROBES, regTraversal } from './reg_traversal.js';
 import { allocateSpillslot, type SpillSlots } from './spill.js';
-import { growableFields, resultInt32s, withRoom } from '../util/int_buffers.js';
+import { resultInt32s, withRoom } from '../util/int_buffers.js';
 import { clearArray } from '../util/arrays.js';
 
 // Move priorities at one program point, in regalloc2's order.
@@ -40,9 +40,6 @@ const moveKeyPrio = (key: number) => key % 8;
 export class InsertedMoves {
   data = new Int32Array(320);
   length = 0;
-  constructor() {
-    growableFields(this, ['data']);
-  }
   clear(): void {
     this.length = 0;
   }
@@ -107,10 +104,6 @@ export class MoveScratch {
   outOrder2 = new Int32Array(16);
   edits = new IntColumn(3 * 64);
 
-  constructor() {
-    growableFields(this, ['interSrc', 'interStamp', 'interKeys', 'interAllocs', 'sortKeys', 'bpSrc', 'bpSrcSet', 'paramFirst', 'outOrder', 'outOrder2']);
-  }
-
   /** Sizes and clears the walk's state for `ion`'s function. */
   startRun(ion: IonEnv): void {
     const numBlocks = ion.f.numBlocks();
@@ -156,10 +149,6 @@ const STAMP_LIMIT = 0x3fffffff;
 export class StableKeySort {
   private packed = new Float64Array(16);
   private order = new Int32Array(16);
-
-  constructor() {
-    growableFields(this, ['packed', 'order']);
-  }
 
   sort(keys: Float64Array, n: number, bound: number): Int32Array {
     const order = (this.order = withRoom(this.order, n));

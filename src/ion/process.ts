@@ -15,7 +15,7 @@ import { f32ToU32, IntColumn, INVALID, LR_STARTS_AT_DEF, lowerBoundIn, RangeCurs
 import type { IonEnv } from './env.js';
 import { minimalRangeEnd, minimalRangeStart, recomputeBundleProperties } from './merge.js';
 import { RegTraversal } from './reg_traversal.js';
-import { growableFields, withRoom } from '../util/int_buffers.js';
+import { withRoom } from '../util/int_buffers.js';
 import {
   computeRequirement,
   CONFLICT_OTHER,
@@ -56,10 +56,6 @@ export class ProcessScratch {
   /** Set by tryToAllocate: the first conflict point or the fixed conflict's cost. */
   point = 0;
   cost = 0;
-
-  constructor() {
-    growableFields(this, ['conflictStamp']);
-  }
 }
 
 

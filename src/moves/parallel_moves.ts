@@ -33,10 +33,6 @@ export class MoveList {
   /** Number of entries used: three per move. */
   length = 0;
 
-  constructor() {
-    growableFields(this, ['buf']);
-  }
-
   clear(): void {
     this.length = 0;
   }

@@ -38,7 +38,6 @@ export class IndexList {
   /** A list with room for indices below `room`. */
   constructor(room = 0) {
     this.marks = new Uint8Array(room);
-    growableFields(this, ['items', 'marks']);
   }
 
   /** Makes room for indices below `n`, keeping the list. */
@@ -66,20 +65,23 @@ export class IndexList {
 }
 
 /**
- * Writes each named typed-array field of `obj` twice more (another view of
- * it, then itself). V8 treats a field written only once as a constant of
- * its object: code compiled on that assumption, and every function that
+ * Writes each named typed-array field of `obj` twice more (an empty array of
+ * its class, then itself). V8 treats a field written only once as a constant
+ * of its object: code compiled on that assumption, and every function that
  * inlined it, is thrown away when the field is first replaced, which for a
  * buffer that grows happens in mid-stream. Called in the constructors of
  * classes whose buffers grow, so that their fields are variable before any
- * code is compiled.
+ * code is compiled. (Not `subarray`: a view of a small array moves its
+ * contents out of the heap, into an ArrayBuffer of its own, which cost the
+ * allocator 6% on a large function.)
  */
 export function growableFields(obj: object, names: readonly string[]): void {
-  const fields = obj as Record<string, Int32Array | Uint32Array | Uint8Array | Float64Array>;
+  type AnyTyped = Int32Array | Uint32Array | Uint8Array | Float64Array;
+  const fields = obj as Record<string, AnyTyped>;
   for (const name of names) {
     const array = fields[name];
     if (array === undefined) throw new Error(`growableFields: no field ${name}`);
-    fields[name] = array.subarray(0);
+    fields[name] = new (array.constructor as new (length: number) => AnyTyped)(0);
     fields[name] = array;
   }
 }
@@ -87,9 +89,7 @@ export function growableFields(obj: object, names: readonly string[]): void {
 /** A growable column of 32-bit integers (signed or unsigned by `A`). */
 class Column<A extends Int32Array | Uint32Array> {
   length = 0;
-  constructor(public data: A) {
-    growableFields(this, ['data']);
-  }
+  constructor(public data: A) {}
   clear(): void {
     this.length = 0;
   }
