@@ -296,37 +296,31 @@ export class RangeMap {
 
   /** Inserts [from, to) → value; returns false (and inserts nothing) when it overlaps an entry. */
   insert(from: number, to: number, value: number): boolean {
-    const last = this.chunks[this.numChunks - 1]!;
-    const lastSize = last.size;
-    if (lastSize < this.chunkLimit && (lastSize === 0 || last.to[lastSize - 1]! <= from)) {
-      // After every entry (the map is empty, or ranges come in program
-      // order): no search, no shift. A full last chunk splits below, as
-      // for any insert, so chunks keep room for later ones in between.
-      if (lastSize === last.from.length) last.grow();
-      last.from[lastSize] = from;
-      last.to[lastSize] = to;
-      last.value[lastSize] = value;
-      last.size = lastSize + 1;
-      this.size++;
-      return true;
-    }
-    const chunkIndex = this.chunkAfter(from);
-    let chunk = this.chunks[chunkIndex]!;
-    let i = lowerBoundIn(chunk, from);
-    if (i < chunk.size && chunk.from[i]! < to) return false;
-    const limit = this.chunkLimit;
-    if (chunk.size === limit) {
-      // Split the full chunk in halves; the new entry goes into the one it sorts into.
-      const upper = this.spareChunkAt(chunkIndex + 1);
-      const half = Math.floor(limit / 2);
-      upper.from.set(chunk.from.subarray(half));
-      upper.to.set(chunk.to.subarray(half));
-      upper.value.set(chunk.value.subarray(half));
-      upper.size = limit - half;
-      chunk.size = half;
-      if (i > half) {
-        chunk = upper;
-        i -= half;
+    // After every entry (the map is empty, or ranges come in program
+    // order): no search, and the shared tail below moves nothing. A full
+    // last chunk takes the general path and splits, as for any insert, so
+    // chunks keep room for later entries in between.
+    let chunk = this.chunks[this.numChunks - 1]!;
+    let i = chunk.size;
+    if (!(i < this.chunkLimit && (i === 0 || chunk.to[i - 1]! <= from))) {
+      const chunkIndex = this.chunkAfter(from);
+      chunk = this.chunks[chunkIndex]!;
+      i = lowerBoundIn(chunk, from);
+      if (i < chunk.size && chunk.from[i]! < to) return false;
+      const limit = this.chunkLimit;
+      if (chunk.size === limit) {
+        // Split the full chunk in halves; the new entry goes into the one it sorts into.
+        const upper = this.spareChunkAt(chunkIndex + 1);
+        const half = Math.floor(limit / 2);
+        upper.from.set(chunk.from.subarray(half));
+        upper.to.set(chunk.to.subarray(half));
+        upper.value.set(chunk.value.subarray(half));
+        upper.size = limit - half;
+        chunk.size = half;
+        if (i > half) {
+          chunk = upper;
+          i -= half;
+        }
       }
     }
     const n = chunk.size;
