@@ -11,7 +11,11 @@
 // A deopt means the function gets compiled again, on a core the allocator
 // needed; "Insufficient type feedback" ones mark code that ran for the first
 // time after the function was optimized (doc/PERFORMANCE.md, "Where a cold
-// pass goes").
+// pass goes"). A "code dependencies" deopt is code thrown away because V8
+// had taken an object's field for a constant and it was written again: run the
+// stream with `node --trace-generalization --trace-deopt` to see which field
+// (a flag this script cannot add: with TurboFan on the main thread it crashes
+// V8 11.3), and see `growableFields`.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -87,6 +91,11 @@ if (values.child) {
       c.n++;
       c.ms += Number(done[2]);
       compiles.set(done[1]!, c);
+      continue;
+    }
+    const dependent = /^\[marking dependent code .*<SharedFunctionInfo (\S+)>\).*reason: code dependencies/.exec(line);
+    if (dependent) {
+      deopts.push(`${dependent[1]}: code dependencies (a field V8 had taken for a constant was written again)`);
       continue;
     }
     const bail = /^\[bailout \(kind: [^,]+, reason: ([^)]*)\): begin\. deoptimizing 0x[0-9a-f]+ <JSFunction (\S+)/.exec(line);
