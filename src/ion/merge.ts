@@ -89,27 +89,28 @@ export function mergeBundles(ion: IonEnv, from: BundleId, to: BundleId): boolean
     let toStart = starts[toRanges[0]!]!;
     let toEnd = ends[toRanges[0]!]!;
     for (;;) {
+      // The side whose current range ends first is stepped past (to's when
+      // both could be), or the two overlap.
       const fromAt = fromFixedDef ? pointInstStart(fromStart) : fromStart;
-      if (fromAt >= toEnd) {
-        const next = firstEndingAfter(toRanges, ends, j + 1, Math.min(numTo, j + MERGE_STEP_LIMIT + 1 - count), fromAt);
-        count += next - j;
-        if (count > MERGE_STEP_LIMIT) return false;
-        if ((j = next) === numTo) break;
+      const stepTo = fromAt >= toEnd;
+      const toAt = toFixedDef ? pointInstStart(toStart) : toStart;
+      if (!stepTo && toAt < fromEnd) return false; // the two overlap
+      const list = stepTo ? toRanges : fromRanges;
+      const at = stepTo ? j : i;
+      const length = stepTo ? numTo : numFrom;
+      const next = firstEndingAfter(list, ends, at + 1, Math.min(length, at + MERGE_STEP_LIMIT + 1 - count), stepTo ? fromAt : toAt);
+      count += next - at;
+      if (count > MERGE_STEP_LIMIT) return false;
+      if (next === length) break;
+      if (stepTo) {
+        j = next;
         toStart = starts[toRanges[j]!]!;
         toEnd = ends[toRanges[j]!]!;
-        continue;
-      }
-      const toAt = toFixedDef ? pointInstStart(toStart) : toStart;
-      if (toAt >= fromEnd) {
-        const next = firstEndingAfter(fromRanges, ends, i + 1, Math.min(numFrom, i + MERGE_STEP_LIMIT + 1 - count), toAt);
-        count += next - i;
-        if (count > MERGE_STEP_LIMIT) return false;
-        if ((i = next) === numFrom) break;
+      } else {
+        i = next;
         fromStart = starts[fromRanges[i]!]!;
         fromEnd = ends[fromRanges[i]!]!;
-        continue;
       }
-      return false; // the two overlap
     }
   }
   // Only constrained bundles can disagree on where they must live.
