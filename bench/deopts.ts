@@ -11,11 +11,14 @@
 // A deopt means the function gets compiled again, on a core the allocator
 // needed; "Insufficient type feedback" ones mark code that ran for the first
 // time after the function was optimized (doc/PERFORMANCE.md, "Where a cold
-// pass goes"). A "code dependencies" deopt is code thrown away because V8
-// had taken an object's field for a constant and it was written again: run the
-// stream with `node --trace-generalization --trace-deopt` to see which field
-// (a flag this script cannot add: with TurboFan on the main thread it crashes
-// V8 11.3), and see `growableFields`.
+// pass goes"). A "code dependencies" deopt is code thrown away because an
+// assumption V8 compiled in stopped holding: most often an object's field it
+// had taken for a constant was written again (run the stream with
+// `node --trace-generalization --trace-deopt` to see which; a flag this script
+// cannot add, since with TurboFan on the main thread it crashes V8 11.3; and
+// see `growableFields`), but also a garbage collection's decision to allocate
+// an allocation site's objects in the old generation, which varies from run
+// to run.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -95,7 +98,7 @@ if (values.child) {
     }
     const dependent = /^\[marking dependent code .*<SharedFunctionInfo (\S+)>\).*reason: code dependencies/.exec(line);
     if (dependent) {
-      deopts.push(`${dependent[1]}: code dependencies (a field V8 had taken for a constant was written again)`);
+      deopts.push(`${dependent[1]}: code dependencies (an assumption compiled in no longer holds)`);
       continue;
     }
     const bail = /^\[bailout \(kind: [^,]+, reason: ([^)]*)\): begin\. deoptimizing 0x[0-9a-f]+ <JSFunction (\S+)/.exec(line);

@@ -15,6 +15,7 @@ import { validateSsa } from '../analysis/ssa.js';
 import * as allocation from '../model/allocation.js';
 import type { Allocation, InstPosition } from '../model/allocation.js';
 import { RegAllocError } from '../model/errors.js';
+import { envFixedStackSlot, envFixedStackSlotCount, envScratch } from '../model/env_shape.js';
 import { emptyStats, type Function, type MachineEnv, type Output, outputWithPackedEdits, type RegallocOptions } from '../model/function.js';
 import * as location from '../model/location.js';
 import * as operand from '../model/operand.js';
@@ -170,24 +171,18 @@ class Fastalloc {
   /** True when `env` has the contents the tables were last computed for. */
   private sameEnv(env: MachineEnv): boolean {
     const key = this.envKey;
-    // The env's lists come in every kind of array (small integers, or with
-    // nulls; literal, frozen): read with `Reflect.get`, which takes any kind,
-    // as Ion's reset does. An ordinary read of a kind not met before threw
-    // away this method's optimized code in a stream's first pass.
-    const scratch = env.scratchByClass;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       const a = env.preferredRegsByClass[c]!.bits;
       const b = env.nonPreferredRegsByClass[c]!.bits;
       for (let w = 0; w < 8; w++) {
         if (key[ENV_KEY_CLASS * c + w] !== (a[w]! | 0) || key[ENV_KEY_CLASS * c + PREGSET_WORDS + w] !== (b[w]! | 0)) return false;
       }
-      if (key[ENV_KEY_SCRATCH + c] !== ((Reflect.get(scratch, c) as PReg | null | undefined) ?? -1)) return false;
+      if (key[ENV_KEY_SCRATCH + c] !== envScratch(env, c)) return false;
     }
-    const fixed = env.fixedStackSlots;
     const known = this.envFixed;
-    const n = Reflect.get(fixed, 'length') as number;
+    const n = envFixedStackSlotCount(env);
     if (n !== known.length) return false;
-    for (let i = 0; i < n; i++) if (Reflect.get(fixed, i) !== known[i]) return false;
+    for (let i = 0; i < n; i++) if (envFixedStackSlot(env, i) !== known[i]) return false;
     return true;
   }
 
@@ -201,9 +196,8 @@ class Fastalloc {
     this.env = env;
     this.allocatable.clear();
     const key = this.envKey;
-    const scratch = env.scratchByClass;
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
-      const dedicated = (Reflect.get(scratch, c) as PReg | null | undefined) ?? -1; // (any kind of array: see sameEnv)
+      const dedicated = envScratch(env, c);
       const pref = env.preferredRegsByClass[c]!;
       const nonPref = env.nonPreferredRegsByClass[c]!;
       for (let w = 0; w < 8; w++) {
@@ -219,11 +213,10 @@ class Fastalloc {
       this.lruInit[c]!.reset(regs);
       this.lrus[c]!.dirty = true; // the start order changed
     }
-    const fixed = env.fixedStackSlots;
-    this.envFixed = new Int32Array(Reflect.get(fixed, 'length') as number);
+    this.envFixed = new Int32Array(envFixedStackSlotCount(env));
     this.fixedStackSlots.clear();
     for (let i = 0; i < this.envFixed.length; i++) {
-      const p = Reflect.get(fixed, i) as PReg;
+      const p = envFixedStackSlot(env, i);
       this.envFixed[i] = p;
       this.fixedStackSlots.add(p);
     }
@@ -1056,15 +1049,16 @@ const PRIME_AT = 8;
 const PRIME_RUNS = 8;
 
 /**
- * Allocates a throwaway four-instruction function whose operands take paths
+ * Allocates a throwaway six-instruction function whose operands take paths
  * that a stream of small functions may first meet after V8 has optimized
- * the allocator: an `any` def nothing reads (it goes to a stack slot), and
- * one vreg as two late `any` uses and two late `reg` uses of an instruction
+ * the allocator: an `any` def nothing reads (it goes to a stack slot); one
+ * vreg as two late `any` uses and as two late `reg` uses of an instruction
  * (the second of each finds its register taken and asks whether the
- * instruction clobbers it). Met first in mid-stream, each threw away
- * optimized code that had never seen them (cranelift's first pass; DESIGN.md
- * section 3). Done once per process, at the second run: the first is the
- * caller's alone, and importing the package computes nothing.
+ * instruction clobbers it); more operands than the reuse table first holds.
+ * Met first in mid-stream, each threw away optimized code that had never
+ * seen them (cranelift's first pass; DESIGN.md section 3). Done once per
+ * process, at the run numbered PRIME_AT: the first runs are the caller's
+ * alone, and importing the package computes nothing.
  */
 function primeFastallocFeedback(): void {
   const { func, env } = primeInput();

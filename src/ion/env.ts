@@ -4,6 +4,7 @@ import { CFGInfo } from '../analysis/cfg.js';
 import type { Allocation, ProgPoint } from '../model/allocation.js';
 import { NUM_REG_CLASSES, type PReg, PREG_INVALID, PREG_NUM_INDEX } from '../model/regs.js';
 import { emptyStats, type Function, type MachineEnv, type Stats } from '../model/function.js';
+import { envFixedStackSlot, envFixedStackSlotCount, envScratch } from '../model/env_shape.js';
 import { Bundles, PrioQueue, SpillSets } from './bundles.js';
 import type { BundleId, RangeId, VRegIndex } from './ids.js';
 import { IntColumn, LiveRanges, primeRangeMap, RangeMap, Uses } from './data.js';
@@ -183,17 +184,12 @@ export class IonEnv {
     usedPregs.clear();
     this.processScratch.traversal.setEnv(env);
     this.pregIsStack.fill(0);
-    // Envs' lists come in every kind of array (literal, mapped, frozen;
-    // registers or nulls), and an ordinary read of a kind not met before
-    // throws away the optimized code that makes it (this whole method, or
-    // move resolution, which used to read the scratch list itself).
-    // `Reflect.get` is a generic read that takes any kind; it is also far
-    // cheaper per run than copying with `Int32Array.from`.
-    const stackSlots = env.fixedStackSlots;
-    const numStackSlots = Reflect.get(stackSlots, 'length') as number;
-    for (let k = 0; k < numStackSlots; k++) this.pregIsStack[Reflect.get(stackSlots, k) as PReg] = 1;
-    const scratch = env.scratchByClass;
-    for (let c = 0; c < NUM_REG_CLASSES; c++) this.scratchByClass[c] = (Reflect.get(scratch, c) as PReg | null | undefined) ?? -1;
+    // The env's lists through env_shape's readers, which take arrays of any
+    // kind (move resolution, which used to read the scratch list itself,
+    // now reads `scratchByClass` here).
+    const numStackSlots = envFixedStackSlotCount(env);
+    for (let k = 0; k < numStackSlots; k++) this.pregIsStack[envFixedStackSlot(env, k)] = 1;
+    for (let c = 0; c < NUM_REG_CLASSES; c++) this.scratchByClass[c] = envScratch(env, c);
     for (let c = 0; c < NUM_REG_CLASSES; c++) {
       this.preferredVictim[c] =
         env.nonPreferredRegsByClass[c]!.maxPReg() ?? env.preferredRegsByClass[c]!.maxPReg() ?? PREG_INVALID;

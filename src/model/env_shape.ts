@@ -4,8 +4,29 @@
 
 import { RegAllocError } from './errors.js';
 import type { MachineEnv } from './function.js';
-import { isValidPReg, PRegSet } from './regs.js';
+import { isValidPReg, type PReg, PRegSet } from './regs.js';
 import { describeValue } from '../util/describe.js';
+
+// The allocators read an env's two lists through these. Callers make them as
+// arrays of every kind (literal, mapped, frozen; registers or nulls), and an
+// ordinary read of a kind that optimized code has not met throws that code
+// away, in mid-stream. `Reflect.get` is a generic read that takes any kind
+// (and costs next to nothing per run, unlike copying with `Int32Array.from`).
+
+/** The env's dedicated scratch register of class `cls`, or -1 for none. */
+export function envScratch(env: MachineEnv, cls: number): number {
+  return (Reflect.get(env.scratchByClass, cls) as PReg | null | undefined) ?? -1;
+}
+
+/** How many registers of the env stand for fixed stack slots. */
+export function envFixedStackSlotCount(env: MachineEnv): number {
+  return Reflect.get(env.fixedStackSlots, 'length') as number;
+}
+
+/** The env's `i`-th register standing for a fixed stack slot. */
+export function envFixedStackSlot(env: MachineEnv, i: number): PReg {
+  return Reflect.get(env.fixedStackSlots, i) as PReg;
+}
 
 function shapeError(message: string): RegAllocError {
   return new RegAllocError('InvalidEnv', `env: ${message}`);
