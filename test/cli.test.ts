@@ -199,6 +199,17 @@ describe('regalloc CLI', () => {
         assert.equal(summary.pass1MainRatio, lines[0].mainNs / summary.nativeNs);
       }
     }
+    // --repeat 2: each function twice in a row, only the second call timed (no CPU split).
+    const hot = cli('bench', '--stream', '--json', '--passes', '2', '--repeat', '2', dir);
+    assert.equal(hot.status, 0, hot.stderr);
+    const hotLines = hot.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(hotLines.map((l) => l.kind), ['pass', 'pass', 'summary']);
+    assert.equal(hotLines[2].repeat, 2);
+    assert.ok(hotLines[0].ns > 0 && hotLines[0].cpuNs === null && hotLines[2].pass1CpuRatio === null);
+    assert.match(cli('bench', '--stream', '--passes', '1', '--repeat', '2', dir).stdout, /run 2 times in a row, the last call timed/);
+    const hotFirst = cli('bench', '--first', '--repeat', '2', dir);
+    assert.equal(hotFirst.status, 2);
+    assert.match(hotFirst.stderr, /--repeat goes with --stream/);
     const text = cli('bench', '--stream', '--passes', '1', dir).stdout;
     if (process.platform === 'linux') assert.match(text, /main thread ran [\d.]+ ms, waited [\d.]+ ms for a core/);
     const first = JSON.parse(cli('bench', '--first', '--json', some[0]!).stdout);

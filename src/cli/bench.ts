@@ -35,10 +35,10 @@ export interface PassFigures {
   pass: number;
   functions: number;
   insts: number;
-  /** Wall time of the pass. */
+  /** Wall time of the pass (with `--repeat N`, of each function's last call, summed). */
   ns: number;
-  /** CPU time of the process over the pass (user + system, all threads: the JIT's and GC's helpers too). */
-  cpuNs: number;
+  /** CPU time of the process over the pass (user + system, all threads: the JIT's and GC's helpers too); null with `--repeat`. */
+  cpuNs: number | null;
   /** Time this (the main) thread ran on a CPU, or null where the system does not say (Linux only; to within the kernel's accounting tick, a few ms). */
   mainNs: number | null;
   /** Time this thread was ready to run but waited for a CPU (taken by V8's compiler and GC threads, or other processes), or null. */
@@ -88,6 +88,9 @@ export const benchCommand: Command = {
     'order, with one context; each pass prints its total, M insts/s and the ratio to the summed native time_ns\n' +
     '(regalloc2 0.15.2; each native figure is a warm median, so the reference is optimistic for native).\n' +
     'Each folder argument is one stream; only the first pass of the first one is cold.\n' +
+    '--repeat N (with --stream): each pass allocates each function N times in a row and times only the last\n' +
+    'call, so that the timed call finds the function in the cache, as native time_ns (a median of repeated\n' +
+    'calls on one function) does; the difference from a plain stream is the cost of the function coming cold.\n' +
     '--first: the time of the very first allocation in this process (and of the second call).\n' +
     "Only functions whose reference succeeded are timed. 'npm run bench' times each function on its own.",
   options: {
@@ -95,19 +98,22 @@ export const benchCommand: Command = {
     first: { type: 'boolean', help: 'time the first allocation of the first function in a fresh process' },
     algorithm: ALGORITHM_OPTION,
     passes: { type: 'string', value: 'N', help: 'passes over each folder with --stream (default 5)' },
+    repeat: { type: 'string', value: 'N', help: 'with --stream: calls per function in a row, the last one timed (default 1)' },
   },
   takesPaths: false,
   run({ values, positionals }) {
     const algorithm = choiceOption(values, 'algorithm', ['ion', 'fastalloc'], 'ion');
     const passes = intOption(values, 'passes', 1, 100_000) ?? 5;
+    const repeat = intOption(values, 'repeat', 1, 1000) ?? 1;
     if (values.stream === values.first) throw new UsageError('give exactly one of --stream and --first');
+    if (repeat !== 1 && values.first) throw new UsageError('--repeat goes with --stream');
     if (positionals.length === 0) throw new UsageError('no file or folder given');
     checkPathsExist(positionals);
     const json = values.json === true;
     const ctx: Allocator = algorithm === 'fastalloc' ? new FastallocContext() : new IonContext();
     const groups = loadGroups(positionals, algorithm);
     if (values.first) runFirst(groups, ctx, algorithm, json);
-    else runStream(groups, ctx, algorithm, passes, json);
+    else runStream(groups, ctx, algorithm, passes, repeat, json);
   },
 };
 
@@ -146,48 +152,73 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, passes: number, json: boolean): void {
+/**
+ * A pass that allocates each function `repeat` times in a row and times only
+ * the last call of each: the function's data and the context's buffers are
+ * then in the cache, as in native's figures. Process CPU time is not split
+ * out (the untimed calls would be in it), so it is null.
+ */
+function hotPass(fns: readonly BenchFunction[], ctx: Allocator, repeat: number): { ns: number; cpuNs: null; mainNs: null; waitNs: null } {
+  let ns = 0;
+  for (let i = 0; i < fns.length; i++) {
+    const f = fns[i]!;
+    for (let r = 1; r < repeat; r++) ctx.run(f.func, f.env);
+    const t0 = process.hrtime.bigint();
+    ctx.run(f.func, f.env);
+    ns += Number(process.hrtime.bigint() - t0);
+  }
+  return { ns, cpuNs: null, mainNs: null, waitNs: null };
+}
+
+function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorithm: string, passes: number, repeat: number, json: boolean): void {
   for (const [folder, fns] of groups) {
     const insts = fns.reduce((a, f) => a + f.insts, 0);
     const nativeNs = fns.reduce((a, f) => a + f.nativeNs, 0);
     const all: PassFigures[] = [];
     if (!json) {
       process.stdout.write(
-        `${folder} (${algorithm}): ${fns.length} functions, ${insts} insts; native summed time_ns ${ms(nativeNs)} ms, ${mips(insts, nativeNs)} M insts/s\n`,
+        `${folder} (${algorithm}): ${fns.length} functions, ${insts} insts; native summed time_ns ${ms(nativeNs)} ms, ${mips(insts, nativeNs)} M insts/s` +
+          (repeat === 1 ? '\n' : `; each function run ${repeat} times in a row, the last call timed\n`),
       );
     }
     for (let pass = 1; pass <= passes; pass++) {
-      const t = timed(() => {
-        for (let i = 0; i < fns.length; i++) {
-          const f = fns[i]!;
-          ctx.run(f.func, f.env);
-        }
-      });
+      const t =
+        repeat === 1
+          ? timed(() => {
+              for (let i = 0; i < fns.length; i++) {
+                const f = fns[i]!;
+                ctx.run(f.func, f.env);
+              }
+            })
+          : hotPass(fns, ctx, repeat);
       const figures: PassFigures = { folder, algorithm, pass, functions: fns.length, insts, ...t, nativeNs };
       all.push(figures);
       if (json) process.stdout.write(JSON.stringify({ kind: 'pass', ...figures, ratio: t.ns / nativeNs }) + '\n');
       else {
         process.stdout.write(
-          `  pass ${String(pass).padStart(2)}: ${ms(t.ns).padStart(9)} ms  ${mips(insts, t.ns)} M insts/s  ${(t.ns / nativeNs).toFixed(2)}x native  ` +
-            `(cpu ${ms(t.cpuNs)} ms, ${(t.cpuNs / nativeNs).toFixed(2)}x${mainThreadText(t.mainNs, t.waitNs)})\n`,
+          `  pass ${String(pass).padStart(2)}: ${ms(t.ns).padStart(9)} ms  ${mips(insts, t.ns)} M insts/s  ${(t.ns / nativeNs).toFixed(2)}x native` +
+            (t.cpuNs === null ? '\n' : `  (cpu ${ms(t.cpuNs)} ms, ${(t.cpuNs / nativeNs).toFixed(2)}x${mainThreadText(t.mainNs, t.waitNs)})\n`),
         );
       }
     }
     const warm = all.slice(2);
     const best = warm.length > 0 ? Math.min(...warm.map((p) => p.ns)) : undefined;
-    const bestCpu = warm.length > 0 ? Math.min(...warm.map((p) => p.cpuNs)) : undefined;
+    const cpus = warm.map((p) => p.cpuNs).filter((c) => c !== null);
+    const bestCpu = cpus.length > 0 ? Math.min(...cpus) : undefined;
+    const cpu1 = all[0]!.cpuNs;
     const summary = {
       kind: 'summary',
       folder,
       algorithm,
       functions: fns.length,
       insts,
+      repeat,
       nativeNs,
       pass1Ns: all[0]!.ns,
       pass1Ratio: all[0]!.ns / nativeNs,
       bestWarmNs: best ?? null,
       bestWarmRatio: best === undefined ? null : best / nativeNs,
-      pass1CpuRatio: all[0]!.cpuNs / nativeNs,
+      pass1CpuRatio: cpu1 === null ? null : cpu1 / nativeNs,
       pass1MainRatio: all[0]!.mainNs === null ? null : all[0]!.mainNs / nativeNs,
       pass1WaitRatio: all[0]!.waitNs === null ? null : all[0]!.waitNs / nativeNs,
       bestWarmCpuRatio: bestCpu === undefined ? null : bestCpu / nativeNs,
@@ -198,9 +229,9 @@ function runStream(groups: Map<string, BenchFunction[]>, ctx: Allocator, algorit
       process.stdout.write(
         `  pass 1 ${summary.pass1Ratio.toFixed(2)}x native` +
           (best === undefined ? '' : `, best of passes 3+ ${(best / nativeNs).toFixed(2)}x native`) +
-          ` (cpu: ${summary.pass1CpuRatio.toFixed(2)}x` +
-          (bestCpu === undefined ? '' : `, ${(bestCpu / nativeNs).toFixed(2)}x`) +
-          ')' +
+          (summary.pass1CpuRatio === null
+            ? ''
+            : ` (cpu: ${summary.pass1CpuRatio.toFixed(2)}x` + (bestCpu === undefined ? '' : `, ${(bestCpu / nativeNs).toFixed(2)}x`) + ')') +
           (summary.pass1MainRatio === null || summary.pass1WaitRatio === null
             ? ''
             : `; pass 1's main thread ran ${summary.pass1MainRatio.toFixed(2)}x and waited ${summary.pass1WaitRatio.toFixed(2)}x`) +
