@@ -38,11 +38,17 @@ export function f32ToU32(x: number): number {
 }
 const U32_MAX = 4294967295;
 
+/**
+ * regalloc2's loop hotness, 1000 multiplied by 4 once per loop level (up to
+ * ten) in f32: every product is exact, so these are its values. A table rather
+ * than the loop: the loop's multiply first ran on the first function with a
+ * loop, which threw away the optimized code of every caller that inlined it.
+ */
+const LOOP_HOTNESS: readonly number[] = [1000, 4000, 16000, 64000, 256000, 1024000, 4096000, 16384000, 65536000, 262144000, 1048576000];
+
 /** regalloc2's `spill_weight_from_constraint`, in f32. */
 export function spillWeightFromConstraint(kind: 'any' | 'reg' | 'other', loopDepth: number, isDef: boolean): number {
-  const depth = Math.min(10, loopDepth);
-  let hot = Math.fround(1000);
-  for (let i = 0; i < depth; i++) hot = Math.fround(hot * 4);
+  const hot = LOOP_HOTNESS[Math.min(10, loopDepth)]!;
   const def = isDef ? 2000 : 0;
   const c = kind === 'any' ? 1000 : kind === 'reg' ? 2000 : 0;
   return Math.fround(Math.fround(hot + def) + c);

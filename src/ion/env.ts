@@ -127,6 +127,14 @@ export class IonEnv {
   // across runs (on small functions, allocating it dominated the time).
   /** Liveness: each vreg's current range. */
   vregLrScratch = new Int32Array(16);
+  /**
+   * `buildLiveranges`' operands rewritten at one instruction, by operand
+   * index, and which are (room for more operands than instructions have, so
+   * that they rarely grow: a field replaced mid-stream discards the code that
+   * read it).
+   */
+  rewriteOps = new Uint32Array(256);
+  rewriteMark = new Uint8Array(256);
   /** The allocation loop: conflict lists, register traversal. */
   readonly processScratch = new ProcessScratch();
   /** Move insertion: the inserted moves, their buffers and sorter. */

@@ -23,7 +23,7 @@ import {
 } from '../model/operand.js';
 import { allocReg, pointAfter, pointBefore, pointInst, pointPos, type ProgPoint } from '../model/allocation.js';
 import type { Block, Inst } from '../model/function.js';
-import { pointInstStart, pointNext, pointNextInstStart, pregBelowLimit } from '../model/location.js';
+import { PREG_NO_LIMIT, pointInstStart, pointNext, pointNextInstStart, pregBelowLimit } from '../model/location.js';
 import { type PReg, type RegClass, type VReg, pregHwEnc, vreg, vregClass, vregIndex } from '../model/regs.js';
 import { INVALID, LR_STARTS_AT_DEF, sortRecords, spillWeightFromConstraint, weightToBits } from './data.js';
 import type { IonEnv } from './env.js';
@@ -200,8 +200,12 @@ export function buildLiveranges(ion: IonEnv): void {
   // Each vreg's current range while it is live (stale entries are ignored: `live` is the truth).
   const vregRange = (ion.vregLrScratch = withRoom(ion.vregLrScratch, numVregs));
   vregRange.fill(INVALID, 0, numVregs);
-  // Operands rewritten to `any` at the current instruction, by operand index.
-  const rewrites: (Operand | undefined)[] = [];
+  // Operands rewritten to `any` at the current instruction: `rewrites[k]` is
+  // operand k's replacement where `rewriteMark[k]` is 1 (typed arrays: an
+  // operand is a u32, and a JS array of them changed elements kind mid-stream,
+  // discarding this function's optimized code).
+  let rewrites = ion.rewriteOps;
+  let rewriteMark = ion.rewriteMark;
   const rewritten: number[] = [];
   const lateDefFixed: PReg[] = [];
   const live = ion.live;
@@ -269,7 +273,7 @@ export function buildLiveranges(ion: IonEnv): void {
           break;
         }
       }
-      for (const k of rewritten) rewrites[k] = undefined;
+      for (let j = 0; j < rewritten.length; j++) rewriteMark[rewritten[j]!] = 0;
       clearArray(rewritten);
       clearArray(lateDefFixed);
       for (let k = 0; k < ops.length; k++) {
@@ -294,14 +298,19 @@ export function buildLiveranges(ion: IonEnv): void {
           const slot = operandSlot(k, inst);
           ion.multiFixedRegFixups.push({ pos, fromSlot: slot, toSlot: slot, toPreg: preg, vregIndex: operandVRegIndex(op) as VRegIndex, level: 0 });
           reservePreg(reservations, preg, pos, pointAfter(inst));
+          if (rewrites.length < ops.length) {
+            rewrites = ion.rewriteOps = withRoom(rewrites, ops.length);
+            rewriteMark = ion.rewriteMark = withRoom(rewriteMark, ops.length);
+          }
           rewrites[k] = makeOperand(operandVReg(op), CONSTRAINT_ANY, 1, 0);
+          rewriteMark[k] = 1;
           rewritten.push(k);
         }
       }
       // Operands at the After point first, then the Before point, as the scan goes backwards.
       for (let curPos = 1; curPos >= 0; curPos--) {
         for (let k = 0; k < ops.length; k++) {
-          const operand = rewritten.length === 0 ? ops[k]! : (rewrites[k] ?? ops[k]!);
+          const operand = rewritten.length === 0 || rewriteMark[k] === 0 ? ops[k]! : (rewrites[k]! as Operand);
           const isDef = operandIsDef(operand);
           const late = operandPos(operand) === 1;
           let pos: ProgPoint;
@@ -397,8 +406,10 @@ export function buildLiveranges(ion: IonEnv): void {
 export function fixupMultiFixedVregs(ion: IonEnv): void {
   const ranges = ion.ranges;
   const uses = ion.uses;
-  // (register, from, to) reservations, added once the range's uses are all seen.
-  const extraClobbers: [PReg, ProgPoint, ProgPoint][] = [];
+  // (register, from, to) reservations, added once the range's uses are all
+  // seen: flat triples of small integers (a list of tuples changed kind when
+  // its first tuple came, discarding the optimized code mid-stream).
+  const extraClobbers: number[] = [];
   const withRanges = ion.vregsWithRanges.data;
   for (let k = 0; k < ion.numVregsWithRanges; k++) {
     for (const range of ion.vregRanges[withRanges[k]!]!) {
@@ -411,21 +422,25 @@ export function fixupMultiFixedVregs(ion: IonEnv): void {
         if (groupEnd - groupStart >= 2) fixupGroup(ion, rangeUses, groupStart, groupEnd, extraClobbers);
         groupStart = groupEnd;
       }
-      for (const [preg, from, to] of extraClobbers) addLiverangeToPreg(ion, from, to, preg);
+      for (let j = 0; j < extraClobbers.length; j += 3) {
+        addLiverangeToPreg(ion, extraClobbers[j + 1]! as ProgPoint, extraClobbers[j + 2]! as ProgPoint, extraClobbers[j]! as PReg);
+      }
       clearArray(extraClobbers);
     }
   }
 }
 
 /** The multi-fixed-reg fixup of the uses `rangeUses[start..end)`, all at one point. */
-function fixupGroup(ion: IonEnv, rangeUses: Int32Array, start: number, end: number, extraClobbers: [PReg, ProgPoint, ProgPoint][]): void {
+function fixupGroup(ion: IonEnv, rangeUses: Int32Array, start: number, end: number, extraClobbers: number[]): void {
   const uses = ion.uses;
   let requiresReg = false;
   let numFixedReg = 0;
   let numFixedStack = 0;
   let firstRegSlot = -1;
   let firstStackSlot = -1;
-  let minLimit = Number.MAX_SAFE_INTEGER;
+  // No limit: a small integer above every register number (a larger one is a
+  // heap number, which `pregBelowLimit`'s optimized code took as a new type).
+  let minLimit: number = PREG_NO_LIMIT;
   let maxFixedReg = 0;
   for (let k = start; k < end; k++) {
     const use = rangeUses[k]!;
@@ -492,6 +507,6 @@ function fixupGroup(ion: IonEnv, rangeUses: Int32Array, start: number, end: numb
     const movePos = pointInstStart(pos);
     ion.multiFixedRegFixups.push({ pos: movePos, fromSlot: sourceSlot, toSlot: uses.slot.data[use]!, toPreg: preg, vregIndex: operandVRegIndex(op) as VRegIndex, level: 1 });
     uses.operand.data[use] = makeOperand(operandVReg(op), CONSTRAINT_ANY, operandIsUse(op) ? 1 : 0, operandPos(op));
-    extraClobbers.push([preg, movePos, pointNext(pos)]);
+    extraClobbers.push(preg, movePos, pointNext(pos));
   }
 }
