@@ -6,7 +6,7 @@ import { checkOutput } from '../src/checker/index.js';
 import { FunctionBuilder } from '../src/func/builder.js';
 import { compareOutputs } from '../src/io/compare.js';
 import { readCorpusFile } from '../src/io/corpus.js';
-import { RangeCursor, RangeMap } from '../src/ion/data.js';
+import { RangeCursor, RangeMap, spillWeightFromConstraint } from '../src/ion/data.js';
 import { IonEnv } from '../src/ion/env.js';
 import { buildLiveranges, computeLiveness, fixupMultiFixedVregs } from '../src/ion/liveness.js';
 import { mergeBundles, mergeVregBundles } from '../src/ion/merge.js';
@@ -277,6 +277,24 @@ describe('Ion register traversal', () => {
     const out = new Int32Array(MAX_PROBES);
     assert.equal(regTraversal(full, 0, PREG_INVALID, PREG_INVALID, 0, -1, out), 2 * (PREG_MAX_HW_ENC + 1));
     assert.ok(regTraversal(full, 0, PREG_INVALID, preg(5, 0), 0, -1, out) <= MAX_PROBES);
+    // Offset 0, no hint, no limit: each class's preferred registers in ascending order, then its non-preferred ones.
+    for (const cls of [0, 1, 2] as const) {
+      const n = regTraversal(env, cls, PREG_INVALID, PREG_INVALID, 0, -1, out);
+      assert.deepEqual([...out.subarray(0, n)], [...env.preferredRegsByClass[cls]!.toArray(), ...env.nonPreferredRegsByClass[cls]!.toArray()]);
+    }
+  });
+
+  it("spill weights: regalloc2's f32 loop hotness, 1000 * 4 per loop level up to ten", () => {
+    for (let depth = 0; depth <= 12; depth++) {
+      let hot = Math.fround(1000);
+      for (let i = 0; i < Math.min(10, depth); i++) hot = Math.fround(hot * 4);
+      for (const kind of ['any', 'reg', 'other'] as const) {
+        for (const isDef of [false, true]) {
+          const c = kind === 'any' ? 1000 : kind === 'reg' ? 2000 : 0;
+          assert.equal(spillWeightFromConstraint(kind, depth, isDef), Math.fround(Math.fround(hot + (isDef ? 2000 : 0)) + c));
+        }
+      }
+    }
   });
 });
 

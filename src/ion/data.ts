@@ -242,7 +242,11 @@ export class RangeMap {
    * them are empty spares kept from earlier runs (so emptying the map is
    * three stores, and a split reuses a chunk rather than allocating one).
    */
-  chunks: RangeChunk[] = [new RangeChunk()];
+  // Made by `Array.of`, not a literal: a literal is an allocation site, whose
+  // arrays V8 may decide mid-stream to allocate in the old generation (range
+  // maps live long), throwing away the optimized code of every function that
+  // inlined the constructor (allocateSpillslots, which makes a map per slot).
+  chunks: RangeChunk[] = Array.of(new RangeChunk());
   numChunks = 1;
   /** The number of entries. */
   size = 0;

@@ -7,19 +7,45 @@ import type { MachineEnv } from '../model/function.js';
 import { PREG_NO_LIMIT, pregBelowLimit } from '../model/location.js';
 import { NUM_REG_CLASSES, PREG_INVALID, PREG_MAX_HW_ENC, pregHwEnc, PRegSet, type RegClass } from '../model/regs.js';
 
-/** Register lists of env sets, cached by set (and checked against its bits). */
-const listCache = new WeakMap<PRegSet, { bits: Uint32Array; list: number[] }>();
+/** A set's registers in ascending order, and the bits they were read from. */
+class RegList {
+  constructor(
+    readonly bits: Uint32Array,
+    readonly list: Int32Array,
+  ) {}
+}
 
-function regList(set: PRegSet): number[] {
+/** Register lists of env sets, cached by set (and checked against its bits). */
+const listCache = new WeakMap<PRegSet, RegList>();
+
+// The lists are typed arrays and the cache entries class instances: an array
+// or object literal is an allocation site, whose objects V8 may decide
+// mid-stream to allocate in the old generation, throwing away the optimized
+// code of every function that inlined the allocation (here `regTraversal`,
+// `setEnv` and this one, when an env arrived that was not cached).
+function regList(set: PRegSet): Int32Array {
   const hit = listCache.get(set);
   if (hit !== undefined) {
     let same = true;
     for (let i = 0; i < 8; i++) if (hit.bits[i] !== set.bits[i]) same = false;
     if (same) return hit.list;
   }
-  const list = set.toArray();
-  listCache.set(set, { bits: set.bits.slice(), list });
+  let count = 0;
+  for (let w = 0; w < 8; w++) count += popcount(set.bits[w]!);
+  const list = new Int32Array(count);
+  let n = 0;
+  for (let w = 0; w < 8; w++) {
+    for (let b = set.bits[w]!; b !== 0; b &= b - 1) list[n++] = w * 32 + 31 - Math.clz32(b & -b);
+  }
+  listCache.set(set, new RegList(set.bits.slice(), list));
   return list;
+}
+
+/** The number of bits set in the 32-bit word `x`. */
+function popcount(x: number): number {
+  let n = 0;
+  for (let b = x; b !== 0; b &= b - 1) n++;
+  return n;
 }
 
 /**
@@ -63,8 +89,9 @@ export function regTraversal(
   for (let which = 0; which < 2; which++) {
     const regs = regList(which === 0 ? env.preferredRegsByClass[cls]! : env.nonPreferredRegsByClass[cls]!);
     // Registers with hw_enc >= k first, then the rest.
-    for (const pass of [0, 1]) {
-      for (const r of regs) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < regs.length; i++) {
+        const r = regs[i]!;
         const hw = pregHwEnc(r);
         if ((pass === 0) !== hw >= k) continue;
         if ((hint !== PREG_INVALID && r === hint) || hw >= lim) continue;
@@ -85,9 +112,9 @@ export class RegTraversal {
   private useHint = false;
   private lim = PREG_NO_LIMIT;
   private k = 0;
-  private lists: number[][] = [[], []];
+  private lists: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
   /** The env's lists by class: preferred at 2 * class, non-preferred at 2 * class + 1 (see `setEnv`). */
-  private envLists: number[][] = [];
+  private envLists: Int32Array[] = [];
   /** Which list (0 preferred, 1 non-preferred), which pass (0: hw >= k, 1: the rest), index. */
   private which = 0;
   private pass = 0;
