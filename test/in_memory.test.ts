@@ -6,15 +6,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type FunctionData, InMemoryFunction } from '../src/func/in_memory.js';
-import { PRegSet, vreg } from '../src/model/regs.js';
+import { type PReg, PRegSet, vreg } from '../src/model/regs.js';
 
 setFlagsFromString('--allow-natives-syntax');
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8's own map test, compiled with natives syntax on
 const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: unknown, b: unknown) => boolean;
 
 /** A two-block function; `holey` makes every list the way `new Array(n)` does, else as literals do. */
 function twoBlocks(holey: boolean, labels: boolean): InMemoryFunction {
+  return new InMemoryFunction(twoBlocksData(holey, labels));
+}
+
+function twoBlocksData(holey: boolean, labels: boolean): FunctionData {
   const list = <T>(...xs: T[]): T[] => {
     if (!holey) {
       const literal: T[] = [];
@@ -42,7 +49,7 @@ function twoBlocks(holey: boolean, labels: boolean): InMemoryFunction {
     allowMultipleVregDefs: false,
     debugValueLabels: labels ? list([v0, 0, 1, 7] as const) : list(),
   };
-  return new InMemoryFunction(data);
+  return data;
 }
 
 test('block lists, branch args and debug labels have one map whatever arrays the producer made', () => {
@@ -57,7 +64,32 @@ test('block lists, branch args and debug labels have one map whatever arrays the
     assert.ok(sameMap(packed.debugValueLabels(), other.debugValueLabels()), 'debug labels, empty or not');
   }
   // The producers' own lists do differ (the copies made before this test did not).
-  assert.ok(!sameMap(packed.data.blocks[1]!.preds, twoBlocks(true, true).data.blocks[1]!.preds));
+  assert.ok(!sameMap(twoBlocksData(false, true).blocks[1]!.preds, twoBlocksData(true, true).blocks[1]!.preds));
+});
+
+test('data: equal to what the function was made from, a copy, and the producer\'s objects are not kept', async () => {
+  const made = twoBlocksData(true, true);
+  // Clobbers written out of set order keep their order.
+  const p = (i: number) => i as PReg;
+  made.insts[0] = { op: 'branch', operands: [], clobbers: PRegSet.of([p(3), p(1)]), clobberList: [p(3), p(1)] };
+  const f = new InMemoryFunction(made);
+  assert.deepEqual(f.data, made);
+  assert.equal(f.data, f.data); // built once
+  assert.deepEqual(new InMemoryFunction(f.data).data, made);
+  // Changing the copy changes nothing in the function.
+  (f.data.blocks[1]!.preds as number[]).push(1);
+  f.data.insts[0]!.clobbers.add(p(5));
+  assert.deepEqual([...f.blockPreds(1)], [0]);
+  assert.ok(!f.instClobbers(0).contains(p(5)));
+  // No reference to the producer's data survives the constructor.
+  let data: FunctionData | undefined = twoBlocksData(false, false);
+  const watched = new WeakRef(data.insts[1]!);
+  const kept = new InMemoryFunction(data);
+  data = undefined;
+  await new Promise((resolve) => setTimeout(resolve, 0)); // a WeakRef's target lives to the end of the job that made it
+  gc();
+  assert.equal(watched.deref(), undefined);
+  assert.equal(kept.numInsts(), 2);
 });
 
 test('the copies hold what the producer gave', () => {
