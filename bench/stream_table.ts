@@ -5,7 +5,8 @@
 // A second run per folder and allocator, `--repeat 2`, times each function's
 // second call in a row ("hot"): the function then comes from the cache, as in
 // native's figures, so the gap between the two warm columns is the cost of
-// reading each function cold.
+// reading each function cold. `--no-hot` leaves that run out (builds from
+// before `--repeat` lack it).
 // Prints a Markdown table (wall-clock and CPU ratios to the summed native
 // time_ns; for pass 1, on Linux, also the main thread's own time and its wait
 // for a core) and, with --out, writes the raw figures as JSON.
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     algorithm: { type: 'string', multiple: true },
     out: { type: 'string' },
     cli: { type: 'string' },
+    'no-hot': { type: 'boolean', default: false },
   },
 });
 const root = resolve(import.meta.dirname ?? '.', '..');
@@ -49,9 +51,9 @@ for (const folder of folders) {
     raw.push(...lines);
     const s = lines.find((l) => l.kind === 'summary')!;
     const main = s.pass1MainRatio === null ? '' : `, main ${x(s.pass1MainRatio)} + waited ${x(s.pass1WaitRatio)}`;
-    const hotLines = run(['--stream', '--repeat', '2', '--algorithm', algorithm, '--passes', values.passes!, join(corpus, folder)]);
+    const hotLines = values['no-hot'] ? [] : run(['--stream', '--repeat', '2', '--algorithm', algorithm, '--passes', values.passes!, join(corpus, folder)]);
     raw.push(...hotLines);
-    const hot = hotLines.find((l) => l.kind === 'summary')!;
+    const hot = hotLines.find((l) => l.kind === 'summary') ?? { bestWarmRatio: null };
     cells.push(`${x(s.pass1Ratio)} (cpu ${x(s.pass1CpuRatio)}${main})`, `${x(s.bestWarmRatio)} (cpu ${x(s.bestWarmCpuRatio)})`, x(hot.bestWarmRatio), `${s.peakRssMb} MB`);
     process.stderr.write(`${folder} ${algorithm}: ${JSON.stringify(s)}\n${folder} ${algorithm} hot: ${JSON.stringify(hot)}\n`);
   }

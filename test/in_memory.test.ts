@@ -68,10 +68,10 @@ test('block lists, branch args and debug labels have one map whatever arrays the
 });
 
 test('data: equal to what the function was made from, a copy, and the producer\'s objects are not kept', async () => {
-  const made = twoBlocksData(true, true);
+  const base = twoBlocksData(true, true);
   // Clobbers written out of set order keep their order.
   const p = (i: number) => i as PReg;
-  made.insts[0] = { op: 'branch', operands: [], clobbers: PRegSet.of([p(3), p(1)]), clobberList: [p(3), p(1)] };
+  const made: FunctionData = { ...base, insts: [{ op: 'branch', operands: [], clobbers: PRegSet.of([p(3), p(1)]), clobberList: [p(3), p(1)] }, base.insts[1]!] };
   const f = new InMemoryFunction(made);
   assert.deepEqual(f.data, made);
   assert.equal(f.data, f.data); // built once
