@@ -93,7 +93,10 @@ if (values.child) {
   const text = readFileSync(out, 'utf8');
   const pid = /^pid: (\d+)/m.exec(text)?.[1];
   const mapFile = join('/tmp', `perf-${pid}.map`);
-  // The perf map: "<start hex> <size hex> <name>" per code object, in creation order.
+  // The perf map: "<start hex> <size hex> <name>" per code object, in order of
+  // creation. Code space is reused once old code is collected, so several
+  // entries can cover an address: the newest is the code that ran in the
+  // measured passes (which come last).
   const codes: { start: number; end: number; name: string }[] = [];
   if (existsSync(mapFile)) {
     for (const line of readFileSync(mapFile, 'utf8').split('\n')) {
@@ -101,17 +104,12 @@ if (values.child) {
       if (m) codes.push({ start: parseInt(m[1]!, 16), end: parseInt(m[1]!, 16) + parseInt(m[2]!, 16), name: m[3]!.replace(/^JS:/, '') });
     }
   }
-  codes.sort((a, b) => a.start - b.start);
   const codeAt = (addr: number): string | undefined => {
-    let lo = 0;
-    let hi = codes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (codes[mid]!.start <= addr) lo = mid + 1;
-      else hi = mid;
+    for (let k = codes.length - 1; k >= 0; k--) {
+      const c = codes[k]!;
+      if (c.start <= addr && addr < c.end) return c.name.replace(/ file:\/\/\S*\/dist\/bundle\//, ' ');
     }
-    const c = codes[lo - 1];
-    return c !== undefined && addr < c.end ? c.name.replace(/ file:\/\/\S*\/dist\/bundle\//, ' ') : undefined;
+    return undefined;
   };
   // callgrind_annotate lists each function's own instructions; V8's code
   // appears as "???:0x<address>", looked up in the perf map.
