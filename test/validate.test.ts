@@ -373,6 +373,37 @@ describe('each RegAllocError variant from a hand-built function', () => {
     validateFunction(f, smallEnv(4, { scratch: [preg(9, I), null, null], fixedStackSlots: [preg(30, I)] }));
   });
 
+  it('an env validated once is validated again after any change to it, and only then', () => {
+    const f = twoBlocks().build();
+    const env = smallEnv(4, { fixedStackSlots: [preg(30, I)] });
+    validateFunction(f, env);
+    validateFunction(f, env); // unchanged: passes again
+    // A set's bits written in place: p30i, a fixed stack slot, becomes allocatable.
+    env.preferredRegsByClass[0]!.add(preg(30, I));
+    expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['p30i']);
+    env.preferredRegsByClass[0]!.remove(preg(30, I));
+    validateFunction(f, env);
+    // A list pushed to: a scratch register that is also allocatable.
+    (env.scratchByClass as (number | null)[])[0] = preg(1, I);
+    expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['p1i']);
+    (env.scratchByClass as (number | null)[])[0] = null;
+    (env.fixedStackSlots as number[]).push(preg(2, I));
+    expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['p2i']);
+    (env.fixedStackSlots as number[]).pop();
+    validateFunction(f, env);
+    // A set replaced by something that is not one: a typed error, not a TypeError.
+    const sets = env.nonPreferredRegsByClass as unknown[];
+    const kept = sets[1];
+    sets[1] = { bits: 'no' };
+    expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['nonPreferredRegsByClass[1]']);
+    sets[1] = kept;
+    validateFunction(f, env);
+    // What operand checks derive from the env follows it too: with no int register left, the
+    // return's fixed use of p0i names a register that is no longer allocatable.
+    env.preferredRegsByClass[0]!.bits.fill(0);
+    expectError(() => validateFunction(f, env), 'InvalidFixedReg', {}, ['p0i is neither allocatable']);
+  });
+
   it('InvalidStructure: a successor that does not list its predecessor', () => {
     const json = jsonFunction(['v0i:def:late:reg']) as { blocks: { preds: number[] }[] };
     const c = parseCorpus(json);

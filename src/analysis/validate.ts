@@ -67,8 +67,115 @@ function isPReg(p: unknown): p is number {
   return Number.isInteger(p) && (p as number) >= 0 && (p as number) < NUM_REG_CLASSES << 6;
 }
 
+/** What operand validation derives from a valid env. */
+class EnvFacts {
+  /** The allocatable registers. */
+  readonly alloc: PRegSet;
+  /** The registers a fixed-register operand may name: allocatable ones and fixed stack slots. */
+  readonly fixedOk: PRegSet;
+  /** Per class: whether any register is allocatable. */
+  readonly hasClass: boolean[] = [false, false, false];
+  /** Lowest allocatable hw_enc per class, for limit(n) (64: none). */
+  readonly lowest: number[] = [64, 64, 64];
+
+  constructor(env: MachineEnv) {
+    this.alloc = allocatable(env);
+    this.fixedOk = this.alloc.clone();
+    for (const p of env.fixedStackSlots) this.fixedOk.add(p);
+    for (let p = this.alloc.nextFrom(0); p >= 0; p = this.alloc.nextFrom(p + 1)) {
+      this.hasClass[p >> 6] = true;
+      this.lowest[p >> 6] = Math.min(this.lowest[p >> 6]!, p & 63);
+    }
+  }
+}
+
+/**
+ * The env `validateEnv` last passed, and everything its verdict read: the
+ * identities of its lists, sets and their words, and every value in them. A
+ * compiler hands the same env to every function, and validating it again
+ * (about a microsecond) was a fifth of Fastalloc's time on a small function.
+ * Unchanged, it needs no second look; changed in any way (a set's bits
+ * written, a list replaced or pushed to), it is validated again.
+ */
+class LastValidEnv {
+  private env: MachineEnv | null = null;
+  /** What `walk` saw when the env was recorded. */
+  private readonly seen: unknown[] = [];
+  private at = 0;
+  private recording = false;
+  private same = true;
+  /** The facts of the recorded env. */
+  facts: EnvFacts | null = null;
+
+  /**
+   * True when `env` is the recorded env and holds what it held then. The
+   * comparison stops at the first difference, so it reads only objects that
+   * are the ones validated (no read can throw, however `env` was changed).
+   */
+  holds(env: MachineEnv): boolean {
+    if (env !== this.env) return false;
+    this.at = 0;
+    this.same = true;
+    this.recording = false;
+    this.walk(env);
+    return this.same && this.at === this.seen.length;
+  }
+
+  record(env: MachineEnv): void {
+    this.env = env;
+    this.at = 0;
+    this.same = true;
+    this.recording = true;
+    this.walk(env);
+    this.seen.length = this.at;
+    this.facts = new EnvFacts(env);
+  }
+
+  /** Records `v`, or compares it with what was recorded here; false from the first difference on. */
+  private see(v: unknown): boolean {
+    if (this.recording) this.seen[this.at++] = v;
+    else if (this.same && (this.at >= this.seen.length || this.seen[this.at++] !== v)) this.same = false;
+    return this.same;
+  }
+
+  private walk(env: MachineEnv): void {
+    if (this.walkSets(env.preferredRegsByClass) && this.walkSets(env.nonPreferredRegsByClass) && this.walkList(env.scratchByClass)) {
+      this.walkList(env.fixedStackSlots);
+    }
+  }
+
+  private walkSets(sets: readonly PRegSet[]): boolean {
+    if (!this.see(sets) || !this.see(sets.length)) return false;
+    for (let c = 0; c < sets.length; c++) {
+      const set = sets[c]!;
+      if (!this.see(set) || !this.see(set.clone) || !this.see(set.bits)) return false;
+      for (let w = 0; w < 8; w++) if (!this.see(set.bits[w])) return false;
+    }
+    return true;
+  }
+
+  private walkList(list: readonly (number | null)[]): boolean {
+    if (!this.see(list) || !this.see(list.length)) return false;
+    for (let k = 0; k < list.length; k++) if (!this.see(list[k])) return false;
+    return true;
+  }
+}
+
+const lastValidEnv = new LastValidEnv();
+
+/** The facts of `env`, which must be valid: kept ones when it is the env last validated and unchanged. */
+function envFacts(env: MachineEnv): EnvFacts {
+  return lastValidEnv.holds(env) ? lastValidEnv.facts! : new EnvFacts(env);
+}
+
 /** The env's shape (register sets where sets belong, registers in range), then its consistency. */
 export function validateEnv(env: MachineEnv): void {
+  if (lastValidEnv.holds(env)) return;
+  checkEnv(env);
+  lastValidEnv.record(env);
+}
+
+function checkEnv(env: MachineEnv): void {
   if (env === null || typeof env !== 'object') throw envError(`expected a MachineEnv object, got ${describe(env)}`);
   for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
     const sets = env[field] as unknown;
@@ -551,20 +658,20 @@ function checkIndices(f: Function, vregs: VRegMentions): void {
   }
 }
 
-export function validateOperands(f: Function, env: MachineEnv, alloc = allocatable(env)): RegAllocError | null {
+/** Operand checks of `f` under `env` (which must be valid); the first unsatisfiable constraint is returned, not thrown. */
+export function validateOperands(f: Function, env: MachineEnv): RegAllocError | null {
   const vregs = new VRegMentions(f);
   try {
-    return checkOperands(f, env, alloc, vregs);
+    return checkOperands(f, env, envFacts(env), vregs);
   } finally {
     vregs.release();
   }
 }
 
-function checkOperands(f: Function, env: MachineEnv, alloc: PRegSet, vregs: VRegMentions): RegAllocError | null {
-  const satisfiable = new Satisfiable(f, env, alloc);
+function checkOperands(f: Function, env: MachineEnv, facts: EnvFacts, vregs: VRegMentions): RegAllocError | null {
+  const satisfiable = new Satisfiable(f, facts);
   let unsatisfiable: RegAllocError | null = null;
-  const fixedOk = alloc.clone();
-  for (const p of env.fixedStackSlots) fixedOk.add(p);
+  const fixedOk = facts.fixedOk;
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
     const params = checkedList(f.blockParams(b), 'blockParams', { block: b });
@@ -713,16 +820,14 @@ function blockOfInst(f: Function, inst: number): number {
  * below n, a vreg of a class whose spill slots have size 0.
  */
 class Satisfiable {
-  private readonly hasClass: boolean[];
+  private readonly hasClass: readonly boolean[];
   /** Lowest allocatable hw_enc per class, for limit(n). */
-  private readonly lowest = [64, 64, 64];
+  private readonly lowest: readonly number[];
   private readonly zeroSize: boolean[];
-  constructor(f: Function, env: MachineEnv, alloc: PRegSet) {
-    this.hasClass = [0, 1, 2].map((c) => !alloc.isEmptyClass(c as RegClass));
-    alloc.forEach((p) => {
-      this.lowest[p >> 6] = Math.min(this.lowest[p >> 6]!, p & 63);
-    });
-    this.zeroSize = [0, 1, 2].map((c) => f.spillslotSize(c as RegClass) === 0);
+  constructor(f: Function, facts: EnvFacts) {
+    this.hasClass = facts.hasClass;
+    this.lowest = facts.lowest;
+    this.zeroSize = [f.spillslotSize(0 as RegClass) === 0, f.spillslotSize(1 as RegClass) === 0, f.spillslotSize(2 as RegClass) === 0];
   }
 
   /** The error for operand `k` of `inst`, or null. */
