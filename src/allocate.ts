@@ -1,6 +1,8 @@
+import { CFGInfo } from './analysis/cfg.js';
 import { validateFunction, validateIndices, validateStructure } from './analysis/validate.js';
 import { FastallocContext, runFastalloc } from './fastalloc/index.js';
-import { IonContext, runIon } from './ion/index.js';
+import { IonEnv } from './ion/env.js';
+import { runIonPasses } from './ion/index.js';
 import { checkEnvShape } from './model/env_shape.js';
 import { RegAllocError } from './model/errors.js';
 import type { Function, MachineEnv, Output, RegallocOptions } from './model/function.js';
@@ -14,7 +16,7 @@ const MAX_SPILLSLOTS = 1 << 24;
  * instruction state behind that the next run would trust (Fastalloc then
  * allocated the next function wrongly), so its context is replaced.
  */
-let ionContext = new IonContext();
+let ionEnv = new IonEnv();
 let fastallocContext = new FastallocContext();
 
 /** The options `allocate` passes on to an allocator, made once rather than per call. */
@@ -41,7 +43,9 @@ export function allocate(func: Function, env: MachineEnv, options: RegallocOptio
   // still checked (linear, cheap next to allocating): a block range far past
   // the function, or a vreg past num_vregs, sent Fastalloc into a loop that
   // did not end.
-  if (options.validate ?? options.validateSsa ?? true) validateFunction(func, env);
+  // Validation computes the CFG analyses; Ion reuses them.
+  let cfg: CFGInfo | null = null;
+  if (options.validate ?? options.validateSsa ?? true) cfg = validateFunction(func, env);
   else {
     validateStructure(func);
     validateIndices(func);
@@ -50,10 +54,10 @@ export function allocate(func: Function, env: MachineEnv, options: RegallocOptio
   const inner = options.annotate ? ANNOTATE : NO_OPTIONS;
   let out: Output;
   try {
-    out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner, fastallocContext) : runIon(func, env, inner, ionContext);
+    out = algorithm === 'fastalloc' ? runFastalloc(func, env, inner, fastallocContext) : runIonPasses(ionEnv, func, env, inner, cfg ?? CFGInfo.compute(func));
   } catch (e) {
     if (algorithm === 'fastalloc') fastallocContext = new FastallocContext();
-    else ionContext = new IonContext();
+    else ionEnv = new IonEnv();
     if (e instanceof RegAllocError) throw e;
     const err = new RegAllocError(
       'Internal',

@@ -23,32 +23,40 @@ export class IonContext {
   run(func: Function, env: MachineEnv, options: RegallocOptions = {}): Output {
     const cfg = CFGInfo.compute(func);
     if (options.validateSsa) validateSsa(func, cfg);
-    const ion = this.ion;
-    ion.reset(func, env, cfg);
-    ion.annotations = options.annotate ? new Map() : null;
-    computeLiveness(ion);
-    buildLiveranges(ion);
-    fixupMultiFixedVregs(ion);
-    mergeVregBundles(ion);
-    queueBundles(ion);
-    processBundles(ion);
-    tryAllocatingRegsForSpilledBundles(ion);
-    const moveContext: MoveContext = { slots: new SpillSlots(), numSpillslots: { n: 0 }, debugLocations: [] };
-    allocateSpillslots(ion, moveContext.slots, moveContext.numSpillslots);
-    const inserted = applyAllocationsAndInsertMoves(ion, moveContext);
-    const edits = resolveInsertedMoves(ion, inserted, moveContext);
-    return outputWithPackedEdits(
-      {
-        numSpillslots: moveContext.numSpillslots.n,
-        allocs: ion.allocs,
-        instAllocOffsets: ion.instAllocOffsets,
-        debugLocations: moveContext.debugLocations,
-        stats: ion.stats,
-        ...(ion.annotations ? { annotations: ion.annotations } : {}),
-      },
-      edits,
-    );
+    return runIonPasses(this.ion, func, env, options, cfg);
   }
+}
+
+/**
+ * Ion's passes over `func`, whose CFG analyses `cfg` are, through the
+ * buffers of `ion`. Not part of the package's API: `allocate` calls it with
+ * the analyses its validation computed, rather than computing them twice.
+ */
+export function runIonPasses(ion: IonEnv, func: Function, env: MachineEnv, options: RegallocOptions, cfg: CFGInfo): Output {
+  ion.reset(func, env, cfg);
+  ion.annotations = options.annotate ? new Map() : null;
+  computeLiveness(ion);
+  buildLiveranges(ion);
+  fixupMultiFixedVregs(ion);
+  mergeVregBundles(ion);
+  queueBundles(ion);
+  processBundles(ion);
+  tryAllocatingRegsForSpilledBundles(ion);
+  const moveContext: MoveContext = { slots: new SpillSlots(), numSpillslots: { n: 0 }, debugLocations: [] };
+  allocateSpillslots(ion, moveContext.slots, moveContext.numSpillslots);
+  const inserted = applyAllocationsAndInsertMoves(ion, moveContext);
+  const edits = resolveInsertedMoves(ion, inserted, moveContext);
+  return outputWithPackedEdits(
+    {
+      numSpillslots: moveContext.numSpillslots.n,
+      allocs: ion.allocs,
+      instAllocOffsets: ion.instAllocOffsets,
+      debugLocations: moveContext.debugLocations,
+      stats: ion.stats,
+      ...(ion.annotations ? { annotations: ion.annotations } : {}),
+    },
+    edits,
+  );
 }
 
 const shared = new IonContext();
