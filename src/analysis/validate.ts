@@ -99,11 +99,12 @@ class EnvFacts {
  */
 class LastValidEnv {
   private env: MachineEnv | null = null;
-  /** What `walk` saw when the env was recorded. */
-  private readonly seen: unknown[] = [];
-  private at = 0;
-  private recording = false;
-  private same = true;
+  /** The lists and sets read, in reading order (identities). */
+  private readonly objects: unknown[] = [];
+  /** The six sets' words. */
+  private readonly words = new Uint32Array(2 * NUM_REG_CLASSES * 8);
+  /** The two register lists' lengths and entries (null as -1). */
+  private readonly entries: number[] = [];
   /** The facts of the recorded env. */
   facts: EnvFacts | null = null;
 
@@ -114,50 +115,49 @@ class LastValidEnv {
    */
   holds(env: MachineEnv): boolean {
     if (env !== this.env) return false;
-    this.at = 0;
-    this.same = true;
-    this.recording = false;
-    this.walk(env);
-    return this.same && this.at === this.seen.length;
+    const objects = this.objects;
+    let o = 0;
+    let w = 0;
+    for (let field = 0; field < 2; field++) {
+      const sets = field === 0 ? env.preferredRegsByClass : env.nonPreferredRegsByClass;
+      if (sets !== objects[o++] || sets.length !== NUM_REG_CLASSES) return false;
+      for (let c = 0; c < NUM_REG_CLASSES; c++) {
+        const set = sets[c]!;
+        if (set !== objects[o++] || set.clone !== objects[o++] || set.bits !== objects[o++]) return false;
+        for (let k = 0; k < 8; k++) if (set.bits[k] !== this.words[w++]) return false;
+      }
+    }
+    const entries = this.entries;
+    let e = 0;
+    for (let field = 0; field < 2; field++) {
+      const list: readonly (number | null)[] = field === 0 ? env.scratchByClass : env.fixedStackSlots;
+      if (list !== objects[o++] || list.length !== entries[e++]) return false;
+      for (let k = 0; k < list.length; k++) if ((list[k] ?? -1) !== entries[e++]) return false;
+    }
+    return true;
   }
 
+  /** Remembers `env`, just validated. */
   record(env: MachineEnv): void {
     this.env = env;
-    this.at = 0;
-    this.same = true;
-    this.recording = true;
-    this.walk(env);
-    this.seen.length = this.at;
+    const objects = this.objects;
+    const entries = this.entries;
+    objects.length = 0;
+    entries.length = 0;
+    let w = 0;
+    for (const sets of [env.preferredRegsByClass, env.nonPreferredRegsByClass]) {
+      objects.push(sets);
+      for (const set of sets) {
+        objects.push(set, set.clone, set.bits);
+        for (let k = 0; k < 8; k++) this.words[w++] = set.bits[k]!;
+      }
+    }
+    for (const list of [env.scratchByClass, env.fixedStackSlots] as (readonly (number | null)[])[]) {
+      objects.push(list);
+      entries.push(list.length);
+      for (const p of list) entries.push(p ?? -1);
+    }
     this.facts = new EnvFacts(env);
-  }
-
-  /** Records `v`, or compares it with what was recorded here; false from the first difference on. */
-  private see(v: unknown): boolean {
-    if (this.recording) this.seen[this.at++] = v;
-    else if (this.same && (this.at >= this.seen.length || this.seen[this.at++] !== v)) this.same = false;
-    return this.same;
-  }
-
-  private walk(env: MachineEnv): void {
-    if (this.walkSets(env.preferredRegsByClass) && this.walkSets(env.nonPreferredRegsByClass) && this.walkList(env.scratchByClass)) {
-      this.walkList(env.fixedStackSlots);
-    }
-  }
-
-  private walkSets(sets: readonly PRegSet[]): boolean {
-    if (!this.see(sets) || !this.see(sets.length)) return false;
-    for (let c = 0; c < sets.length; c++) {
-      const set = sets[c]!;
-      if (!this.see(set) || !this.see(set.clone) || !this.see(set.bits)) return false;
-      for (let w = 0; w < 8; w++) if (!this.see(set.bits[w])) return false;
-    }
-    return true;
-  }
-
-  private walkList(list: readonly (number | null)[]): boolean {
-    if (!this.see(list) || !this.see(list.length)) return false;
-    for (let k = 0; k < list.length; k++) if (!this.see(list[k])) return false;
-    return true;
   }
 }
 
@@ -237,10 +237,12 @@ function structureError(message: string, place: { block?: number; inst?: number 
  * where: a `Function` written by hand that returns `undefined` there must not
  * surface as a TypeError.
  */
-function checkedList<T>(list: ArrayLike<T>, method: string, place: { block?: number; inst?: number }): ArrayLike<T> {
-  if (Array.isArray(list) || (ArrayBuffer.isView(list) && !(list instanceof DataView))) return list;
-  const at = place.inst !== undefined ? `block ${place.block} inst ${place.inst}` : `block ${place.block}`;
-  throw structureError(`${at}: ${method} returned ${describeValue(list)}, not an array`, place);
+function checkedList<T>(list: ArrayLike<T>, method: string, block: number, inst = -1): ArrayLike<T> {
+  // Operand lists are usually Uint32Arrays, tested first: `ArrayBuffer.isView`
+  // is a call optimized code does not inline, made once per instruction.
+  if (Array.isArray(list) || list instanceof Uint32Array || (ArrayBuffer.isView(list) && !(list instanceof DataView))) return list;
+  const place = inst >= 0 ? { block, inst } : { block };
+  throw structureError(`${inst >= 0 ? `block ${block} inst ${inst}` : `block ${block}`}: ${method} returned ${describeValue(list)}, not an array`, place);
 }
 
 /**
@@ -309,8 +311,8 @@ export function validateStructure(f: Function): void {
   let numPredEdges = 0;
   let returnWithSuccs = -1;
   for (let b = 0; b < nb; b++) {
-    const succs = checkedList(f.blockSuccs(b), 'blockSuccs', { block: b });
-    const preds = checkedList(f.blockPreds(b), 'blockPreds', { block: b });
+    const succs = checkedList(f.blockSuccs(b), 'blockSuccs', b);
+    const preds = checkedList(f.blockPreds(b), 'blockPreds', b);
     for (let k = 0; k < succs.length; k++) {
       if (!isIndex(succs[k], nb)) throw structureError(`block ${b}: successor ${String(succs[k])} does not exist`, { block: b });
     }
@@ -641,18 +643,18 @@ export function validateIndices(f: Function): void {
 function checkIndices(f: Function, vregs: VRegMentions): void {
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
-    const params = checkedList(f.blockParams(b), 'blockParams', { block: b });
+    const params = checkedList(f.blockParams(b), 'blockParams', b);
     for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
-      const ops = checkedList(f.instOperands(i), 'instOperands', { block: b, inst: i });
+      const ops = checkedList(f.instOperands(i), 'instOperands', b, i);
       checkOperandEncodings(b, i, ops);
       for (let k = 0; k < ops.length; k++) vregs.checkOperand(ops[k]!, b, i, k);
     }
     const last = r.end - 1;
     const succs = f.blockSuccs(b);
     for (let k = 0; k < succs.length; k++) {
-      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', { block: b, inst: last });
+      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', b, last);
       for (let a = 0; a < args.length; a++) vregs.check(args[a]!, At.BranchArg, b, last, a);
     }
   }
@@ -674,11 +676,11 @@ function checkOperands(f: Function, env: MachineEnv, facts: EnvFacts, vregs: VRe
   const fixedOk = facts.fixedOk;
   const nb = f.numBlocks();
   for (let b = 0; b < nb; b++) {
-    const params = checkedList(f.blockParams(b), 'blockParams', { block: b });
+    const params = checkedList(f.blockParams(b), 'blockParams', b);
     for (let k = 0; k < params.length; k++) vregs.check(params[k]!, At.Param, b, -1, k);
     const r = f.blockInsns(b);
     for (let i = r.first; i < r.end; i++) {
-      const ops = checkedList(f.instOperands(i), 'instOperands', { block: b, inst: i });
+      const ops = checkedList(f.instOperands(i), 'instOperands', b, i);
       checkOperandEncodings(b, i, ops);
       const clobbers = f.instClobbers(i);
       if (!isRegSet(clobbers)) {
@@ -765,7 +767,7 @@ function checkOperands(f: Function, env: MachineEnv, facts: EnvFacts, vregs: VRe
     const last = r.end - 1;
     const succs = f.blockSuccs(b);
     for (let k = 0; k < succs.length; k++) {
-      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', { block: b, inst: last });
+      const args = checkedList(f.branchBlockparams(b, last, k), 'branchBlockparams', b, last);
       for (let a = 0; a < args.length; a++) {
         vregs.check(args[a]!, At.BranchArg, b, last, a);
       }
