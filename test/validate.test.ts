@@ -384,15 +384,15 @@ describe('each RegAllocError variant from a hand-built function', () => {
     env.preferredRegsByClass[0]!.remove(preg(30, I));
     validateFunction(f, env);
     // A list pushed to: a scratch register that is also allocatable.
-    (env.scratchByClass as (number | null)[])[0] = preg(1, I);
+    (env.scratchByClass as unknown as (number | null)[])[0] = preg(1, I);
     expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['p1i']);
-    (env.scratchByClass as (number | null)[])[0] = null;
+    (env.scratchByClass as unknown as (number | null)[])[0] = null;
     (env.fixedStackSlots as number[]).push(preg(2, I));
     expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['p2i']);
     (env.fixedStackSlots as number[]).pop();
     validateFunction(f, env);
     // A set replaced by something that is not one: a typed error, not a TypeError.
-    const sets = env.nonPreferredRegsByClass as unknown[];
+    const sets = env.nonPreferredRegsByClass as unknown as unknown[];
     const kept = sets[1];
     sets[1] = { bits: 'no' };
     expectError(() => validateFunction(f, env), 'InvalidEnv', {}, ['nonPreferredRegsByClass[1]']);
