@@ -1,6 +1,7 @@
-// `npx tsx bench/callgrind.ts <file|dir>... [--algorithm ion|fastalloc] [--warm N] [--measure N] [--top N]`:
+// `npx tsx bench/callgrind.ts <file|dir>... [--algorithm ion|fastalloc|validate] [--warm N] [--measure N] [--top N]`:
 // the instructions a stream's passes execute, counted by valgrind's callgrind
-// and attributed to JavaScript functions. Wall time on a shared machine moves
+// and attributed to JavaScript functions (`validate`: `validateFunction` on
+// each function instead of an allocator). Wall time on a shared machine moves
 // by a third between identical runs; instruction counts do not, so a change
 // too small to see in `bench --stream` shows here.
 //
@@ -13,7 +14,8 @@
 // baseline (Sparkplug), `~` interpreted. The child runs with
 // `--single-threaded` (compiles on the main thread, counted) and a large young
 // generation (`--max-semi-space-size=64`), so that a scavenge lands in the
-// measured passes only when a pass allocates that much. Needs valgrind
+// measured passes only when a pass allocates that much. Equal envs are
+// shared, as a compiler passes one env to every function. Needs valgrind
 // (`apt-get install valgrind`); uses the built bundle (`npm run build` first).
 
 import { spawnSync } from 'node:child_process';
@@ -35,7 +37,9 @@ const { values, positionals } = parseArgs({
   },
   allowPositionals: true,
 });
-const algorithm = values.algorithm === 'fastalloc' ? 'fastalloc' : 'ion';
+const what = values.algorithm === 'fastalloc' || values.algorithm === 'validate' ? values.algorithm : 'ion';
+// The reference whose success selects the functions.
+const algorithm = what === 'fastalloc' ? 'fastalloc' : 'ion';
 const warm = Number(values.warm);
 const measure = Number(values.measure);
 
@@ -46,10 +50,23 @@ if (values.child) {
   const fns = expandPaths(positionals)
     .map((f) => io.readCorpusFile(f))
     .filter((c) => c.reference[algorithm]?.ok);
+  // Equal envs shared, as a compiler passes one env to every function (and as `bench --stream` does).
+  const envs = new Map<string, (typeof fns)[number]['env']>();
+  for (const c of fns) {
+    const key = JSON.stringify(io.envToJson(c.env));
+    const known = envs.get(key);
+    if (known === undefined) envs.set(key, c.env);
+    else c.env = known;
+  }
   const ctx = algorithm === 'fastalloc' ? new lib.FastallocContext() : new lib.IonContext();
-  const pass = () => {
-    for (const c of fns) ctx.run(c.func, c.env);
-  };
+  const pass =
+    what === 'validate'
+      ? () => {
+          for (const c of fns) lib.validateFunction(c.func, c.env);
+        }
+      : () => {
+          for (const c of fns) ctx.run(c.func, c.env);
+        };
   for (let p = 0; p < warm; p++) pass();
   // Collection is switched on for the duration of a vm script's run (see the
   // parent's --toggle-collect), so only these passes are counted.
@@ -80,7 +97,7 @@ if (values.child) {
       fileURLToPath(import.meta.url),
       '--child',
       '--algorithm',
-      algorithm,
+      what,
       '--warm',
       String(warm),
       '--measure',
@@ -133,6 +150,6 @@ if (values.child) {
   rmSync(mapFile, { force: true });
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top));
   const m = (ir: number) => (ir / 1e6).toFixed(2).padStart(9);
-  process.stdout.write(`${algorithm}, ${measure} measured pass(es) after ${warm}: ${(total / 1e6 / measure).toFixed(1)}M instructions per pass\n`);
+  process.stdout.write(`${what}, ${measure} measured pass(es) after ${warm}: ${(total / 1e6 / measure).toFixed(1)}M instructions per pass\n`);
   for (const [name, ir] of top) process.stdout.write(`${m(ir / measure)}M  ${((100 * ir) / total).toFixed(1).padStart(5)}%  ${name}\n`);
 }

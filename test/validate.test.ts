@@ -337,6 +337,17 @@ describe('each RegAllocError variant from a hand-built function', () => {
     b.ret(b0, [Operand.regUse(v)]);
     const env: MachineEnv = { ...smallEnv(0), preferredRegsByClass: [PRegSet.of([preg(5, I)]), new PRegSet(), new PRegSet()] };
     expectError(() => validateFunction(b.build(), env), 'InvalidLimit', { inst: 0, operand: 0 }, ['below 2']);
+    // The lowest register in a class's upper word (hw_enc 32-63), in the float class.
+    for (const [limit, ok] of [[32, false], [64, true]] as const) {
+      const fb = new FunctionBuilder();
+      const f0 = fb.block();
+      const x = fb.vreg(F);
+      fb.inst(f0, [Operand.limitDef(x, limit)]);
+      fb.ret(f0, [Operand.regUse(x)]);
+      const fenv: MachineEnv = { ...smallEnv(0), preferredRegsByClass: [PRegSet.of([preg(0, I)]), PRegSet.of([preg(40, F), preg(33, F)]), new PRegSet()] };
+      if (ok) validateFunction(fb.build(), fenv);
+      else expectError(() => validateFunction(fb.build(), fenv), 'InvalidLimit', { inst: 0, operand: 0 }, ['below 32']);
+    }
   });
 
   it('ClobberDefConflict', () => {

@@ -82,23 +82,28 @@ class EnvFacts {
     this.alloc = allocatable(env);
     this.fixedOk = this.alloc.clone();
     for (const p of env.fixedStackSlots) this.fixedOk.add(p);
-    for (let p = this.alloc.nextFrom(0); p >= 0; p = this.alloc.nextFrom(p + 1)) {
-      this.hasClass[p >> 6] = true;
-      this.lowest[p >> 6] = Math.min(this.lowest[p >> 6]!, p & 63);
+    // Class c's registers are words 2c (hw_enc 0-31) and 2c + 1 (32-63).
+    const bits = this.alloc.bits;
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
+      const lo = bits[2 * c]!;
+      const hi = bits[2 * c + 1]!;
+      this.hasClass[c] = (lo | hi) !== 0;
+      if (lo !== 0) this.lowest[c] = 31 - Math.clz32(lo & -lo);
+      else if (hi !== 0) this.lowest[c] = 32 + 31 - Math.clz32(hi & -hi);
     }
   }
 }
 
 /**
- * The env `validateEnv` last passed, and everything its verdict read: the
+ * An env `validateEnv` passed, and everything its verdict read: the
  * identities of its lists, sets and their words, and every value in them. A
  * compiler hands the same env to every function, and validating it again
  * (about a microsecond) was a fifth of Fastalloc's time on a small function.
  * Unchanged, it needs no second look; changed in any way (a set's bits
  * written, a list replaced or pushed to), it is validated again.
  */
-class LastValidEnv {
-  private env: MachineEnv | null = null;
+class ValidEnv {
+  env: MachineEnv | null = null;
   /** The lists and sets read, in reading order (identities). */
   private readonly objects: unknown[] = [];
   /** The six sets' words. */
@@ -161,60 +166,103 @@ class LastValidEnv {
   }
 }
 
-const lastValidEnv = new LastValidEnv();
+/** Envs validated and unchanged since, up to four (a compiler targeting a few machines), replaced in turn. */
+const validEnvs: ValidEnv[] = [new ValidEnv(), new ValidEnv(), new ValidEnv(), new ValidEnv()];
+let nextValidEnv = 0;
+/**
+ * Envs validated once and not recorded: recording costs more than it saves
+ * for an env passed only once (a caller that makes one per function), so an
+ * env is recorded the second time it is validated.
+ */
+const seenBefore = new WeakSet<MachineEnv>();
 
-/** The facts of `env`, which must be valid: kept ones when it is the env last validated and unchanged. */
-function envFacts(env: MachineEnv): EnvFacts {
-  return lastValidEnv.holds(env) ? lastValidEnv.facts! : new EnvFacts(env);
+/** The facts of `env` if it is a recorded env, unchanged; else null. */
+function recordedFacts(env: MachineEnv): EnvFacts | null {
+  for (let k = 0; k < validEnvs.length; k++) {
+    const entry = validEnvs[k]!;
+    if (entry.env === env) return entry.holds(env) ? entry.facts : null;
+  }
+  return null;
+}
+
+/** Validates `env` (see `validateEnv`) and returns what operand checks need of it. */
+function validEnvFacts(env: MachineEnv): EnvFacts {
+  const known = recordedFacts(env);
+  if (known !== null) return known;
+  checkEnv(env);
+  if (!seenBefore.has(env)) {
+    seenBefore.add(env);
+    return new EnvFacts(env);
+  }
+  // Seen before: record it, in its own entry if it has one (it changed), else the next in turn.
+  let entry = validEnvs.find((e) => e.env === env);
+  if (entry === undefined) {
+    entry = validEnvs[nextValidEnv]!;
+    nextValidEnv = (nextValidEnv + 1) % validEnvs.length;
+  }
+  entry.record(env);
+  return entry.facts!;
 }
 
 /** The env's shape (register sets where sets belong, registers in range), then its consistency. */
 export function validateEnv(env: MachineEnv): void {
-  if (lastValidEnv.holds(env)) return;
-  checkEnv(env);
-  lastValidEnv.record(env);
+  validEnvFacts(env);
 }
 
 function checkEnv(env: MachineEnv): void {
   if (env === null || typeof env !== 'object') throw envError(`expected a MachineEnv object, got ${describe(env)}`);
-  for (const field of ['preferredRegsByClass', 'nonPreferredRegsByClass'] as const) {
-    const sets = env[field] as unknown;
+  for (let field = 0; field < 2; field++) {
+    const name = field === 0 ? 'preferredRegsByClass' : 'nonPreferredRegsByClass';
+    const sets = (field === 0 ? env.preferredRegsByClass : env.nonPreferredRegsByClass) as unknown;
     if (!Array.isArray(sets) || sets.length !== NUM_REG_CLASSES) {
-      throw envError(`${field} must be an array of ${NUM_REG_CLASSES} PRegSets (int, float, vector), got ${describe(sets)}`);
+      throw envError(`${name} must be an array of ${NUM_REG_CLASSES} PRegSets (int, float, vector), got ${describe(sets)}`);
     }
-    sets.forEach((set: unknown, c) => {
-      if (!isRegSet(set)) throw envError(`${field}[${c}] must be a PRegSet (e.g. PRegSet.of([...])), got ${describe(set)}`);
-    });
+    for (let c = 0; c < NUM_REG_CLASSES; c++) {
+      if (!isRegSet(sets[c])) throw envError(`${name}[${c}] must be a PRegSet (e.g. PRegSet.of([...])), got ${describe(sets[c])}`);
+    }
   }
   const scratch = env.scratchByClass as unknown;
   if (!Array.isArray(scratch) || scratch.length !== NUM_REG_CLASSES) {
     throw envError(`scratchByClass must be an array of ${NUM_REG_CLASSES} registers or nulls, got ${describe(scratch)}`);
   }
-  scratch.forEach((p: unknown, c) => {
+  for (let c = 0; c < NUM_REG_CLASSES; c++) {
+    const p: unknown = scratch[c];
     if (p !== null && !isPReg(p)) throw envError(`scratchByClass[${c}] must be a PReg or null, got ${describe(p)}`);
-  });
+  }
   const slots = env.fixedStackSlots as unknown;
   if (!Array.isArray(slots)) throw envError(`fixedStackSlots must be an array of PRegs, got ${describe(slots)}`);
-  slots.forEach((p: unknown, k) => {
+  for (let k = 0; k < slots.length; k++) {
+    const p: unknown = slots[k];
     if (!isPReg(p)) throw envError(`fixedStackSlots[${k}] must be a PReg, got ${describe(p)}`);
-  });
+  }
+  // A class's registers are the set's words 2c and 2c + 1 (64 per class).
   for (let c = 0; c < NUM_REG_CLASSES; c++) {
-    for (const set of [env.preferredRegsByClass[c]!, env.nonPreferredRegsByClass[c]!]) {
-      for (const p of set) {
-        if (p >> 6 !== c) throw envError(`${pregToString(p)} is listed under another class`);
+    const preferred = env.preferredRegsByClass[c]!;
+    const other = env.nonPreferredRegsByClass[c]!;
+    for (const set of [preferred, other]) {
+      for (let w = 0; w < 8; w++) {
+        if (w >> 1 !== c && set.bits[w] !== 0) {
+          const p = set.nextFrom(32 * w);
+          throw envError(`${pregToString(p)} is listed under another class`);
+        }
       }
     }
-    const both = env.preferredRegsByClass[c]!.clone().intersectFrom(env.nonPreferredRegsByClass[c]!);
-    if (!both.isEmpty()) throw envError(`${both} are both preferred and non-preferred`);
+    for (let w = 0; w < 8; w++) {
+      if ((preferred.bits[w]! & other.bits[w]!) !== 0) {
+        throw envError(`${preferred.clone().intersectFrom(other)} are both preferred and non-preferred`);
+      }
+    }
   }
   const alloc = allocatable(env);
-  env.scratchByClass.forEach((s, c) => {
-    if (s === null) return;
+  for (let c = 0; c < NUM_REG_CLASSES; c++) {
+    const s = env.scratchByClass[c]!;
+    if (s === null) continue;
     if (s >> 6 !== c) throw envError(`scratch ${pregToString(s)} is of another class`);
     if (alloc.contains(s)) throw envError(`scratch register ${pregToString(s)} is also allocatable`);
     if (env.fixedStackSlots.includes(s)) throw envError(`scratch register ${pregToString(s)} is also a fixed stack slot`);
-  });
-  for (const p of env.fixedStackSlots) {
+  }
+  for (let k = 0; k < env.fixedStackSlots.length; k++) {
+    const p = env.fixedStackSlots[k]!;
     if (alloc.contains(p)) throw envError(`fixed stack slot ${pregToString(p)} is also allocatable`);
   }
 }
@@ -661,10 +709,10 @@ function checkIndices(f: Function, vregs: VRegMentions): void {
 }
 
 /** Operand checks of `f` under `env` (which must be valid); the first unsatisfiable constraint is returned, not thrown. */
-export function validateOperands(f: Function, env: MachineEnv): RegAllocError | null {
+export function validateOperands(f: Function, env: MachineEnv, facts: EnvFacts = validEnvFacts(env)): RegAllocError | null {
   const vregs = new VRegMentions(f);
   try {
-    return checkOperands(f, env, envFacts(env), vregs);
+    return checkOperands(f, env, facts, vregs);
   } finally {
     vregs.release();
   }
@@ -858,9 +906,9 @@ class Satisfiable {
  * `RegAllocError`. Returns the CFG analyses for reuse by the caller.
  */
 export function validateFunction(f: Function, env: MachineEnv): CFGInfo {
-  validateEnv(env);
+  const facts = validEnvFacts(env);
   validateStructure(f);
-  const unsatisfiable = validateOperands(f, env);
+  const unsatisfiable = validateOperands(f, env, facts);
   const cfg = CFGInfo.compute(f);
   validateSsa(f, cfg);
   if (unsatisfiable) throw unsatisfiable;
