@@ -74,4 +74,20 @@ describe('dominance from dominator-tree intervals', () => {
     }
     assert.ok(pairs > 1000);
   });
+
+  it('agrees with walking up the tree before and after a deep query switches it to intervals', () => {
+    const f = deepChain(200, true);
+    const reference = CFGInfo.compute(f).domtree;
+    const nb = f.numBlocks();
+    // Shallow pairs first (answered by walking), then a deep one, then all pairs (intervals).
+    const cfg = CFGInfo.compute(f);
+    for (let b = 1; b < nb; b++) assert.equal(cfg.dominates(b - 1, b), dominates(reference, b - 1, b));
+    assert.equal(cfg.dominates(0, nb - 1), dominates(reference, 0, nb - 1));
+    for (let a = 0; a < nb; a += 7) for (let b = 0; b < nb; b += 3) assert.equal(cfg.dominates(a, b), dominates(reference, a, b), `${a} dom ${b}`);
+    // A fresh one asked only deep and unreachable questions.
+    const fresh = CFGInfo.compute(f);
+    assert.equal(fresh.dominates(nb - 1, 0), false);
+    assert.equal(fresh.dominates(0, nb - 1), true);
+    assert.equal(fresh.dominates(0, nb + 5), false);
+  });
 });
