@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runInThisContext } from 'node:vm';
+import { loadBundleStream } from './bundle_stream.js';
 
-const bundle = new URL('../dist/bundle/', import.meta.url);
 const { values, positionals } = parseArgs({
   options: {
     algorithm: { type: 'string', default: 'ion' },
@@ -44,20 +44,7 @@ const warm = Number(values.warm);
 const measure = Number(values.measure);
 
 if (values.child) {
-  const lib = (await import(new URL('index.js', bundle).href)) as typeof import('regalloc');
-  const io = (await import(new URL('io/corpus.js', bundle).href)) as typeof import('regalloc/io');
-  const { expandPaths } = await import('../src/cli/files.js');
-  const fns = expandPaths(positionals)
-    .map((f) => io.readCorpusFile(f))
-    .filter((c) => c.reference[algorithm]?.ok);
-  // Equal envs shared, as a compiler passes one env to every function (and as `bench --stream` does).
-  const envs = new Map<string, (typeof fns)[number]['env']>();
-  for (const c of fns) {
-    const key = JSON.stringify(io.envToJson(c.env));
-    const known = envs.get(key);
-    if (known === undefined) envs.set(key, c.env);
-    else c.env = known;
-  }
+  const { lib, fns } = await loadBundleStream(positionals, algorithm, true);
   const ctx = algorithm === 'fastalloc' ? new lib.FastallocContext() : new lib.IonContext();
   const pass =
     what === 'validate'

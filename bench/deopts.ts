@@ -24,6 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadBundleStream } from './bundle_stream.js';
 
 const bundle = new URL('../dist/bundle/', import.meta.url);
 const { values, positionals } = parseArgs({
@@ -39,12 +40,7 @@ const passes = Number(values.passes);
 
 if (values.child) {
   // The child: load untimed, then mark each pass in the trace.
-  const lib = (await import(new URL('index.js', bundle).href)) as typeof import('regalloc');
-  const io = (await import(new URL('io/corpus.js', bundle).href)) as typeof import('regalloc/io');
-  const { expandPaths } = await import('../src/cli/files.js');
-  const fns = expandPaths(positionals)
-    .map((f) => io.readCorpusFile(f))
-    .filter((c) => c.reference[algorithm]?.ok);
+  const { lib, fns } = await loadBundleStream(positionals, algorithm, false);
   const ctx = algorithm === 'fastalloc' ? new lib.FastallocContext() : new lib.IonContext();
   for (let pass = 1; pass <= passes; pass++) {
     process.stdout.write(`@@pass-start ${pass}\n`);
