@@ -77,6 +77,9 @@ if (values.child) {
       '--toggle-collect=node::contextify::ContextifyScript::RunInContext*',
       process.execPath,
       '--perf-basic-prof',
+      // V8 also writes a log of its own with this flag; not into the caller's directory.
+      `--logfile=${out}.v8.log`,
+      '--no-logfile-per-isolate',
       '--single-threaded',
       '--max-semi-space-size=64',
       '--import',
@@ -134,6 +137,7 @@ if (values.child) {
     self.set(key, (self.get(key) ?? 0) + ir);
   }
   rmSync(out, { force: true });
+  rmSync(`${out}.v8.log`, { force: true });
   rmSync(mapFile, { force: true });
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top));
   const m = (ir: number) => (ir / 1e6).toFixed(2).padStart(9);
