@@ -30,22 +30,13 @@ function regList(set: PRegSet): Int32Array {
     for (let i = 0; i < 8; i++) if (hit.bits[i] !== set.bits[i]) same = false;
     if (same) return hit.list;
   }
-  let count = 0;
-  for (let w = 0; w < 8; w++) count += popcount(set.bits[w]!);
-  const list = new Int32Array(count);
+  const list = new Int32Array(set.size);
   let n = 0;
   for (let w = 0; w < 8; w++) {
     for (let b = set.bits[w]!; b !== 0; b &= b - 1) list[n++] = w * 32 + 31 - Math.clz32(b & -b);
   }
   listCache.set(set, new RegList(set.bits.slice(), list));
   return list;
-}
-
-/** The number of bits set in the 32-bit word `x`. */
-function popcount(x: number): number {
-  let n = 0;
-  for (let b = x; b !== 0; b &= b - 1) n++;
-  return n;
 }
 
 /**
