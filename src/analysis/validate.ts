@@ -78,8 +78,9 @@ class EnvFacts {
   /** Lowest allocatable hw_enc per class, for limit(n) (64: none). */
   readonly lowest: number[] = [64, 64, 64];
 
-  constructor(env: MachineEnv) {
-    this.alloc = allocatable(env);
+  /** The facts of `env`, whose allocatable registers `alloc` are (as `checkEnv` returns them). */
+  constructor(env: MachineEnv, alloc: PRegSet) {
+    this.alloc = alloc;
     this.fixedOk = this.alloc.clone();
     for (const p of env.fixedStackSlots) this.fixedOk.add(p);
     // Class c's registers are words 2c (hw_enc 0-31) and 2c + 1 (32-63).
@@ -143,7 +144,7 @@ class ValidEnv {
   }
 
   /** Remembers `env`, just validated. */
-  record(env: MachineEnv): void {
+  record(env: MachineEnv, facts: EnvFacts): void {
     this.env = env;
     const objects = this.objects;
     const entries = this.entries;
@@ -162,7 +163,7 @@ class ValidEnv {
       entries.push(list.length);
       for (const p of list) entries.push(p ?? -1);
     }
-    this.facts = new EnvFacts(env);
+    this.facts = facts;
   }
 }
 
@@ -176,32 +177,28 @@ let nextValidEnv = 0;
  */
 const seenBefore = new WeakSet<MachineEnv>();
 
-/** The facts of `env` if it is a recorded env, unchanged; else null. */
-function recordedFacts(env: MachineEnv): EnvFacts | null {
-  for (let k = 0; k < validEnvs.length; k++) {
-    const entry = validEnvs[k]!;
-    if (entry.env === env) return entry.holds(env) ? entry.facts : null;
-  }
-  return null;
+/** The entry recording `env`, if one does (whether or not `env` has changed since). */
+function entryOf(env: MachineEnv): ValidEnv | undefined {
+  for (let k = 0; k < validEnvs.length; k++) if (validEnvs[k]!.env === env) return validEnvs[k];
+  return undefined;
 }
 
 /** Validates `env` (see `validateEnv`) and returns what operand checks need of it. */
 function validEnvFacts(env: MachineEnv): EnvFacts {
-  const known = recordedFacts(env);
-  if (known !== null) return known;
-  checkEnv(env);
+  let entry = entryOf(env);
+  if (entry !== undefined && entry.holds(env)) return entry.facts!;
+  const facts = new EnvFacts(env, checkEnv(env));
   if (!seenBefore.has(env)) {
     seenBefore.add(env);
-    return new EnvFacts(env);
+    return facts;
   }
   // Seen before: record it, in its own entry if it has one (it changed), else the next in turn.
-  let entry = validEnvs.find((e) => e.env === env);
   if (entry === undefined) {
     entry = validEnvs[nextValidEnv]!;
     nextValidEnv = (nextValidEnv + 1) % validEnvs.length;
   }
-  entry.record(env);
-  return entry.facts!;
+  entry.record(env, facts);
+  return facts;
 }
 
 /** The env's shape (register sets where sets belong, registers in range), then its consistency. */
@@ -209,7 +206,8 @@ export function validateEnv(env: MachineEnv): void {
   validEnvFacts(env);
 }
 
-function checkEnv(env: MachineEnv): void {
+/** Throws the env's first problem; returns its allocatable registers. */
+function checkEnv(env: MachineEnv): PRegSet {
   if (env === null || typeof env !== 'object') throw envError(`expected a MachineEnv object, got ${describe(env)}`);
   for (let field = 0; field < 2; field++) {
     const name = field === 0 ? 'preferredRegsByClass' : 'nonPreferredRegsByClass';
@@ -265,6 +263,7 @@ function checkEnv(env: MachineEnv): void {
     const p = env.fixedStackSlots[k]!;
     if (alloc.contains(p)) throw envError(`fixed stack slot ${pregToString(p)} is also allocatable`);
   }
+  return alloc;
 }
 
 /** A short description of a bad value for a message. */
