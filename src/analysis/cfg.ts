@@ -113,9 +113,19 @@ export function computeDomtree(
 
 /** True when `a` dominates `b` (every block dominates itself). */
 export function dominates(idom: Uint32Array, a: Block, b: Block): boolean {
-  for (;;) {
-    if (a === b) return true;
-    if (b === BLOCK_INVALID) return false;
+  return dominatesWithin(idom, a, b, Infinity)!;
+}
+
+/**
+ * Whether `a` dominates `b`, by walking up the tree from `b` at most `steps`
+ * times: undefined when the walk stops before an answer. A block past the
+ * tree dominates nothing and is dominated by nothing but itself.
+ */
+function dominatesWithin(idom: Uint32Array, a: Block, b: Block, steps: number): boolean | undefined {
+  for (let step = 0; ; step++) {
+    if (b === a) return true;
+    if (b === undefined || b === BLOCK_INVALID) return false;
+    if (step === steps) return undefined;
     b = idom[b]!;
   }
 }
@@ -243,12 +253,8 @@ export class CFGInfo {
       // A few steps up the tree first: most functions' trees are shallow,
       // and numbering them costs seven arrays (on a small function, more
       // than the rest of the SSA check).
-      let x = b;
-      for (let step = 0; step < SHALLOW_DOMINANCE_STEPS; step++) {
-        x = this.domtree[x]!;
-        if (x === a) return true;
-        if (x === undefined || x === BLOCK_INVALID) return false;
-      }
+      const near = dominatesWithin(this.domtree, a, b, SHALLOW_DOMINANCE_STEPS);
+      if (near !== undefined) return near;
       this.numberDomtree();
     }
     const enter = this.domEnter!;
